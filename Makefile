@@ -1,0 +1,58 @@
+# The two commands a new user needs: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 3000
+TELEGRAM_ID ?= 42
+NAME ?= Alice
+
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)/tools
+export SAM_CLI_TELEMETRY := 0
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help run test lint format typecheck validate build pytest dev-init-data clean
+
+help:
+	@echo "make run            start the API on http://127.0.0.1:$(PORT) (embedded DynamoDB)"
+	@echo "make test           the whole suite: lint, types, sam validate/build, pytest"
+	@echo "make dev-init-data  signed Telegram initData for curl (TELEGRAM_ID=42 NAME=Alice)"
+
+$(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
+	@test -x $(PY) || "$$(tools/python313.sh)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+run: $(VENV)/.installed
+	PORT=$(PORT) $(PY) -m devkit.server --port $(PORT)
+
+dev-init-data: $(VENV)/.installed
+	@$(PY) -m devkit.initdata --telegram-id "$(TELEGRAM_ID)" --name "$(NAME)"
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy
+
+validate: $(VENV)/.installed
+	$(VENV)/bin/sam validate --lint --region us-east-1
+
+build: $(VENV)/.installed
+	$(VENV)/bin/sam build --parallel
+
+pytest: $(VENV)/.installed
+	$(PY) -m pytest
+
+test: lint typecheck validate build pytest
+
+clean:
+	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Shared code for every function of the community backend (shipped as the SharedLayer)."""

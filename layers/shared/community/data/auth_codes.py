@@ -1,0 +1,42 @@
+"""One-time login codes: stored by hash, redeemed by one conditional delete."""
+
+from datetime import datetime
+
+from pynamodb.constants import ALL_OLD
+from pynamodb.exceptions import DeleteError
+
+from community.data.backend import backend_errors
+from community.data.models import AuthCode
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+def store(record: AuthCode) -> None:
+    with backend_errors():
+        record.save(condition=AuthCode.code_hash.does_not_exist())
+
+
+def redeem(code_hash: str, telegram_id: int, now: datetime) -> AuthCode | None:
+    """Delete the code if it exists, belongs to `telegram_id` and has not expired, and return
+    what it held; None when any of that fails. The expiry is checked here because TTL deletion
+    can lag by days; a mismatched telegram_id fails the condition and leaves the code intact."""
+    condition = (
+        AuthCode.code_hash.exists()
+        & (AuthCode.telegram_id == telegram_id)
+        & (AuthCode.expires_at > now)
+    )
+    with backend_errors():
+        try:
+            response = AuthCode._get_connection().delete_item(
+                code_hash, condition=condition, return_values=ALL_OLD
+            )
+        except DeleteError as error:
+            if error.cause_response_code == CONDITION_FAILED:
+                return None
+            raise
+    return AuthCode.from_raw_data(response["Attributes"])
+
+
+def restore(record: AuthCode) -> None:
+    """Put back a code whose login failed after redemption, so the member can retry with it."""
+    store(record)

@@ -1,0 +1,45 @@
+"""Translation of PynamoDB/botocore failures into the package's own exceptions."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.exceptions import PynamoDBException
+
+from community.errors import ServiceUnavailable
+
+# Failures a client may retry: capacity, throttling, transient server errors, transaction races.
+RETRYABLE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TransactionConflictException",
+        "TransactionInProgressException",
+    }
+)
+
+
+def is_retryable(error: Exception) -> bool:
+    if isinstance(error, PynamoDBException):
+        cause = error.cause
+        if isinstance(cause, BotoCoreError):
+            return True  # connect/read timeouts, endpoint unreachable
+        return error.cause_response_code in RETRYABLE_CODES or (
+            isinstance(cause, ClientError) and error.cause_response_code is None
+        )
+    return isinstance(error, BotoCoreError)
+
+
+@contextmanager
+def backend_errors() -> Iterator[None]:
+    """Turn a transient backend failure into ServiceUnavailable (503 + Retry-After); any other
+    PynamoDB error propagates, to be logged and answered as a controlled 500."""
+    try:
+        yield
+    except (PynamoDBException, BotoCoreError) as error:
+        if is_retryable(error):
+            raise ServiceUnavailable() from error
+        raise

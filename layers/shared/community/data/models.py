@@ -1,0 +1,120 @@
+"""PynamoDB items. Key schemas, GSIs and TTL are declared once, in template.yaml; the local
+server and the tests create tables from the template, and a unit test checks these models
+against it."""
+
+from pynamodb.attributes import (
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from community.settings import Settings, get_settings
+
+USER_PREFIX = "USER#"
+REFERRAL_GUARD_PREFIX = "REFERRAL#"
+
+
+class ReferralCodeIndex(GlobalSecondaryIndex["User"]):  # type: ignore[no-untyped-call]
+    class Meta:
+        index_name = "by_referral_code"
+        projection = AllProjection()
+
+    referral_code = UnicodeAttribute(hash_key=True)
+
+
+class User(Model):
+    """A member, keyed by Telegram id so a login finds its user with one key lookup and two
+    concurrent first logins of one person collide on the key instead of making two users."""
+
+    class Meta:
+        table_name = "users"
+
+    pk = UnicodeAttribute(hash_key=True)
+    id = UnicodeAttribute()
+    telegram_id = NumberAttribute()
+    name = UnicodeAttribute()
+    username = UnicodeAttribute(null=True)
+    photo_url = UnicodeAttribute(null=True)
+    role = UnicodeAttribute(default="member")
+    coins = NumberAttribute(default=0)
+    email = UnicodeAttribute(null=True)
+    referral_code = UnicodeAttribute()
+    referred_by = UnicodeAttribute(null=True)
+    token_version = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+    by_referral_code = ReferralCodeIndex()
+
+
+class ReferralGuard(Model):
+    """Makes referral codes unique: written with attribute_not_exists in the same transaction
+    as its user. The GSI above serves look-ups only; it cannot enforce uniqueness."""
+
+    class Meta:
+        table_name = "users"
+
+    pk = UnicodeAttribute(hash_key=True)
+    user_pk = UnicodeAttribute()
+
+
+class AuthCode(Model):
+    """A one-time login code. Only the SHA-256 of the code is stored, so a read of the table
+    yields nothing that can be redeemed."""
+
+    class Meta:
+        table_name = "auth-codes"
+
+    code_hash = UnicodeAttribute(hash_key=True)
+    telegram_id = NumberAttribute()
+    name = UnicodeAttribute()
+    username = UnicodeAttribute(null=True)
+    photo_url = UnicodeAttribute(null=True)
+    start_param = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute()
+
+
+ALL_MODELS: tuple[type[Model], ...] = (User, ReferralGuard, AuthCode)
+_shared_connection: Connection | None = None
+
+
+def bind(settings: Settings) -> None:
+    """Point every model at the configured tables and endpoint. Runs once at import (cold
+    start); tests call it again after changing the environment."""
+    global _shared_connection
+    tables = {
+        User: settings.users_table,
+        ReferralGuard: settings.users_table,
+        AuthCode: settings.auth_codes_table,
+    }
+    for model, table_name in tables.items():
+        model.Meta.table_name = table_name
+        model.Meta.host = settings.dynamodb_endpoint_url
+        model.Meta.region = settings.aws_region
+        model.Meta.max_retry_attempts = 2
+        model.Meta.connect_timeout_seconds = 2
+        model.Meta.read_timeout_seconds = 3
+        model._connection = None
+    _shared_connection = None
+
+
+def connection() -> Connection:
+    """The connection transactions run on, created on first use and reused while warm."""
+    global _shared_connection
+    if _shared_connection is None:
+        settings = get_settings()
+        _shared_connection = Connection(
+            region=settings.aws_region,
+            host=settings.dynamodb_endpoint_url,
+            max_retry_attempts=2,
+            connect_timeout_seconds=2,
+            read_timeout_seconds=3,
+        )
+    return _shared_connection
+
+
+bind(get_settings())

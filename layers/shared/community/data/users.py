@@ -1,0 +1,104 @@
+"""Users and their referral-code guard items."""
+
+import enum
+from datetime import datetime
+
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from community.data.backend import backend_errors, is_retryable
+from community.data.models import (
+    REFERRAL_GUARD_PREFIX,
+    USER_PREFIX,
+    ReferralGuard,
+    User,
+    connection,
+)
+from community.errors import ServiceUnavailable
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+class CreateOutcome(enum.Enum):
+    CREATED = "created"
+    USER_EXISTS = "user_exists"
+    REFERRAL_CODE_TAKEN = "referral_code_taken"
+    REFERRER_UNKNOWN = "referrer_unknown"
+    CONFLICT = "conflict"
+
+
+def user_key(telegram_id: int) -> str:
+    return f"{USER_PREFIX}{telegram_id}"
+
+
+def guard_key(referral_code: str) -> str:
+    return f"{REFERRAL_GUARD_PREFIX}{referral_code}"
+
+
+def get(telegram_id: int, *, consistent: bool = False) -> User | None:
+    with backend_errors():
+        try:
+            return User.get(user_key(telegram_id), consistent_read=consistent)
+        except User.DoesNotExist:
+            return None
+
+
+def refresh_profile(
+    telegram_id: int, name: str, username: str | None, photo_url: str | None, now: datetime
+) -> User | None:
+    """Update an existing user's Telegram fields and return the whole item (one UpdateItem
+    with ALL_NEW); None when the user does not exist yet."""
+    user = User(user_key(telegram_id))
+    actions: list[Action] = [
+        User.name.set(name),
+        User.username.set(username) if username else User.username.remove(),
+        User.photo_url.set(photo_url) if photo_url else User.photo_url.remove(),
+        User.updated_at.set(now),
+    ]
+    with backend_errors():
+        try:
+            user.update(actions=actions, condition=User.pk.exists())
+        except UpdateError as error:
+            if error.cause_response_code == CONDITION_FAILED:
+                return None
+            raise
+    return user
+
+
+def create(user: User, referrer_code: str | None) -> CreateOutcome:
+    """Write the user, its referral guard and (when given) a check that the referrer's guard
+    exists, all in one transaction: either all of it holds or nothing is written."""
+    guard = ReferralGuard(guard_key(user.referral_code), user_pk=user.pk)
+    try:
+        with backend_errors(), TransactWrite(connection=connection()) as transaction:
+            transaction.save(user, condition=User.pk.does_not_exist())
+            transaction.save(guard, condition=ReferralGuard.pk.does_not_exist())
+            if referrer_code:
+                transaction.condition_check(
+                    ReferralGuard, guard_key(referrer_code), condition=ReferralGuard.pk.exists()
+                )
+    except TransactWriteError as error:
+        return _cancellation_outcome(error, has_referrer=referrer_code is not None)
+    return CreateOutcome.CREATED
+
+
+def _cancellation_outcome(error: TransactWriteError, *, has_referrer: bool) -> CreateOutcome:
+    reasons = [reason.code if reason else None for reason in error.cancellation_reasons]
+    if not reasons:
+        if is_retryable(error):
+            raise ServiceUnavailable() from error
+        raise error
+    # PynamoDB sends condition checks first, then puts: [referrer check?, user, guard].
+    referrer_index = 0 if has_referrer else None
+    user_index = 1 if has_referrer else 0
+    failed = {index for index, code in enumerate(reasons) if code == "ConditionalCheckFailed"}
+    if user_index in failed:
+        return CreateOutcome.USER_EXISTS
+    if user_index + 1 in failed:
+        return CreateOutcome.REFERRAL_CODE_TAKEN
+    if referrer_index in failed:
+        return CreateOutcome.REFERRER_UNKNOWN
+    if any(code in ("TransactionConflict", "ThrottlingError") for code in reasons):
+        return CreateOutcome.CONFLICT
+    raise ServiceUnavailable() from error

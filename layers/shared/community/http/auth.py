@@ -1,0 +1,38 @@
+"""Bearer-token dependencies for authenticated routes."""
+
+from typing import Annotated
+
+from fastapi import Depends, Header
+
+from community.data.models import User
+from community.errors import InvalidInitData, Unauthorized
+from community.services.auth import authenticate
+
+
+async def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("missing bearer token")
+    return token.strip()
+
+
+async def current_user(token: Annotated[str, Depends(bearer_token)]) -> User:
+    return authenticate(token)
+
+
+async def current_user_consistent(token: Annotated[str, Depends(bearer_token)]) -> User:
+    return authenticate(token, consistent=True)
+
+
+def init_data_from(authorization: str | None, body_init_data: str | None) -> str:
+    """Telegram's raw initData, from `Authorization: tma <initData>` or the JSON body."""
+    scheme, _, value = (authorization or "").partition(" ")
+    if scheme.lower() == "tma" and value.strip():
+        return value.strip()
+    if body_init_data:
+        return body_init_data
+    raise InvalidInitData("missing init data")
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+CurrentUserConsistent = Annotated[User, Depends(current_user_consistent)]

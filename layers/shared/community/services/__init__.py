@@ -1,0 +1,1 @@
+"""Business rules as plain functions. Services call the data layer, never PynamoDB."""

@@ -1,0 +1,99 @@
+"""Members: first login, profile refresh, referral codes."""
+
+import random
+import re
+import secrets
+import string
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from community.data import users as users_table
+from community.data.models import User
+from community.data.users import CreateOutcome
+from community.errors import ServiceUnavailable
+from community.observability import count, logger
+
+REFERRAL_PREFIX = "UP-"
+REFERRAL_ALPHABET = string.ascii_uppercase + string.digits
+REFERRAL_CODE_RE = re.compile(r"^UP-[A-Z0-9]{6}$")
+# 36^6 codes: even with a million members a fresh code collides with odds of 1 in 2,000,
+# so a handful of attempts is plenty; running out means something else is wrong.
+MAX_CREATE_ATTEMPTS = 8
+MAX_LOGIN_ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class TelegramProfile:
+    telegram_id: int
+    name: str
+    username: str | None
+    photo_url: str | None
+    start_param: str | None
+
+
+def new_referral_code() -> str:
+    return REFERRAL_PREFIX + "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(6))
+
+
+def normalise_referral_code(raw: str | None) -> str | None:
+    """The canonical form of a referral code, or None if `raw` cannot be one."""
+    if not raw:
+        return None
+    candidate = raw.strip().upper()
+    return candidate if REFERRAL_CODE_RE.fullmatch(candidate) else None
+
+
+def login(profile: TelegramProfile) -> User:
+    """The member behind a verified Telegram profile: refreshed from Telegram if known,
+    created (with a unique referral code) if not."""
+    for _ in range(MAX_LOGIN_ROUNDS):
+        now = datetime.now(UTC)
+        user = users_table.refresh_profile(
+            profile.telegram_id, profile.name, profile.username, profile.photo_url, now
+        )
+        if user is not None:
+            return user
+        user = _create(profile, now)
+        if user is not None:
+            return user
+        # Another request created this member between our two calls: refresh theirs.
+    raise ServiceUnavailable()
+
+
+def _create(profile: TelegramProfile, now: datetime) -> User | None:
+    referrer = normalise_referral_code(profile.start_param)
+    for attempt in range(MAX_CREATE_ATTEMPTS):
+        code = new_referral_code()
+        user = User(
+            users_table.user_key(profile.telegram_id),
+            id=str(uuid.uuid4()),
+            telegram_id=profile.telegram_id,
+            name=profile.name,
+            username=profile.username,
+            photo_url=profile.photo_url,
+            role="member",
+            coins=0,
+            email=None,
+            referral_code=code,
+            # A member can never refer themselves, even if their new code matches start_param.
+            referred_by=referrer if referrer != code else None,
+            token_version=0,
+            created_at=now,
+            updated_at=now,
+        )
+        outcome = users_table.create(user, user.referred_by)
+        if outcome is CreateOutcome.CREATED:
+            count("UserCreated")
+            return user
+        if outcome is CreateOutcome.USER_EXISTS:
+            return None
+        if outcome is CreateOutcome.REFERRER_UNKNOWN:
+            referrer = None
+        elif outcome is CreateOutcome.REFERRAL_CODE_TAKEN:
+            count("ReferralCodeCollision")
+        else:
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+        logger.info("user creation retried", extra={"outcome": outcome.value})
+    raise ServiceUnavailable()

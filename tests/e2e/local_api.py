@@ -1,0 +1,56 @@
+"""Starting `make run`'s server (python -m devkit.server) for a test."""
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from conftest import free_port, stop, wait_for_http
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextmanager
+def local_api(log_dir: Path, **environment: str | None) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "PORT": str(port)}
+    env["PYTHONPATH"] = f"{ROOT / 'layers/shared'}:{ROOT / 'tools'}"
+    for name, value in environment.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    log_path = log_dir / f"local-api-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "devkit.server", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_for_http(f"http://127.0.0.1:{port}/", timeout=60)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            stop(process)
+
+
+def request(
+    method: str, url: str, body: Any = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    data = json.dumps(body).encode() if body is not None else None
+    all_headers = {"content-type": "application/json", **(headers or {})}
+    req = urllib.request.Request(url, data=data, method=method, headers=all_headers)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()

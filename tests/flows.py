@@ -1,0 +1,40 @@
+"""Test helpers that drive the real handlers through their events_fixtures files."""
+
+import json
+from typing import Any
+
+from conftest import BOT_TOKEN
+
+from devkit.fixtures import load_event
+from devkit.handlers import invoke
+from devkit.initdata import signed_init_data
+
+
+def body_of(response: dict[str, Any]) -> Any:
+    return json.loads(response["body"]) if response.get("body") else None
+
+
+def generate_code(
+    telegram_id: int = 42, name: str = "Alice", start_param: str | None = None, **kwargs: Any
+) -> dict[str, Any]:
+    init_data = signed_init_data(BOT_TOKEN, telegram_id, name, start_param=start_param, **kwargs)
+    return invoke("GenerateCodeFunction", load_event("generate_code", INIT_DATA=init_data))
+
+
+def callback(code: str, telegram_id: int) -> dict[str, Any]:
+    return invoke(
+        "AuthCallbackFunction",
+        load_event("auth_callback", LOGIN_CODE=code, TELEGRAM_ID=telegram_id),
+    )
+
+
+def login(
+    telegram_id: int = 42, name: str = "Alice", start_param: str | None = None
+) -> dict[str, Any]:
+    """A whole login; returns the callback's JSON body (token and user)."""
+    issued = generate_code(telegram_id, name, start_param=start_param)
+    assert issued["statusCode"] == 200, issued
+    response = callback(body_of(issued)["code"], telegram_id)
+    assert response["statusCode"] == 200, response
+    result: dict[str, Any] = body_of(response)
+    return result

@@ -1,0 +1,31 @@
+"""template.yaml declares the tables; the PynamoDB models must agree with it."""
+
+from community.data.models import AuthCode, ReferralGuard, User
+from devkit.template import resources
+
+
+def table(logical_id: str) -> dict:  # type: ignore[type-arg]
+    return resources("AWS::DynamoDB::Table")[logical_id]["Properties"]
+
+
+def hash_key(properties: dict) -> str:  # type: ignore[type-arg]
+    return next(k["AttributeName"] for k in properties["KeySchema"] if k["KeyType"] == "HASH")
+
+
+def test_users_table_keys_and_referral_index_match_the_models() -> None:
+    users = table("UsersTable")
+    assert hash_key(users) == User._hash_key_attribute().attr_name
+    assert hash_key(users) == ReferralGuard._hash_key_attribute().attr_name
+    (index,) = users["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == User.by_referral_code.Meta.index_name
+    assert hash_key(index) == "referral_code"
+    assert index["Projection"]["ProjectionType"] == "ALL"
+
+
+def test_auth_codes_table_key_and_ttl_match_the_model() -> None:
+    codes = table("AuthCodesTable")
+    assert hash_key(codes) == AuthCode._hash_key_attribute().attr_name
+    assert codes["TimeToLiveSpecification"] == {
+        "AttributeName": AuthCode.expires_at.attr_name,
+        "Enabled": True,
+    }

@@ -1,0 +1,47 @@
+"""Creating the template's tables on a DynamoDB-compatible endpoint."""
+
+import os
+from typing import Any
+
+import boto3
+
+from devkit.template import create_table_requests, table_env_vars
+
+DEFAULT_TABLE_NAMES = {
+    "USERS_TABLE": "community-users",
+    "EVENTS_TABLE": "community-events",
+    "AUTH_CODES_TABLE": "community-auth-codes",
+}
+
+
+def configured_table_names() -> dict[str, str]:
+    """Table logical id -> physical name, from the environment or the local defaults."""
+    return {
+        logical_id: os.environ.get(variable) or DEFAULT_TABLE_NAMES[variable]
+        for variable, logical_id in table_env_vars().items()
+    }
+
+
+def dynamodb_client(endpoint_url: str | None, region: str = "us-east-1") -> Any:
+    return boto3.client("dynamodb", endpoint_url=endpoint_url, region_name=region)
+
+
+def create_missing_tables(client: Any, table_names: dict[str, str]) -> list[str]:
+    existing = set(client.list_tables()["TableNames"])
+    created = []
+    for request in create_table_requests(table_names):
+        name = request["create"]["TableName"]
+        if name in existing:
+            continue
+        client.create_table(**request["create"])
+        client.get_waiter("table_exists").wait(TableName=name)
+        if request["ttl_attribute"]:
+            client.update_time_to_live(
+                TableName=name,
+                TimeToLiveSpecification={
+                    "AttributeName": request["ttl_attribute"],
+                    "Enabled": True,
+                },
+            )
+        created.append(name)
+    return created

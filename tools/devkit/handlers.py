@@ -1,0 +1,61 @@
+"""Loading the functions' Lambda handlers exactly as template.yaml names them."""
+
+import asyncio
+import importlib.util
+import json
+import threading
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from devkit.apigw import LambdaContext
+from devkit.template import Route, routes
+
+_thread_state = threading.local()
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+@cache
+def _load(route_function: str, code_dir: str, module: str, attribute: str) -> Handler:
+    path = f"{code_dir}/{module}.py"
+    # Every function has an app.py; a distinct module name keeps them apart in one process.
+    spec = importlib.util.spec_from_file_location(f"functions_{route_function}_{module}", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    loaded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loaded)
+    handler: Handler = getattr(loaded, attribute)
+    return handler
+
+
+def load_handler(route: Route) -> Handler:
+    return _load(route.function, str(route.code_dir), route.module, route.attribute)
+
+
+def function_route(function: str) -> Route:
+    return next(route for route in routes() if route.function == function)
+
+
+def handler_for(function: str) -> Handler:
+    return load_handler(function_route(function))
+
+
+def load_module(function: str) -> Any:
+    """The imported module of a function (its FastAPI `app` lives there)."""
+    route = function_route(function)
+    load_handler(route)
+    import sys
+
+    return sys.modules[f"functions_{route.function}_{route.module}"]
+
+
+def invoke(function: str, event: dict[str, Any]) -> dict[str, Any]:
+    """Call a function's handler as Lambda would, from any thread."""
+    if threading.current_thread() is not threading.main_thread() and not hasattr(
+        _thread_state, "loop"
+    ):
+        # Mangum runs each request on the thread's event loop; worker threads have none.
+        _thread_state.loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(_thread_state.loop)
+    response = handler_for(function)(json.loads(json.dumps(event)), LambdaContext(function))
+    return response
