@@ -1,0 +1,49 @@
+"""JSON and HTML responses with a strong ETag, answered with 304 when the client has them."""
+
+import hashlib
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+
+PRIVATE_SHORT = "private, max-age=300"
+NO_STORE = "no-store"
+# Browsers keep a shared profile a minute, CloudFront five; after that CloudFront may serve the
+# old copy for ten more minutes while it fetches a fresh one, so a popular link never waits.
+PUBLIC_PROFILE = "public, max-age=60, s-maxage=300, stale-while-revalidate=600"
+# Unknown codes may become known (a new member, index lag): cache the miss only briefly.
+PUBLIC_MISS = "public, max-age=10, s-maxage=30"
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    """RFC 9110 weak comparison, as If-None-Match requires."""
+    if not if_none_match:
+        return False
+    candidates = {candidate.strip().removeprefix("W/") for candidate in if_none_match.split(",")}
+    return "*" in candidates or etag in candidates
+
+
+def conditional(
+    request: Request,
+    body: bytes,
+    media_type: str,
+    cache_control: str,
+    status_code: int = 200,
+) -> Response:
+    etag = etag_of(body)
+    headers = {"ETag": etag, "Cache-Control": cache_control}
+    if status_code == 200 and _matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, status_code=status_code, media_type=media_type, headers=headers)
+
+
+def conditional_json(
+    request: Request, payload: Any, cache_control: str, status_code: int = 200
+) -> Response:
+    body = JSONResponse(jsonable_encoder(payload)).body
+    return conditional(request, bytes(body), "application/json", cache_control, status_code)
