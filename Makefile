@@ -13,7 +13,7 @@ export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)/tools
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test lint format typecheck validate build pytest dev-init-data clean
+.PHONY: help run test lint format typecheck validate build browser pytest dev-init-data clean
 
 help:
 	@echo "make run            start the API on http://127.0.0.1:$(PORT) (embedded DynamoDB)"
@@ -49,7 +49,16 @@ validate: $(VENV)/.installed
 build: $(VENV)/.installed
 	$(VENV)/bin/sam build --parallel
 
-pytest: $(VENV)/.installed
+# Debian's Chromium for the screenshot test (root installs it; anyone else is told how).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing: 'sudo apt-get install chromium' (the screenshot test needs it)" >&2; exit 1; \
+	  fi; }
+
+pytest: $(VENV)/.installed browser
 	$(PY) -m pytest
 
 test: lint typecheck validate build pytest

@@ -1,7 +1,8 @@
 """Fault injection at botocore's event hooks: the data layer's real calls fail as DynamoDB
 would fail them."""
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -39,12 +40,16 @@ def failing(operation: str, code: str, times: int = 1_000) -> Iterator[list[str]
 
 
 @contextmanager
-def counting_calls() -> Iterator[list[str]]:
-    """Records every DynamoDB API call the data layer makes."""
+def counting_calls(
+    on_params: Callable[[dict[str, Any]], None] | None = None,
+) -> Iterator[list[str]]:
+    """Records every DynamoDB API call the data layer makes (and, if asked, its parameters)."""
     calls: list[str] = []
 
-    def record(model: Any, **_: Any) -> None:
+    def record(model: Any, params: dict[str, Any], **_: Any) -> None:
         calls.append(model.name)
+        if on_params:
+            on_params(json.loads(params["body"] or b"{}"))
 
     clients = {id(client): client for client in dynamodb_clients()}.values()
     for client in clients:

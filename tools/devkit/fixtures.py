@@ -29,6 +29,8 @@ def load_event(name: str, **values: Any) -> dict[str, Any]:
     return event
 
 
-def expected_status(name: str) -> int:
-    expected: dict[str, Any] = json.loads((FIXTURES_DIR / f"{name}.expected.json").read_text())
-    return int(expected["statusCode"])
+def expected(name: str) -> dict[str, Any]:
+    """The documented answer to a fixture: `statusCode`, `contentType` and a `note` saying
+    what its placeholders must hold."""
+    documented: dict[str, Any] = json.loads((FIXTURES_DIR / f"{name}.expected.json").read_text())
+    return documented

@@ -50,6 +50,16 @@ class UserPrivate(UserPublic):
     referred_by: str | None
 
 
+class PrivateProfile(BaseModel):
+    success: bool = True
+    user: UserPrivate
+
+
+class PublicProfile(BaseModel):
+    success: bool = True
+    user: UserPublic
+
+
 class Session(BaseModel):
     token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret

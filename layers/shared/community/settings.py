@@ -33,7 +33,16 @@ class Settings(BaseSettings):
 
     # Where a shared profile link sends newcomers: `{code}` is replaced by the referral code.
     join_url_template: str = "https://t.me/community_bot/app?startapp={code}"
+    # The origin people see in shared links (the CloudFront domain in AWS).
     public_base_url: HttpUrl = HttpUrl("http://127.0.0.1:3000")
+    # Link-preview image for members without a Telegram photo.
+    default_og_image_url: HttpUrl = HttpUrl("https://telegram.org/img/t_logo.png")
+
+    def join_url(self, referral_code: str) -> str:
+        return self.join_url_template.replace("{code}", referral_code)
+
+    def profile_page_url(self, referral_code: str) -> str:
+        return f"{str(self.public_base_url).rstrip('/')}/u/{referral_code}"
 
 
 @lru_cache(maxsize=1)

@@ -44,6 +44,13 @@ def get(telegram_id: int, *, consistent: bool = False) -> User | None:
             return None
 
 
+def find_by_referral_code(referral_code: str) -> User | None:
+    """One Query on the referral-code index. The index is eventually consistent: a member
+    created a moment ago may not be found yet."""
+    with backend_errors():
+        return next(iter(User.by_referral_code.query(referral_code, limit=1)), None)
+
+
 def refresh_profile(
     telegram_id: int, name: str, username: str | None, photo_url: str | None, now: datetime
 ) -> User | None:

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from community.errors import CommunityError, ServiceUnavailable, Unauthorized
+from community.errors import CommunityError, NotFound, ServiceUnavailable, Unauthorized
 from community.observability import logger, metrics, tracer
 from community.schemas import ErrorBody
 
@@ -34,9 +34,11 @@ def error_response(
     )
 
 
-async def _community_error(_: Request, error: Exception) -> JSONResponse:
+async def _community_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, CommunityError)
     headers = {}
+    if isinstance(error, NotFound) and request.app.state.not_found_cache_control:
+        headers["Cache-Control"] = request.app.state.not_found_cache_control
     if isinstance(error, Unauthorized):
         headers["WWW-Authenticate"] = error.challenge
     if isinstance(error, ServiceUnavailable):
@@ -107,7 +109,9 @@ class LambdaObservability:
                 metrics.flush_metrics()
 
 
-def create_app(function_name: str) -> FastAPI:
+def create_app(function_name: str, *, not_found_cache_control: str | None = None) -> FastAPI:
+    """`not_found_cache_control` lets a public endpoint have its 404s cached (briefly) by
+    browsers and CloudFront; every other error is `no-store`."""
     app = FastAPI(
         title=function_name,
         docs_url=None,
@@ -115,6 +119,7 @@ def create_app(function_name: str) -> FastAPI:
         openapi_url=None,
         responses=ERROR_RESPONSES,
     )
+    app.state.not_found_cache_control = not_found_cache_control
     app.add_exception_handler(CommunityError, _community_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

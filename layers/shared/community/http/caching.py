@@ -37,7 +37,9 @@ def conditional(
 ) -> Response:
     etag = etag_of(body)
     headers = {"ETag": etag, "Cache-Control": cache_control}
-    if status_code == 200 and _matches(request.headers.get("if-none-match"), etag):
+    # Only safe reads revalidate: a 304 to a POST would tell the client nothing happened.
+    revalidates = request.method in ("GET", "HEAD") and status_code == 200
+    if revalidates and _matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return Response(body, status_code=status_code, media_type=media_type, headers=headers)
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from community.data import users as users_table
 from community.data.models import User
 from community.data.users import CreateOutcome
-from community.errors import ServiceUnavailable
+from community.errors import NotFound, ServiceUnavailable
 from community.observability import count, logger
 
 REFERRAL_PREFIX = "UP-"
@@ -43,6 +43,15 @@ def normalise_referral_code(raw: str | None) -> str | None:
         return None
     candidate = raw.strip().upper()
     return candidate if REFERRAL_CODE_RE.fullmatch(candidate) else None
+
+
+def public_profile(raw_referral_code: str) -> User:
+    """The member a shared referral code belongs to, in any letter case."""
+    referral_code = normalise_referral_code(raw_referral_code)
+    user = users_table.find_by_referral_code(referral_code) if referral_code else None
+    if user is None:
+        raise NotFound("no member has this referral code")
+    return user
 
 
 def login(profile: TelegramProfile) -> User:

@@ -1,0 +1,26 @@
+"""GET /api/users/u/{referral_code}: a member's public profile, cacheable by CloudFront."""
+
+from typing import Annotated
+
+from fastapi import Path, Request, Response
+from mangum import Mangum
+
+from community.http.app import create_app
+from community.http.caching import PUBLIC_MISS, PUBLIC_PROFILE, conditional_json
+from community.schemas import PublicProfile, UserPublic
+from community.services.users import public_profile
+
+app = create_app("public-profile", not_found_cache_control=PUBLIC_MISS)
+
+
+@app.get("/api/users/u/{referral_code}", response_model=PublicProfile)
+async def get_public_profile(
+    request: Request, referral_code: Annotated[str, Path(max_length=64)]
+) -> Response:
+    user = public_profile(referral_code)
+    return conditional_json(
+        request, PublicProfile(user=UserPublic.model_validate(user)), PUBLIC_PROFILE
+    )
+
+
+handler = Mangum(app, lifespan="off")

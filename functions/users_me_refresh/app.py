@@ -1,0 +1,21 @@
+"""POST /api/users/me/refresh: the private profile from a strongly consistent read, for right
+after the member changed something."""
+
+from fastapi import Request, Response
+from mangum import Mangum
+
+from community.http.app import create_app
+from community.http.auth import CurrentUserConsistent
+from community.http.caching import NO_STORE, conditional_json
+from community.schemas import PrivateProfile, UserPrivate
+
+app = create_app("users-me-refresh")
+
+
+@app.post("/api/users/me/refresh", response_model=PrivateProfile)
+async def users_me_refresh(request: Request, user: CurrentUserConsistent) -> Response:
+    profile = PrivateProfile(user=UserPrivate.model_validate(user))
+    return conditional_json(request, profile, NO_STORE)
+
+
+handler = Mangum(app, lifespan="off")
