@@ -16,7 +16,9 @@ from faults import counting_calls, dynamodb_clients, failing
 from flows import add_events, body_of, event_detail, event_record, upcoming
 
 from community import cursors
+from community.errors import InvalidRequest
 from community.services import events
+from community.settings import get_settings
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
 
@@ -296,3 +298,31 @@ def test_unknown_inactive_or_malformed_ids_are_404(kind: str, expected_calls: li
     assert body_of(response) == {"success": False, "detail": "event not found"}
     assert response["headers"]["content-type"] == "application/json"
     assert calls == expected_calls
+
+
+def test_seeding_validates_every_record_and_loads_nothing_if_one_is_bad(dynamodb: Any) -> None:
+    # Given a file whose third record has a bad image_url and whose fourth repeats an id
+    records = [event_record(NOW + timedelta(days=day)) for day in range(1, 4)]
+    records[2]["image_url"] = "file:///etc/passwd"
+    records.append({**records[0]})
+
+    # When it is seeded
+    with pytest.raises(InvalidRequest) as refused:
+        add_events(records)
+
+    # Then each problem is named by record and field, and the table is still empty
+    assert refused.value.detail.splitlines() == [
+        "record 2: image_url: Value error, must be an http(s) URL",
+        "record 3: id: same id as record 0",
+    ]
+    assert dynamodb.scan(TableName=get_settings().events_table)["Items"] == []
+
+
+def test_seeding_keeps_inactive_events_out_of_the_index(dynamodb: Any) -> None:
+    active, inactive = event_record(NOW, active=True), event_record(NOW, active=False)
+
+    add_events([active, inactive])
+
+    items = dynamodb.scan(TableName=get_settings().events_table)["Items"]
+    listed = {item["id"]["S"]: "listing" in item for item in items}
+    assert listed == {active["id"]: True, inactive["id"]: False}

@@ -4,7 +4,7 @@ named here, so a new internal attribute can never leak through them."""
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Self
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -14,7 +14,8 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
-    model_validator,
+    ValidationInfo,
+    field_validator,
 )
 
 LOGIN_CODE_PATTERN = r"^[A-Za-z0-9_-]{22,64}$"
@@ -138,11 +139,14 @@ class EventIn(BaseModel):
     is_active: bool = Field(strict=True)
     created_at: AwareDatetime | None = None
 
-    @model_validator(mode="after")
-    def _ends_after_it_starts(self) -> Self:
-        if self.end_date <= self.start_date:
-            raise ValueError("end_date must be after start_date")
-        return self
+    @field_validator("end_date")
+    @classmethod
+    def _ends_after_it_starts(cls, end_date: datetime, info: ValidationInfo) -> datetime:
+        # Fields validate in order, so start_date is in info.data unless it was invalid itself.
+        start_date = info.data.get("start_date")
+        if start_date is not None and end_date <= start_date:
+            raise ValueError("must be after start_date")
+        return end_date
 
 
 class EventPublic(BaseModel):
