@@ -13,12 +13,13 @@ export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)/tools
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test lint format typecheck validate build browser pytest dev-init-data clean
+.PHONY: help run test lint format typecheck validate build browser pytest dev-init-data seed-events clean
 
 help:
 	@echo "make run            start the API on http://127.0.0.1:$(PORT) (embedded DynamoDB)"
 	@echo "make test           the whole suite: lint, types, sam validate/build, pytest"
 	@echo "make dev-init-data  signed Telegram initData for curl (TELEGRAM_ID=42 NAME=Alice)"
+	@echo "make seed-events FILE=events.json  load events (all or nothing) into make run's table"
 
 $(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
 	@test -x $(PY) || "$$(tools/python313.sh)" -m venv $(VENV)
@@ -31,6 +32,10 @@ run: $(VENV)/.installed
 
 dev-init-data: $(VENV)/.installed
 	@$(PY) -m devkit.initdata --telegram-id "$(TELEGRAM_ID)" --name "$(NAME)"
+
+seed-events: $(VENV)/.installed
+	@test -n "$(FILE)" || { echo "usage: make seed-events FILE=events.json [PORT=$(PORT)]" >&2; exit 2; }
+	PORT=$(PORT) $(PY) -m devkit.seed "$(FILE)"
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -1,10 +1,14 @@
 """Test helpers that drive the real handlers through their events_fixtures files."""
 
 import json
+import uuid
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qsl
 
 from conftest import BOT_TOKEN
 
+from community.services import events
 from devkit.fixtures import load_event
 from devkit.handlers import invoke
 from devkit.initdata import signed_init_data
@@ -38,3 +42,42 @@ def login(
     assert response["statusCode"] == 200, response
     result: dict[str, Any] = body_of(response)
     return result
+
+
+def event_record(start: datetime, *, active: bool = True, **fields: Any) -> dict[str, Any]:
+    """A seed-file record of an event starting at `start`, lasting two hours."""
+    return {
+        "id": str(uuid.uuid4()),
+        "title": f"Event at {start.isoformat()}",
+        "description": "A meetup",
+        "start_date": start.isoformat(),
+        "end_date": (start + timedelta(hours=2)).isoformat(),
+        "location": "Main hall",
+        "price": "0",
+        "capacity": None,
+        "image_url": None,
+        "is_active": active,
+        **fields,
+    }
+
+
+def add_events(records: list[dict[str, Any]]) -> list[str]:
+    """Load records through the same validation and data layer as `make seed-events`."""
+    events.load(events.validate_records(records))
+    return [record["id"] for record in records]
+
+
+def upcoming(query: str = "", headers: dict[str, str] | None = None) -> dict[str, Any]:
+    event = load_event("events_upcoming")
+    event["rawQueryString"] = query
+    event["queryStringParameters"] = dict(parse_qsl(query, keep_blank_values=True))
+    if not query:
+        del event["queryStringParameters"]
+    event["headers"].update(headers or {})
+    return invoke("EventsUpcomingFunction", event)
+
+
+def event_detail(event_id: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    event = load_event("event_detail", EVENT_ID=event_id)
+    event["headers"].update(headers or {})
+    return invoke("EventDetailFunction", event)

@@ -1,11 +1,15 @@
 """`make run`'s server, over HTTP, on its embedded DynamoDB or on DYNAMODB_ENDPOINT_URL."""
 
 import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import boto3
 from conftest import BOT_TOKEN
-from local_api import local_api, request
+from local_api import ROOT, local_api, request
 
 from devkit.initdata import signed_init_data
 from devkit.server import LOCAL_DEFAULTS
@@ -69,3 +73,70 @@ def test_an_external_dynamodb_endpoint_gets_its_missing_tables(
     ttl = client.describe_time_to_live(TableName="e2e-codes")["TimeToLiveDescription"]
     assert ttl["AttributeName"] == "expires_at"
     assert client.get_item(TableName="e2e-users", Key={"pk": {"S": "USER#42"}})["Item"]
+
+
+def seed_events(port: int, file: Path) -> subprocess.CompletedProcess[str]:
+    """`make seed-events FILE=file PORT=port`, as that target runs it."""
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'layers/shared'}:{ROOT / 'tools'}"}
+    env.pop("DYNAMODB_ENDPOINT_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "devkit.seed", str(file), "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def upcoming_titles(base: str) -> list[str]:
+    status, headers, body = request("GET", f"{base}/api/v1/events/upcoming?limit=50")
+    assert status == 200, body
+    assert headers["cache-control"] == "public, max-age=30, s-maxage=60"
+    return [event["title"] for event in json.loads(body)["events"]]
+
+
+def test_make_run_lists_only_upcoming_active_samples_and_takes_seeded_events(
+    tmp_path: Path,
+) -> None:
+    # Given `make run` on its embedded DynamoDB, started with the sample events
+    with local_api(tmp_path, DYNAMODB_ENDPOINT_URL=None) as base:
+        # Then the listing shows the upcoming active samples in start order, and neither the
+        # past, the already started nor the inactive one
+        assert upcoming_titles(base) == [
+            "Welcome meetup",
+            "Python workshop",
+            "Community hike",
+            "Demo night",
+        ]
+
+        # When `make seed-events` loads a file with one bad record
+        port = int(base.rsplit(":", 1)[1])
+        start = datetime.now(UTC) + timedelta(days=1)
+        good = {
+            "title": "Seeded talk",
+            "description": "",
+            "start_date": start.isoformat(),
+            "end_date": (start + timedelta(hours=1)).isoformat(),
+            "location": "Online",
+            "price": "2.50",
+            "capacity": 100,
+            "image_url": None,
+            "is_active": True,
+        }
+        bad_file = tmp_path / "bad.json"
+        bad_file.write_text(json.dumps([good, {**good, "price": -1}]))
+        refused = seed_events(port, bad_file)
+
+        # Then it names the record and field and loads nothing
+        assert refused.returncode == 1, refused
+        assert "record 1: price:" in refused.stderr
+        assert "Seeded talk" not in upcoming_titles(base)
+
+        # And a valid file is loaded into the running server's table
+        good_file = tmp_path / "good.json"
+        good_file.write_text(json.dumps([good]))
+        loaded = seed_events(port, good_file)
+        assert loaded.returncode == 0, loaded
+        assert upcoming_titles(base)[0] == "Seeded talk"

@@ -3,12 +3,13 @@ fixture documents, and never answers garbage with a 500 or a stack trace."""
 
 import base64
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import BOT_TOKEN
-from flows import body_of, generate_code, login, signed_init_data
+from flows import add_events, body_of, event_record, generate_code, login, signed_init_data
 
 from devkit.fixtures import expected, fixture_path, load_event
 from devkit.handlers import invoke
@@ -33,6 +34,12 @@ def fixture_values(name: str) -> dict[str, Any]:
         return {"TOKEN": login(42, "Alice")["token"]}
     if name in ("public_profile", "profile_page"):
         return {"REFERRAL_CODE": login(42, "Alice")["user"]["referral_code"]}
+    if name == "events_upcoming":
+        add_events([event_record(datetime.now(UTC) + timedelta(days=1))])
+        return {}
+    if name == "event_detail":
+        (event_id,) = add_events([event_record(datetime.now(UTC) + timedelta(days=1))])
+        return {"EVENT_ID": event_id}
     raise AssertionError(f"no setup for fixture {name}")
 
 

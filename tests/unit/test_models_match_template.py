@@ -1,6 +1,6 @@
 """template.yaml declares the tables; the PynamoDB models must agree with it."""
 
-from community.data.models import AuthCode, ReferralGuard, User
+from community.data.models import AuthCode, Event, ReferralGuard, User
 from devkit.template import resources
 
 
@@ -29,3 +29,19 @@ def test_auth_codes_table_key_and_ttl_match_the_model() -> None:
         "AttributeName": AuthCode.expires_at.attr_name,
         "Enabled": True,
     }
+
+
+def range_key(properties: dict) -> str:  # type: ignore[type-arg]
+    return next(k["AttributeName"] for k in properties["KeySchema"] if k["KeyType"] == "RANGE")
+
+
+def test_events_table_key_and_start_date_index_match_the_model() -> None:
+    events = table("EventsTable")
+    assert hash_key(events) == Event._hash_key_attribute().attr_name
+    (index,) = events["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == Event.by_start_date.Meta.index_name
+    assert hash_key(index) == Event.listing.attr_name
+    assert range_key(index) == Event.start_date.attr_name
+    assert index["Projection"]["ProjectionType"] == "ALL"
+    # Sparse: inactive events leave `listing` unset, which only a nullable attribute allows.
+    assert Event.listing.null is True

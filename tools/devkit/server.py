@@ -3,11 +3,14 @@ run in Lambda, with DynamoDB from moto's server embedded in this process (or the
 DYNAMODB_ENDPOINT_URL)."""
 
 import argparse
+import atexit
 import base64
 import contextlib
 import os
+import signal
 import socket
 import sys
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
@@ -59,6 +62,7 @@ def prepare_environment(port: int) -> None:
         os.environ["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
     if not os.environ.get("DYNAMODB_ENDPOINT_URL"):
         os.environ["DYNAMODB_ENDPOINT_URL"] = start_embedded_dynamodb()
+        announce_embedded_endpoint(port, os.environ["DYNAMODB_ENDPOINT_URL"])
     names = configured_table_names()
     from devkit.template import table_env_vars
 
@@ -67,6 +71,29 @@ def prepare_environment(port: int) -> None:
     client = dynamodb_client(os.environ["DYNAMODB_ENDPOINT_URL"], os.environ["AWS_REGION"])
     created = create_missing_tables(client, names)
     print(f"DynamoDB at {os.environ['DYNAMODB_ENDPOINT_URL']}; created tables: {created or 'none'}")
+    if not client.scan(TableName=names["EventsTable"], Limit=1)["Items"]:
+        # A new user sees the listing filter something: past, started and inactive samples.
+        from devkit.seed import load, sample_events
+
+        print(f"loaded {load(sample_events(datetime.now(UTC)))} sample events")
+
+
+def announce_embedded_endpoint(port: int, endpoint: str) -> None:
+    """Tell `make seed-events` where this server's embedded DynamoDB is, until it stops."""
+    from devkit.seed import endpoint_file
+
+    path = endpoint_file(port)
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(endpoint)
+    atexit.register(path.unlink, missing_ok=True)
+
+    def remove_then_terminate(signum: int, _: Any) -> None:
+        # atexit does not run on SIGTERM; remove the file, then terminate as before.
+        path.unlink(missing_ok=True)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    signal.signal(signal.SIGTERM, remove_then_terminate)
 
 
 def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:

@@ -1,11 +1,30 @@
 """Request and response bodies. Public schemas are allow-lists: a field appears only if it is
 named here, so a new internal attribute can never leak through them."""
 
-from datetime import datetime
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+    field_validator,
+)
 
 LOGIN_CODE_PATTERN = r"^[A-Za-z0-9_-]{22,64}$"
+# Event ids are ULIDs (Crockford base32, canonically upper case) or UUIDs (lower case).
+ULID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+# The events table's date format: fixed width and UTC, so lexical order is time order.
+EVENT_DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+EVENT_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
 
 class ErrorBody(BaseModel):
@@ -65,3 +84,103 @@ class Session(BaseModel):
     token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_in: int
     user: UserPrivate
+
+
+def normalise_event_id(raw: str) -> str | None:
+    """The canonical form of an event id, or None if `raw` is neither a ULID nor a UUID."""
+    if ULID_RE.fullmatch(raw.upper()):
+        return raw.upper()
+    if UUID_RE.fullmatch(raw.lower()):
+        return raw.lower()
+    return None
+
+
+def event_date(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime(EVENT_DATE_FORMAT)
+
+
+def _event_id(raw: str) -> str:
+    canonical = normalise_event_id(raw)
+    if canonical is None:
+        raise ValueError("must be a ULID or a UUID")
+    return canonical
+
+
+def _utc_to_the_second(moment: datetime) -> datetime:
+    # Stored dates keep whole seconds in 4-digit years: anything else would break the
+    # fixed width that makes lexical order equal time order.
+    moment = moment.astimezone(UTC).replace(microsecond=0)
+    if not 1970 <= moment.year <= 9999:
+        raise ValueError("year must be between 1970 and 9999")
+    return moment
+
+
+def _web_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an http(s) URL")
+    return raw
+
+
+def _json_number(value: Decimal) -> int | float:
+    # Prices have at most 10 digits, so the float's shortest repr is exactly the decimal.
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+EventDate = Annotated[AwareDatetime, AfterValidator(_utc_to_the_second)]
+Price = Annotated[Decimal, PlainSerializer(_json_number, return_type=int | float, when_used="json")]
+
+
+class EventIn(BaseModel):
+    """An event as an operator loads it (`make seed-events`). Any ISO 8601 date with an
+    offset is accepted and stored in UTC; a date without an offset is ambiguous and refused."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: Annotated[str, AfterValidator(_event_id)] | None = None
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(max_length=5000)
+    start_date: EventDate
+    end_date: EventDate
+    location: str = Field(max_length=300)
+    price: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
+    capacity: Annotated[int, Field(ge=1, le=1_000_000, strict=True)] | None
+    image_url: Annotated[str, Field(max_length=2048), AfterValidator(_web_url)] | None
+    is_active: bool = Field(strict=True)
+    created_at: AwareDatetime | None = None
+
+    @field_validator("end_date")
+    @classmethod
+    def _ends_after_it_starts(cls, end_date: datetime, info: ValidationInfo) -> datetime:
+        # Fields validate in order, so start_date is in info.data unless it was invalid itself.
+        start_date = info.data.get("start_date")
+        if start_date is not None and end_date <= start_date:
+            raise ValueError("must be after start_date")
+        return end_date
+
+
+class EventPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    title: str
+    description: str
+    start_date: datetime
+    end_date: datetime
+    location: str
+    price: Price
+    capacity: int | None
+    image_url: str | None
+    is_active: bool
+    created_at: datetime
+
+
+class UpcomingEvents(BaseModel):
+    events: list[EventPublic]
+    next_cursor: str | None
+    has_more: bool
+
+
+class EventDetail(BaseModel):
+    success: bool = True
+    event: EventPublic

@@ -2,13 +2,19 @@
 server and the tests create tables from the template, and a unit test checks these models
 against it."""
 
+from decimal import Decimal
+from typing import Any
+
 from pynamodb.attributes import (
+    Attribute,
+    BooleanAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import Connection
+from pynamodb.constants import NUMBER
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -16,6 +22,8 @@ from community.settings import Settings, get_settings
 
 USER_PREFIX = "USER#"
 REFERRAL_GUARD_PREFIX = "REFERRAL#"
+# The by_start_date partition every active event is listed under (see EventsTable).
+ACTIVE_LISTING = "ACTIVE"
 
 
 class ReferralCodeIndex(GlobalSecondaryIndex["User"]):  # type: ignore[no-untyped-call]
@@ -78,7 +86,53 @@ class AuthCode(Model):
     expires_at = TTLAttribute()
 
 
-ALL_MODELS: tuple[type[Model], ...] = (User, ReferralGuard, AuthCode)
+class DecimalAttribute(Attribute[Decimal]):
+    """A DynamoDB Number read back as a Decimal: NumberAttribute goes through float, which
+    would turn a price of 0.1 into 0.1000000000000000055."""
+
+    attr_type = NUMBER
+
+    def serialize(self, value: Decimal) -> str:
+        return str(value)
+
+    def deserialize(self, value: Any) -> Decimal:
+        return Decimal(value)
+
+
+class StartDateIndex(GlobalSecondaryIndex["Event"]):  # type: ignore[no-untyped-call]
+    class Meta:
+        index_name = "by_start_date"
+        projection = AllProjection()
+
+    listing = UnicodeAttribute(hash_key=True)
+    start_date = UnicodeAttribute(range_key=True)
+
+
+class Event(Model):
+    """An event. Dates are fixed-width UTC strings (YYYY-MM-DDTHH:MM:SSZ), so their lexical
+    order in the index is their time order. Only active events carry `listing`, which puts
+    them in the sparse by_start_date index; an inactive event is simply absent from it."""
+
+    class Meta:
+        table_name = "events"
+
+    id = UnicodeAttribute(hash_key=True)
+    title = UnicodeAttribute()
+    description = UnicodeAttribute(default="")
+    start_date = UnicodeAttribute()
+    end_date = UnicodeAttribute()
+    location = UnicodeAttribute(default="")
+    price = DecimalAttribute()
+    capacity = NumberAttribute(null=True)
+    image_url = UnicodeAttribute(null=True)
+    is_active = BooleanAttribute()
+    listing = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+
+    by_start_date = StartDateIndex()
+
+
+ALL_MODELS: tuple[type[Model], ...] = (User, ReferralGuard, AuthCode, Event)
 _shared_connection: Connection | None = None
 
 
@@ -90,6 +144,7 @@ def bind(settings: Settings) -> None:
         User: settings.users_table,
         ReferralGuard: settings.users_table,
         AuthCode: settings.auth_codes_table,
+        Event: settings.events_table,
     }
     for model, table_name in tables.items():
         model.Meta.table_name = table_name
