@@ -3,6 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 VENV := .venv
+CHECKOV_VENV := .venv-checkov
 PY := $(VENV)/bin/python
 PORT ?= 3000
 TELEGRAM_ID ?= 42
@@ -27,6 +28,11 @@ $(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	@test -x $(CHECKOV_VENV)/bin/python || "$$(tools/python313.sh)" -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	@touch $@
+
 run: $(VENV)/.installed
 	PORT=$(PORT) $(PY) -m devkit.server --port $(PORT)
 
@@ -48,8 +54,11 @@ format: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
 
-validate: $(VENV)/.installed
+# Skipped checkov checks are justified in each resource's Metadata, next to the resource.
+validate: $(VENV)/.installed $(CHECKOV_VENV)/.installed
 	$(VENV)/bin/sam validate --lint --region us-east-1
+	$(VENV)/bin/cfn-lint template.yaml
+	$(CHECKOV_VENV)/bin/checkov --file template.yaml --framework cloudformation --skip-download --compact --quiet
 
 build: $(VENV)/.installed
 	$(VENV)/bin/sam build --parallel

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     join_url_template: str = "https://t.me/community_bot/app?startapp={code}"
     # The origin people see in shared links (the CloudFront domain in AWS).
     public_base_url: HttpUrl = HttpUrl("http://127.0.0.1:3000")
+    # SSM parameter holding the CloudFront distribution id (unset locally: nothing to purge).
+    distribution_id_parameter: str | None = None
     # Link-preview image for members without a Telegram photo.
     default_og_image_url: HttpUrl = HttpUrl("https://telegram.org/img/t_logo.png")
 

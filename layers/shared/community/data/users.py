@@ -1,8 +1,10 @@
 """Users and their referral-code guard items."""
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 
+from pynamodb.constants import ALL_OLD
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
@@ -51,12 +53,21 @@ def find_by_referral_code(referral_code: str) -> User | None:
         return next(iter(User.by_referral_code.query(referral_code, limit=1)), None)
 
 
+@dataclass(frozen=True)
+class ProfileRefresh:
+    before: User
+    after: User
+
+    @property
+    def public_fields_changed(self) -> bool:
+        return (self.before.name, self.before.photo_url) != (self.after.name, self.after.photo_url)
+
+
 def refresh_profile(
     telegram_id: int, name: str, username: str | None, photo_url: str | None, now: datetime
-) -> User | None:
-    """Update an existing user's Telegram fields and return the whole item (one UpdateItem
-    with ALL_NEW); None when the user does not exist yet."""
-    user = User(user_key(telegram_id))
+) -> ProfileRefresh | None:
+    """Update an existing user's Telegram fields with one UpdateItem returning the item as it
+    was (ALL_OLD), so the caller sees both versions; None when the user does not exist yet."""
     actions: list[Action] = [
         User.name.set(name),
         User.username.set(username) if username else User.username.remove(),
@@ -65,12 +76,20 @@ def refresh_profile(
     ]
     with backend_errors():
         try:
-            user.update(actions=actions, condition=User.pk.exists())
+            response = User._get_connection().update_item(
+                user_key(telegram_id),
+                actions=actions,
+                condition=User.pk.exists(),
+                return_values=ALL_OLD,
+            )
         except UpdateError as error:
             if error.cause_response_code == CONDITION_FAILED:
                 return None
             raise
-    return user
+    before = User.from_raw_data(response["Attributes"])
+    after = User.from_raw_data(response["Attributes"])
+    after.name, after.username, after.photo_url, after.updated_at = name, username, photo_url, now
+    return ProfileRefresh(before=before, after=after)
 
 
 def create(user: User, referrer_code: str | None) -> CreateOutcome:

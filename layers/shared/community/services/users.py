@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from community.data import cdn
 from community.data import users as users_table
 from community.data.models import User
 from community.data.users import CreateOutcome
@@ -45,6 +46,13 @@ def normalise_referral_code(raw: str | None) -> str | None:
     return candidate if REFERRAL_CODE_RE.fullmatch(candidate) else None
 
 
+def profile_paths(referral_code: str) -> list[str]:
+    """Every cached URL showing this member's public profile: both cache keys are the path
+    alone, and a shared link may have been opened in lower case."""
+    codes = dict.fromkeys([referral_code, referral_code.lower()])
+    return [f"{prefix}/{code}" for code in codes for prefix in ("/u", "/api/users/u")]
+
+
 def public_profile(raw_referral_code: str) -> User:
     """The member a shared referral code belongs to, in any letter case."""
     referral_code = normalise_referral_code(raw_referral_code)
@@ -59,11 +67,13 @@ def login(profile: TelegramProfile) -> User:
     created (with a unique referral code) if not."""
     for _ in range(MAX_LOGIN_ROUNDS):
         now = datetime.now(UTC)
-        user = users_table.refresh_profile(
+        refreshed = users_table.refresh_profile(
             profile.telegram_id, profile.name, profile.username, profile.photo_url, now
         )
-        if user is not None:
-            return user
+        if refreshed is not None:
+            if refreshed.public_fields_changed:
+                cdn.invalidate(profile_paths(refreshed.after.referral_code))
+            return refreshed.after
         user = _create(profile, now)
         if user is not None:
             return user

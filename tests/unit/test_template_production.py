@@ -1,0 +1,180 @@
+"""The production template, parsed with its CloudFormation tags: caching rules, data safety
+and least privilege hold as the README states them."""
+
+from typing import Any
+
+import pytest
+
+from devkit.template import load_template, resources
+
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+DYNAMODB_WRITES = {
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:*",
+}
+TEMPLATE = load_template()
+RESOURCES = TEMPLATE["Resources"]
+FUNCTIONS = resources("AWS::Serverless::Function")
+
+
+def distribution() -> dict[str, Any]:
+    config: dict[str, Any] = RESOURCES["Distribution"]["Properties"]["DistributionConfig"]
+    return config
+
+
+def behavior(path_pattern: str) -> dict[str, Any]:
+    return next(b for b in distribution()["CacheBehaviors"] if b["PathPattern"] == path_pattern)
+
+
+def cache_key(policy_ref: Any) -> dict[str, Any]:
+    config = RESOURCES[policy_ref["Ref"]]["Properties"]["CachePolicyConfig"]
+    parameters: dict[str, Any] = config["ParametersInCacheKeyAndForwardedToOrigin"]
+    return {**parameters, "MinTTL": config["MinTTL"], "DefaultTTL": config["DefaultTTL"]}
+
+
+@pytest.mark.parametrize("path_pattern", ["/u/*", "/api/users/u/*"])
+def test_shared_profiles_are_cached_by_path_alone_for_the_origins_lifetime(
+    path_pattern: str,
+) -> None:
+    key = cache_key(behavior(path_pattern)["CachePolicyId"])
+
+    assert key["HeadersConfig"] == {"HeaderBehavior": "none"}
+    assert key["CookiesConfig"] == {"CookieBehavior": "none"}
+    assert key["QueryStringsConfig"] == {"QueryStringBehavior": "none"}
+    # DefaultTTL 0: without the origin's Cache-Control nothing would be cached.
+    assert key["MinTTL"] == 0
+    assert key["DefaultTTL"] == 0
+
+
+def test_me_is_keyed_per_user_and_never_cached_against_the_origins_private() -> None:
+    key = cache_key(behavior("/api/users/me")["CachePolicyId"])
+
+    assert key["HeadersConfig"] == {"HeaderBehavior": "whitelist", "Headers": ["Authorization"]}
+    assert key["CookiesConfig"] == {"CookieBehavior": "none"}
+    assert key["MinTTL"] == 0
+    assert key["DefaultTTL"] == 0
+
+
+def test_event_listings_get_short_public_caching_keyed_by_their_parameters() -> None:
+    key = cache_key(behavior("/api/v1/events/*")["CachePolicyId"])
+
+    assert key["HeadersConfig"] == {"HeaderBehavior": "none"}
+    assert key["QueryStringsConfig"] == {
+        "QueryStringBehavior": "whitelist",
+        "QueryStrings": ["limit", "cursor", "offset", "category"],
+    }
+    assert key["DefaultTTL"] <= 60
+
+
+def test_everything_else_is_not_cached_and_every_behavior_is_https_and_compressed() -> None:
+    default = distribution()["DefaultCacheBehavior"]
+    assert default["CachePolicyId"] == CACHING_DISABLED
+    for each in [default, *distribution()["CacheBehaviors"]]:
+        assert each["ViewerProtocolPolicy"] in ("https-only", "redirect-to-https")
+        assert each["Compress"] is True
+        assert each["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST
+    assert distribution()["HttpVersion"] == "http2and3"
+    (origin,) = distribution()["Origins"]
+    assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+
+
+def test_security_headers_and_a_csp_for_the_page() -> None:
+    page = RESOURCES[behavior("/u/*")["ResponseHeadersPolicyId"]["Ref"]]
+    security = page["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31_536_000
+    assert "ContentTypeOptions" in security
+    assert "ReferrerPolicy" in security
+    assert "script-src" not in security["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    api = RESOURCES["ApiHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    assert api["CorsConfig"]["AccessControlAllowOrigins"]["Items"] == [{"Ref": "MiniAppOrigin"}]
+
+
+@pytest.mark.parametrize("table", ["UsersTable", "EventsTable", "AuthCodesTable"])
+def test_tables_are_on_demand_encrypted_and_recoverable(table: str) -> None:
+    properties = RESOURCES[table]["Properties"]
+    assert properties["BillingMode"] == "PAY_PER_REQUEST"
+    assert properties["SSESpecification"] == {"SSEEnabled": True}
+    assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+
+
+@pytest.mark.parametrize("table", ["UsersTable", "EventsTable"])
+def test_member_and_event_data_survive_stack_deletion_and_replacement(table: str) -> None:
+    assert RESOURCES[table]["DeletionPolicy"] == "Retain"
+    assert RESOURCES[table]["UpdateReplacePolicy"] == "Retain"
+
+
+def test_login_codes_expire_through_ttl() -> None:
+    ttl = RESOURCES["AuthCodesTable"]["Properties"]["TimeToLiveSpecification"]
+    assert ttl == {"AttributeName": "expires_at", "Enabled": True}
+
+
+def statements(function: str) -> list[dict[str, Any]]:
+    found = []
+    for policy in FUNCTIONS[function]["Properties"].get("Policies", []):
+        if isinstance(policy, dict) and "Statement" in policy:
+            found.extend(policy["Statement"])
+    return found
+
+
+def actions(statement: dict[str, Any]) -> set[str]:
+    action = statement["Action"]
+    return {action} if isinstance(action, str) else set(action)
+
+
+def methods(function: str) -> set[str]:
+    events = FUNCTIONS[function]["Properties"]["Events"].values()
+    return {event["Properties"]["Method"].upper() for event in events}
+
+
+READ_ONLY = sorted(f for f in FUNCTIONS if methods(f) == {"GET"} or f == "UsersMeRefreshFunction")
+
+
+@pytest.mark.parametrize("function", READ_ONLY)
+def test_read_only_functions_cannot_write_any_table(function: str) -> None:
+    for statement in statements(function):
+        assert not actions(statement) & DYNAMODB_WRITES, statement
+
+
+@pytest.mark.parametrize("function", sorted(FUNCTIONS))
+def test_dynamodb_grants_name_a_table_or_index_never_everything(function: str) -> None:
+    for statement in statements(function):
+        if any(action.startswith("dynamodb:") for action in actions(statement)):
+            assert statement["Resource"] != "*"
+            assert "dynamodb:*" not in actions(statement)
+
+
+@pytest.mark.parametrize("alarm", ["FunctionErrorsAlarm", "FunctionThrottlesAlarm"])
+def test_every_function_is_watched_by_the_alarms(alarm: str) -> None:
+    watched = {
+        query["MetricStat"]["Metric"]["Dimensions"][0]["Value"]["Ref"]
+        for query in RESOURCES[alarm]["Properties"]["Metrics"]
+        if "MetricStat" in query
+    }
+    assert watched == set(FUNCTIONS)
+
+
+def test_the_api_is_throttled_and_access_logged_with_retention() -> None:
+    api = RESOURCES["HttpApi"]["Properties"]
+    assert set(api["DefaultRouteSettings"]) == {"ThrottlingBurstLimit", "ThrottlingRateLimit"}
+    assert "$context.requestId" in api["AccessLogSettings"]["Format"]
+    assert "querystring" not in api["AccessLogSettings"]["Format"].lower()
+    for group in ("ApiAccessLogs", "FunctionLogs"):
+        assert RESOURCES[group]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+
+def test_the_jwt_secret_is_generated_and_each_function_reads_only_its_own_secret() -> None:
+    assert "GenerateSecretString" in RESOURCES["JwtSecret"]["Properties"]
+    for function, resource in FUNCTIONS.items():
+        env = resource["Properties"].get("Environment", {}).get("Variables", {})
+        granted = {
+            policy["AWSSecretsManagerGetSecretValuePolicy"]["SecretArn"]["Ref"]
+            for policy in resource["Properties"].get("Policies", [])
+            if isinstance(policy, dict) and "AWSSecretsManagerGetSecretValuePolicy" in policy
+        }
+        needed = {v["Ref"] for k, v in env.items() if k.endswith("_SECRET_ARN")}
+        assert granted == needed, function
