@@ -13,12 +13,16 @@ export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)/tools
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test lint format typecheck validate build pytest dev-init-data clean
+.PHONY: help run test lint format typecheck validate build pytest dev-init-data clean \
+	sam-image invoke test-sam
 
 help:
 	@echo "make run            start the API on http://127.0.0.1:$(PORT) (embedded DynamoDB)"
 	@echo "make test           the whole suite: lint, types, sam validate/build, pytest"
 	@echo "make dev-init-data  signed Telegram initData for curl (TELEGRAM_ID=42 NAME=Alice)"
+	@echo "make sam-image      build the local Lambda emulation image (once; offline)"
+	@echo "make invoke FN=GenerateCodeFunction [EVENT=file]   real sam local invoke"
+	@echo "make test-sam       every function under sam local invoke + start-api walk-through"
 
 $(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
 	@test -x $(PY) || "$$(tools/python313.sh)" -m venv $(VENV)
@@ -52,7 +56,21 @@ build: $(VENV)/.installed
 pytest: $(VENV)/.installed
 	$(PY) -m pytest
 
-test: lint typecheck validate build pytest
+# The real `sam local invoke` / `start-api` in Docker (tools/sam-local/, README "Running the
+# functions under sam local"). with-docker.sh starts a Docker engine for the command if none
+# runs (as root) and stops it afterwards.
+sam-image: $(VENV)/.installed
+	tools/sam-local/with-docker.sh tools/sam-local/build-image.sh
+
+invoke: $(VENV)/.installed build
+	@test -n "$(FN)" || { echo "usage: make invoke FN=<function logical id> [EVENT=file]"; exit 2; }
+	tools/sam-local/with-docker.sh bash -c 'tools/sam-local/build-image.sh && \
+	  $(PY) -m devkit.samlocal invoke "$(FN)" $(if $(EVENT),--event "$(EVENT)")'
+
+test-sam: $(VENV)/.installed build
+	tools/sam-local/test-sam.sh
+
+test: lint typecheck validate build pytest test-sam
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache
