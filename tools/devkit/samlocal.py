@@ -482,16 +482,22 @@ def walk_through(base: str, stack: Stack, telegram_id: int = 4343) -> list[str]:
 
     ran: list[str] = []
 
-    def expect(step: str, status: int, answer: tuple[int, dict[str, str], bytes]) -> Any:
+    def expect(
+        step: str, status: int, answer: tuple[int, dict[str, str], bytes], *keys: str
+    ) -> Any:
+        """The answer's JSON (or raw body); a wrong status or a JSON body without `keys` fails
+        the step. (start-api answers 200 with the runtime's error JSON when a function
+        crashes, so the status alone proves little.)"""
         got, headers, body = answer
         if got != status:
             raise SamLocalError(f"{step}: expected {status}, got {got} {headers} {body[:2000]!r}")
+        parsed: Any = body
+        if headers.get("content-type", "").startswith("application/json") and body:
+            parsed = json.loads(body)
+        if keys and not (isinstance(parsed, dict) and set(keys) <= parsed.keys()):
+            raise SamLocalError(f"{step}: expected keys {keys} in {body[:2000]!r}")
         ran.append(step)
-        return (
-            json.loads(body)
-            if headers.get("content-type", "").startswith("application/json")
-            else body
-        )
+        return parsed
 
     json_headers = {"content-type": "application/json"}
     init_data = signed_init_data(stack.secrets["TELEGRAM_BOT_TOKEN"], telegram_id, "Walker")
@@ -502,19 +508,22 @@ def walk_through(base: str, stack: Stack, telegram_id: int = 4343) -> list[str]:
         "generate-code",
         200,
         http("POST", base + path, {**json_headers, "authorization": f"tma {init_data}"}),
+        "code",
     )
     path = "/api/auth/callback"
     if not has_route("POST", path):
         return ran
     query = f"?code={quote(issued['code'])}&telegram_id={telegram_id}"
-    session = expect("callback", 200, http("POST", base + path + query, json_headers))
+    session = expect(
+        "callback", 200, http("POST", base + path + query, json_headers), "token", "user"
+    )
     bearer = {"authorization": f"Bearer {session['token']}"}
     referral_code = session["user"]["referral_code"]
 
     path = "/api/users/me"
     if has_route("GET", path):
         me = http("GET", base + path, bearer)
-        expect("me", 200, me)
+        expect("me", 200, me, "id", "referral_code")
         etag = me[1].get("etag")
         if not etag:
             raise SamLocalError(f"me: no ETag in {me[1]}")
@@ -522,9 +531,7 @@ def walk_through(base: str, stack: Stack, telegram_id: int = 4343) -> list[str]:
 
     path = f"/api/users/u/{quote(referral_code)}"
     if has_route("GET", path):
-        profile = expect("public-profile-json", 200, http("GET", base + path))
-        if not isinstance(profile, dict):
-            raise SamLocalError(f"public-profile-json: not JSON: {profile!r}")
+        expect("public-profile-json", 200, http("GET", base + path), "referral_code")
     path = f"/u/{quote(referral_code)}"
     if has_route("GET", path):
         status, headers, body = http("GET", base + path, {"accept": "text/html"})
@@ -532,18 +539,18 @@ def walk_through(base: str, stack: Stack, telegram_id: int = 4343) -> list[str]:
             raise SamLocalError(f"public-profile-html: {status} {headers} {body[:500]!r}")
         ran.append("public-profile-html")
 
-    path = "/api/v1/events/upcoming"
-    event_id = put_upcoming_event(stack) if has_route("GET", path) else None
-    if event_id and has_route("GET", path):
-        upcoming = expect("events-upcoming", 200, http("GET", base + path))
-        if event_id not in json.dumps(upcoming):
-            raise SamLocalError(f"events-upcoming: {event_id} not in {upcoming}")
-    event_id = event_id or put_upcoming_event(stack)
-    path = f"/api/v1/events/{event_id}"
-    if has_route("GET", path):
-        detail = expect("event-detail", 200, http("GET", base + path))
-        if detail.get("id") != event_id:
-            raise SamLocalError(f"event-detail: {detail}")
+    upcoming_path, detail_path = "/api/v1/events/upcoming", "/api/v1/events/{}"
+    if has_route("GET", upcoming_path) or has_route("GET", detail_path.format("evt-x")):
+        event_id = put_upcoming_event(stack)
+        if has_route("GET", upcoming_path):
+            upcoming = expect("events-upcoming", 200, http("GET", base + upcoming_path))
+            if event_id not in json.dumps(upcoming):
+                raise SamLocalError(f"events-upcoming: {event_id} not in {upcoming}")
+        path = detail_path.format(event_id)
+        if has_route("GET", path):
+            detail = expect("event-detail", 200, http("GET", base + path), "id", "title")
+            if detail["id"] != event_id:
+                raise SamLocalError(f"event-detail: {detail}")
     return ran
 
 
