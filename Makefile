@@ -13,8 +13,7 @@ export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)/tools
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test lint format typecheck validate build pytest dev-init-data clean \
-	sam-image invoke test-sam
+.PHONY: help run test lint format typecheck validate build pytest dev-init-data clean
 
 help:
 	@echo "make run            start the API on http://127.0.0.1:$(PORT) (embedded DynamoDB)"
@@ -59,6 +58,7 @@ pytest: $(VENV)/.installed
 # The real `sam local invoke` / `start-api` in Docker (tools/sam-local/, README "Running the
 # functions under sam local"). with-docker.sh starts a Docker engine for the command if none
 # runs (as root) and stops it afterwards.
+.PHONY: sam-image invoke test-sam
 sam-image: $(VENV)/.installed
 	tools/sam-local/with-docker.sh tools/sam-local/build-image.sh
 

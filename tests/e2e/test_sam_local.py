@@ -63,4 +63,5 @@ def test_sam_local_start_api_serves_the_member_walk_through(stack: Stack) -> Non
         ran = walk_through(base, stack)
 
     # Then every step answered as expected, and at least the login ran
+    print(f"walk-through steps: {', '.join(ran)}")
     assert {"generate-code", "callback"} <= set(ran), ran
