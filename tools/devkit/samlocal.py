@@ -79,9 +79,18 @@ def run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
 
 
 def images() -> dict[str, str]:
-    """The image names build-image.sh builds (`lambda`, `moto`)."""
+    """The image names build-image.sh builds (`lambda`, `moto`). SAM_LOCAL_LAMBDA_IMAGE
+    replaces the emulation image, e.g. with AWS's public.ecr.aws/lambda/python:3.13 where the
+    registry is reachable (sam then pulls it)."""
     printed = run([str(BUILD_IMAGE), "--print"]).stdout
-    return dict(line.split("=", 1) for line in printed.split())
+    names = dict(line.split("=", 1) for line in printed.split())
+    if os.environ.get("SAM_LOCAL_LAMBDA_IMAGE"):
+        names["lambda"] = os.environ["SAM_LOCAL_LAMBDA_IMAGE"]
+    return names
+
+
+def pulls_lambda_image() -> bool:
+    return bool(os.environ.get("SAM_LOCAL_LAMBDA_IMAGE"))
 
 
 def write_local_template() -> Path:
@@ -185,7 +194,7 @@ class Stack:
             self.network,
             "--invoke-image",
             self.lambda_image,
-            "--skip-pull-image",
+            *([] if pulls_lambda_image() else ["--skip-pull-image"]),
             "--region",
             REGION,
         ]
@@ -197,6 +206,7 @@ class Stack:
                 **self.function_environment,
                 **DUMMY_AWS,
                 "DYNAMODB_ENDPOINT_URL": self.dynamodb_url,
+                "POWERTOOLS_LOG_LEVEL": "WARNING",  # the setup step's requests are not news
             }
         )
         from community.data import models
@@ -271,8 +281,9 @@ def sam_local_stack(work_dir: Path) -> Iterator[Stack]:
     work_dir.mkdir(parents=True, exist_ok=True)
     names = images()
     template = write_local_template()
-    for name in names.values():
-        docker("image", "inspect", "--format", "{{.Id}}", name)  # built? (make sam-image)
+    for role, name in names.items():
+        if not (role == "lambda" and pulls_lambda_image()):
+            docker("image", "inspect", "--format", "{{.Id}}", name)  # built? (make sam-image)
     suffix = f"{os.getpid()}-{secrets.token_hex(3)}"
     network = f"community-sam-local-{suffix}"
     container = f"community-sam-local-moto-{suffix}"
