@@ -21,6 +21,9 @@ help:
 	@echo "make test           the whole suite: lint, types, sam validate/build, pytest"
 	@echo "make dev-init-data  signed Telegram initData for curl (TELEGRAM_ID=42 NAME=Alice)"
 	@echo "make seed-events FILE=events.json  load events (all or nothing) into make run's table"
+	@echo "make sam-image      build the local Lambda emulation image (once; offline)"
+	@echo "make invoke FN=GenerateCodeFunction [EVENT=file]   real sam local invoke"
+	@echo "make test-sam       every function under sam local invoke + start-api walk-through"
 
 $(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
 	@test -x $(PY) || "$$(tools/python313.sh)" -m venv $(VENV)
@@ -75,7 +78,22 @@ browser:
 pytest: $(VENV)/.installed browser
 	$(PY) -m pytest
 
-test: lint typecheck validate build pytest
+# The real `sam local invoke` / `start-api` in Docker (tools/sam-local/, README "Running the
+# functions under sam local"). with-docker.sh starts a Docker engine for the command if none
+# runs (as root) and stops it afterwards.
+.PHONY: sam-image invoke test-sam
+sam-image: $(VENV)/.installed
+	tools/sam-local/with-docker.sh tools/sam-local/build-image.sh
+
+invoke: $(VENV)/.installed build
+	@test -n "$(FN)" || { echo "usage: make invoke FN=<function logical id> [EVENT=file]"; exit 2; }
+	tools/sam-local/with-docker.sh bash -c 'tools/sam-local/build-image.sh && \
+	  $(PY) -m devkit.samlocal invoke "$(FN)" $(if $(EVENT),--event "$(EVENT)")'
+
+test-sam: $(VENV)/.installed build
+	tools/sam-local/test-sam.sh
+
+test: lint typecheck validate build pytest test-sam
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

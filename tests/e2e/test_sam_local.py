@@ -1,0 +1,67 @@
+"""The functions under the real `sam local invoke` and `sam local start-api`: the built
+template, the built layers, the Lambda runtime interface client and Docker, with DynamoDB from
+moto's server in a container on a network of this run's own (see tools/devkit/samlocal.py).
+
+Run by `make test-sam` (part of `make test`), which provides the Docker engine, the images
+and `sam build`; excluded from a plain `pytest` run by the `sam_local` marker."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devkit.fixtures import expected_status, fixture_path
+from devkit.samlocal import (
+    Member,
+    Stack,
+    fixture_event,
+    fixture_name,
+    functions,
+    sam_local_stack,
+    start_api,
+    walk_through,
+)
+
+pytestmark = pytest.mark.sam_local
+
+LOG_DIR = Path(__file__).resolve().parents[2] / ".local" / "sam-local" / "test"
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[Stack]:
+    with sam_local_stack(LOG_DIR) as started:
+        started.use_in_this_process()
+        yield started
+
+
+@pytest.fixture(scope="module")
+def member(stack: Stack) -> Member:
+    return Member(stack)
+
+
+@pytest.mark.parametrize("function", functions())
+def test_sam_local_invoke_answers_the_fixture_with_its_documented_status(
+    stack: Stack, member: Member, function: str
+) -> None:
+    # Given the function's fixture, its placeholders filled by the setup step
+    name = fixture_name(function)
+    assert fixture_path(name).exists(), f"events_fixtures/{name}.json is missing"
+    event = fixture_event(name, member)
+
+    # When `sam local invoke` runs it in the emulation image, with the built layers
+    result = stack.invoke(function, event)
+
+    # Then it answers with the status the fixture documents, as JSON
+    assert result["statusCode"] == expected_status(name), result
+    assert result["headers"]["content-type"].startswith("application/json"), result
+
+
+def test_sam_local_start_api_serves_the_member_walk_through(stack: Stack) -> None:
+    # Given `sam local start-api` on loopback, functions on the run's network
+    with start_api(stack) as base:
+        # When a member walks through every step whose route the template has
+        ran = walk_through(base, stack)
+
+    # Then every step answered as expected, and at least the login ran
+    print(f"walk-through steps: {', '.join(ran)}")
+    assert {"generate-code", "callback"} <= set(ran), ran
