@@ -14,13 +14,14 @@ export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)/tools
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test lint format typecheck validate build browser pytest dev-init-data seed-events clean
+.PHONY: help run test lint format typecheck validate build browser pytest dev-init-data seed-events bench clean
 
 help:
 	@echo "make run            start the API on http://127.0.0.1:$(PORT) (embedded DynamoDB)"
 	@echo "make test           the whole suite: lint, types, sam validate/build, pytest"
 	@echo "make dev-init-data  signed Telegram initData for curl (TELEGRAM_ID=42 NAME=Alice)"
 	@echo "make seed-events FILE=events.json  load events (all or nothing) into make run's table"
+	@echo "make bench          cold start / warm overhead / DynamoDB calls / sizes table"
 	@echo "make sam-image      build the local Lambda emulation image (once; offline)"
 	@echo "make invoke FN=GenerateCodeFunction [EVENT=file]   real sam local invoke"
 	@echo "make test-sam       every function under sam local invoke + start-api walk-through"
@@ -92,6 +93,10 @@ invoke: $(VENV)/.installed build
 
 test-sam: $(VENV)/.installed build
 	tools/sam-local/test-sam.sh
+
+# Cold starts, warm overhead, DynamoDB calls per request and package sizes (bench/run.py).
+bench: $(VENV)/.installed build
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 test: lint typecheck validate build pytest test-sam
 

@@ -1,8 +1,6 @@
 """Test helpers that drive the real handlers through their events_fixtures files."""
 
 import json
-import uuid
-from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -42,23 +40,6 @@ def login(
     assert response["statusCode"] == 200, response
     result: dict[str, Any] = body_of(response)
     return result
-
-
-def event_record(start: datetime, *, active: bool = True, **fields: Any) -> dict[str, Any]:
-    """A seed-file record of an event starting at `start`, lasting two hours."""
-    return {
-        "id": str(uuid.uuid4()),
-        "title": f"Event at {start.isoformat()}",
-        "description": "A meetup",
-        "start_date": start.isoformat(),
-        "end_date": (start + timedelta(hours=2)).isoformat(),
-        "location": "Main hall",
-        "price": "0",
-        "capacity": None,
-        "image_url": None,
-        "is_active": active,
-        **fields,
-    }
 
 
 def add_events(records: list[dict[str, Any]]) -> list[str]:

@@ -13,12 +13,13 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from conftest import JWT_SECRET
 from faults import counting_calls, dynamodb_clients, failing
-from flows import add_events, body_of, event_detail, event_record, upcoming
+from flows import add_events, body_of, event_detail, upcoming
 
 from community import cursors
 from community.errors import InvalidRequest
 from community.services import events
 from community.settings import get_settings
+from devkit.placeholders import event_record
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
 

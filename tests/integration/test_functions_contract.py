@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 from conftest import BOT_TOKEN
-from flows import add_events, body_of, event_record, generate_code, login, signed_init_data
+from flows import add_events, body_of, generate_code, login, signed_init_data
 
 from devkit.fixtures import expected, fixture_path, load_event
 from devkit.handlers import invoke
+from devkit.placeholders import event_record
 from devkit.template import resources
 
 pytestmark = pytest.mark.usefixtures("dynamodb")

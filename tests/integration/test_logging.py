@@ -25,7 +25,10 @@ def log_output() -> Iterator[io.StringIO]:
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logger.registered_formatter)
     logger.addHandler(handler)
+    level = logger.log_level
+    logger.setLevel("DEBUG")  # successful requests are logged at DEBUG
     yield stream
+    logger.setLevel(level)
     logger.removeHandler(handler)
 
 

@@ -178,3 +178,13 @@ def test_the_jwt_secret_is_generated_and_each_function_reads_only_its_own_secret
         }
         needed = {v["Ref"] for k, v in env.items() if k.endswith("_SECRET_ARN")}
         assert granted == needed, function
+
+
+def test_published_versions_use_snapstart_and_tracing_is_a_parameter_off_by_default() -> None:
+    globals_ = TEMPLATE["Globals"]["Function"]
+    assert globals_["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    assert globals_["AutoPublishAlias"] == "live"
+    assert TEMPLATE["Parameters"]["EnableTracing"]["Default"] == "false"
+    assert globals_["Tracing"] == {"Fn::If": ["TracingEnabled", "Active", "PassThrough"]}
+    trace_disabled = globals_["Environment"]["Variables"]["POWERTOOLS_TRACE_DISABLED"]
+    assert trace_disabled == {"Fn::If": ["TracingEnabled", "false", "true"]}

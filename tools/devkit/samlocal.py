@@ -23,10 +23,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -35,6 +33,7 @@ import yaml
 
 from devkit.dynamo import DEFAULT_TABLE_NAMES, create_missing_tables
 from devkit.fixtures import PLACEHOLDER, fixture_path
+from devkit.placeholders import PRODUCERS, values_of
 from devkit.template import ROOT, _CloudFormationLoader, resources, routes, table_env_vars
 
 BUILD_DIR = ROOT / ".aws-sam" / "build"
@@ -326,102 +325,13 @@ def sam_local_stack(work_dir: Path) -> Iterator[Stack]:
         remove_network(network)
 
 
-# --- Fixture placeholders: one producer per {{NAME}}, all through the real API/services. ---
-
-
-@dataclass
-class Member:
-    """The member the fixtures act as; values are made once per run and shared."""
-
-    stack: Stack
-    telegram_id: int = 4242
-    name: str = "Sam Local"
-    _session: dict[str, Any] | None = None
-
-    def init_data(self) -> str:
-        from devkit.initdata import signed_init_data
-
-        return signed_init_data(
-            self.stack.secrets["TELEGRAM_BOT_TOKEN"], self.telegram_id, self.name
-        )
-
-    def login_code(self) -> str:
-        from devkit.fixtures import load_event
-        from devkit.handlers import invoke
-
-        event = load_event("generate_code", INIT_DATA=self.init_data())
-        response = invoke("GenerateCodeFunction", event)
-        if response["statusCode"] != 200:
-            raise SamLocalError(f"generate-code answered {response}")
-        code: str = json.loads(response["body"])["code"]
-        return code
-
-    def session(self) -> dict[str, Any]:
-        if self._session is None:
-            from devkit.fixtures import load_event
-            from devkit.handlers import invoke
-
-            event = load_event(
-                "auth_callback", LOGIN_CODE=self.login_code(), TELEGRAM_ID=self.telegram_id
-            )
-            response = invoke("AuthCallbackFunction", event)
-            if response["statusCode"] != 200:
-                raise SamLocalError(f"callback answered {response}")
-            self._session = json.loads(response["body"])
-        return self._session
-
-
-def put_upcoming_event(stack: Stack, starts_in: timedelta = timedelta(days=7)) -> str:
-    """An active upcoming event, written directly (there is no create-event endpoint)."""
-    start = datetime.now(UTC).replace(microsecond=0) + starts_in
-    event_id = str(uuid.uuid4())
-    item = {
-        "id": {"S": event_id},
-        "title": {"S": "sam local meetup"},
-        "description": {"S": "An event made by the sam-local setup step"},
-        "start_date": {"S": start.strftime("%Y-%m-%dT%H:%M:%SZ")},
-        "end_date": {"S": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")},
-        "location": {"S": "Loopback"},
-        "price": {"N": "0"},
-        "capacity": {"NULL": True},
-        "image_url": {"S": "https://example.com/event.png"},
-        "is_active": {"BOOL": True},
-        "listing": {"S": "ACTIVE"},
-        "created_at": {"S": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+0000")},
-    }
-    client = dynamodb(stack.dynamodb_url)
-    client.put_item(TableName=stack.table_names["EVENTS_TABLE"], Item=item)
-    return event_id
-
-
-PRODUCERS: dict[str, Callable[[Member], str]] = {
-    "INIT_DATA": Member.init_data,
-    "TELEGRAM_ID": lambda member: str(member.telegram_id),
-    "LOGIN_CODE": Member.login_code,
-    "TOKEN": lambda member: str(member.session()["token"]),
-    "REFERRAL_CODE": lambda member: str(member.session()["user"]["referral_code"]),
-    "EVENT_ID": lambda member: put_upcoming_event(member.stack),
-}
-
-
-def fixture_values(fixture: str, member: Member) -> dict[str, str]:
-    """Fresh values for every placeholder of a fixture; an unknown one is an error."""
-    needed = placeholders(fixture)
-    unknown = needed - PRODUCERS.keys()
-    if unknown:
-        raise SamLocalError(
-            f"events_fixtures/{fixture}.json uses {sorted(unknown)}, which nothing produces: "
-            "add a producer to PRODUCERS in tools/devkit/samlocal.py"
-        )
-    # LOGIN_CODE last: a login for TOKEN must not come between issuing and using it.
-    order = sorted(needed, key=lambda name: name == "LOGIN_CODE")
-    return {name: PRODUCERS[name](member) for name in order}
-
-
-def fixture_event(fixture: str, member: Member) -> dict[str, Any]:
+def fixture_event(fixture: str) -> dict[str, Any]:
+    """A fixture with fresh placeholder values (devkit.placeholders), made in this process
+    against the run's DynamoDB: call `Stack.use_in_this_process()` first."""
     from devkit.fixtures import load_event
+    from devkit.placeholders import values_for
 
-    return load_event(fixture, **fixture_values(fixture, member))
+    return load_event(fixture, **values_for(fixture))
 
 
 # --- `sam local start-api` ---
@@ -558,7 +468,7 @@ def walk_through(base: str, stack: Stack, telegram_id: int = 4343) -> list[str]:
 
     upcoming_path, detail_path = "/api/v1/events/upcoming", "/api/v1/events/{}"
     if has_route("GET", upcoming_path) or has_route("GET", detail_path.format("evt-x")):
-        event_id = put_upcoming_event(stack)
+        event_id = PRODUCERS["EVENT_ID"]()
         if has_route("GET", upcoming_path):
             expect("events-upcoming", 200, http("GET", base + upcoming_path), contains=event_id)
         path = detail_path.format(event_id)
@@ -580,14 +490,12 @@ def main() -> None:
     work_dir = ROOT / ".local" / "sam-local" / "invoke"
     with sam_local_stack(work_dir) as stack:
         stack.use_in_this_process()
-        member = Member(stack)
         if args.event:
             raw = Path(args.event).read_text()
-            needed = set(PLACEHOLDER.findall(raw))
-            values = {name: PRODUCERS[name](member) for name in needed}
+            values = values_of(set(PLACEHOLDER.findall(raw)))
             event = json.loads(PLACEHOLDER.sub(lambda found: values[found.group(1)], raw))
         else:
-            event = fixture_event(fixture_name(args.function), member)
+            event = fixture_event(fixture_name(args.function))
         print(f"sam local invoke {args.function} (log: {work_dir})", file=sys.stderr)
         result = stack.invoke(args.function, event)
         print(json.dumps(result, indent=2))

@@ -137,38 +137,43 @@ _shared_connection: Connection | None = None
 
 
 def bind(settings: Settings) -> None:
-    """Point every model at the configured tables and endpoint. Runs once at import (cold
-    start); tests call it again after changing the environment."""
+    """Point every model at the configured tables and endpoint, all through one Connection.
+    PynamoDB gives each model a Connection of its own, hence a botocore session and client of
+    its own, and loading botocore's DynamoDB model once per session costs tens of milliseconds
+    of cold start per table; sharing one pays it once. Nothing connects here: botocore creates
+    the client on the first call. Runs at import (cold start); tests rerun it."""
     global _shared_connection
+    _shared_connection = Connection(
+        region=settings.aws_region,
+        host=settings.dynamodb_endpoint_url,
+        max_retry_attempts=2,
+        connect_timeout_seconds=2,
+        read_timeout_seconds=3,
+    )
+    # User before ReferralGuard: both live in the users table and the shared connection holds
+    # one description per table, which must be User's (it has the referral-code index).
     tables = {
         User: settings.users_table,
         ReferralGuard: settings.users_table,
         AuthCode: settings.auth_codes_table,
         Event: settings.events_table,
     }
+    described: set[str] = set()
     for model, table_name in tables.items():
         model.Meta.table_name = table_name
         model.Meta.host = settings.dynamodb_endpoint_url
         model.Meta.region = settings.aws_region
-        model.Meta.max_retry_attempts = 2
-        model.Meta.connect_timeout_seconds = 2
-        model.Meta.read_timeout_seconds = 3
         model._connection = None
-    _shared_connection = None
+        table_connection = model._get_connection()
+        if table_name not in described:
+            _shared_connection.add_meta_table(table_connection.get_meta_table())
+            described.add(table_name)
+        table_connection.connection = _shared_connection
 
 
 def connection() -> Connection:
-    """The connection transactions run on, created on first use and reused while warm."""
-    global _shared_connection
-    if _shared_connection is None:
-        settings = get_settings()
-        _shared_connection = Connection(
-            region=settings.aws_region,
-            host=settings.dynamodb_endpoint_url,
-            max_retry_attempts=2,
-            connect_timeout_seconds=2,
-            read_timeout_seconds=3,
-        )
+    """The one Connection every model (and every transaction) uses."""
+    assert _shared_connection is not None, "bind() runs at import"
     return _shared_connection
 
 

@@ -1,5 +1,6 @@
 """Users and their referral-code guard items."""
 
+import copy
 import enum
 from dataclasses import dataclass
 from datetime import datetime
@@ -87,7 +88,10 @@ def refresh_profile(
                 return None
             raise
     before = User.from_raw_data(response["Attributes"])
-    after = User.from_raw_data(response["Attributes"])
+    # A copy with our four changes applied equals what DynamoDB now holds (the update was
+    # unconditional on those fields), without deserialising the item a second time.
+    after = copy.copy(before)
+    after.attribute_values = dict(before.attribute_values)
     after.name, after.username, after.photo_url, after.updated_at = name, username, photo_url, now
     return ProfileRefresh(before=before, after=after)
 

@@ -1,6 +1,7 @@
 """The one FastAPI app factory every function uses, so errors, logging, metrics and tracing
 behave the same on every endpoint."""
 
+import logging
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -10,8 +11,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from community import snapstart  # noqa: F401 - registers the SnapStart hooks at cold start
 from community.errors import CommunityError, NotFound, ServiceUnavailable, Unauthorized
-from community.observability import logger, metrics, tracer
+from community.observability import annotate, logger, metrics
 from community.schemas import ErrorBody
 
 Scope = MutableMapping[str, Any]
@@ -78,7 +80,7 @@ class LambdaObservability:
         event = scope.get("aws.event") or {}
         request_context = event.get("requestContext") or {}
         logger.set_correlation_id(request_context.get("requestId"))
-        tracer.put_annotation(key="function", value=self.function_name)
+        annotate("function", self.function_name)
         started = time.perf_counter()
         status = {"code": 500, "sent": False}
 
@@ -94,8 +96,11 @@ class LambdaObservability:
             if not status["sent"]:
                 await error_response(500, "internal error")(scope, receive, send)
         finally:
-            # The path only: query strings can carry login codes.
-            logger.info(
+            # Successful requests are already in API Gateway's access log; repeating them here
+            # would cost every request ~50 us and CloudWatch ingestion, so only failures are
+            # logged at INFO. The path only: query strings can carry login codes.
+            logger.log(
+                logging.INFO if status["code"] >= 400 else logging.DEBUG,
                 "request",
                 extra={
                     "function": self.function_name,

@@ -1,11 +1,9 @@
 """JSON and HTML responses with a strong ETag, answered with 304 when the client has them."""
 
 import hashlib
-from typing import Any
 
 from fastapi import Request, Response
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 PRIVATE_SHORT = "private, max-age=300"
 NO_STORE = "no-store"
@@ -47,7 +45,8 @@ def conditional(
 
 
 def conditional_json(
-    request: Request, payload: Any, cache_control: str, status_code: int = 200
+    request: Request, payload: BaseModel, cache_control: str, status_code: int = 200
 ) -> Response:
-    body = JSONResponse(jsonable_encoder(payload)).body
-    return conditional(request, bytes(body), "application/json", cache_control, status_code)
+    # pydantic's own serialiser (Rust) is several times faster than jsonable_encoder + json.
+    body = payload.model_dump_json().encode()
+    return conditional(request, body, "application/json", cache_control, status_code)

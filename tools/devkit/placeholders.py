@@ -1,0 +1,88 @@
+"""Fresh values for events_fixtures placeholders, made through the real services against the
+configured DynamoDB (DYNAMODB_ENDPOINT_URL or moto in-process): one producer per name."""
+
+import os
+import re
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from devkit.fixtures import PLACEHOLDER, fixture_path
+from devkit.initdata import signed_init_data
+
+TELEGRAM_ID = 42
+
+
+def _init_data() -> str:
+    return signed_init_data(os.environ["TELEGRAM_BOT_TOKEN"], TELEGRAM_ID, "Alice")
+
+
+def _login_code() -> str:
+    from community.services.auth import issue_login_code
+
+    return issue_login_code(_init_data()).code
+
+
+def _session() -> dict[str, str]:
+    from community.services.auth import redeem_login_code
+
+    session = redeem_login_code(_login_code(), TELEGRAM_ID)
+    return {"TOKEN": session.token, "REFERRAL_CODE": session.user.referral_code}
+
+
+def event_record(start: datetime, *, active: bool = True, **fields: Any) -> dict[str, Any]:
+    """A seed-file record of an event starting at `start`, lasting two hours."""
+    return {
+        "id": str(uuid.uuid4()),
+        "title": f"Event at {start.isoformat()}",
+        "description": "A meetup",
+        "start_date": start.isoformat(),
+        "end_date": (start + timedelta(hours=2)).isoformat(),
+        "location": "Main hall",
+        "price": "0",
+        "capacity": None,
+        "image_url": None,
+        "is_active": active,
+        **fields,
+    }
+
+
+def _event_id() -> str:
+    from community.services import events
+
+    record = event_record(datetime.now(UTC) + timedelta(days=7))
+    events.load(events.validate_records([record]))
+    return str(record["id"])
+
+
+PRODUCERS: dict[str, Callable[[], str]] = {
+    "INIT_DATA": _init_data,
+    "LOGIN_CODE": _login_code,
+    "TELEGRAM_ID": lambda: str(TELEGRAM_ID),
+    "TOKEN": lambda: _session()["TOKEN"],
+    "REFERRAL_CODE": lambda: _session()["REFERRAL_CODE"],
+    "EVENT_ID": _event_id,
+}
+
+
+def placeholders_of(fixture: str) -> set[str]:
+    return set(PLACEHOLDER.findall(fixture_path(fixture).read_text()))
+
+
+def values_of(names: set[str]) -> dict[str, str]:
+    """A fresh value for each placeholder name; an unknown one is an error."""
+    unknown = names - PRODUCERS.keys()
+    if unknown:
+        raise KeyError(f"no producer for {sorted(unknown)}: add one to devkit.placeholders")
+    # LOGIN_CODE last: a login made for TOKEN must not come between issuing and using it.
+    return {name: PRODUCERS[name]() for name in sorted(names, key=lambda n: n == "LOGIN_CODE")}
+
+
+def values_for(fixture: str) -> dict[str, str]:
+    """Every placeholder of `fixture`, freshly produced."""
+    return values_of(placeholders_of(fixture))
+
+
+def fixture_for(code_uri: str) -> str:
+    return re.sub(r"/+$", "", code_uri).rsplit("/", 1)[-1]
