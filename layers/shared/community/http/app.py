@@ -1,7 +1,6 @@
 """The one FastAPI app factory every function uses, so errors, logging, metrics and tracing
 behave the same on every endpoint."""
 
-import logging
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -99,8 +98,8 @@ class LambdaObservability:
             # Successful requests are already in API Gateway's access log; repeating them here
             # would cost every request ~50 us and CloudWatch ingestion, so only failures are
             # logged at INFO. The path only: query strings can carry login codes.
-            logger.log(
-                logging.INFO if status["code"] >= 400 else logging.DEBUG,
+            log = logger.info if status["code"] >= 400 else logger.debug
+            log(
                 "request",
                 extra={
                     "function": self.function_name,
