@@ -14,13 +14,14 @@ export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)/tools
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test lint format typecheck validate build browser pytest dev-init-data seed-events clean
+.PHONY: help run test lint format typecheck validate build browser pytest dev-init-data seed-events openapi clean
 
 help:
 	@echo "make run            start the API on http://127.0.0.1:$(PORT) (embedded DynamoDB)"
 	@echo "make test           the whole suite: lint, types, sam validate/build, pytest"
 	@echo "make dev-init-data  signed Telegram initData for curl (TELEGRAM_ID=42 NAME=Alice)"
 	@echo "make seed-events FILE=events.json  load events (all or nothing) into make run's table"
+	@echo "make openapi        write openapi.json, the combined OpenAPI document of every function"
 
 $(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
 	@test -x $(PY) || "$$(tools/python313.sh)" -m venv $(VENV)
@@ -31,6 +32,15 @@ $(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
 $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 	@test -x $(CHECKOV_VENV)/bin/python || "$$(tools/python313.sh)" -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	@touch $@
+
+# dynalite: a second, independent DynamoDB implementation (Node) the concurrency tests also
+# run against. Pinned; installed under the git-ignored .local/ by npm.
+DYNALITE_VERSION := 4.0.0
+DYNALITE_STAMP := .local/dynalite/.installed-$(DYNALITE_VERSION)
+
+$(DYNALITE_STAMP):
+	npm install --prefix .local/dynalite --no-audit --no-fund --silent dynalite@$(DYNALITE_VERSION)
 	@touch $@
 
 run: $(VENV)/.installed
@@ -72,7 +82,10 @@ browser:
 	    echo "Chromium is missing: 'sudo apt-get install chromium' (the screenshot test needs it)" >&2; exit 1; \
 	  fi; }
 
-pytest: $(VENV)/.installed browser
+openapi: $(VENV)/.installed
+	$(PY) -m devkit.openapi > openapi.json
+
+pytest: $(VENV)/.installed browser $(DYNALITE_STAMP)
 	$(PY) -m pytest
 
 test: lint typecheck validate build pytest

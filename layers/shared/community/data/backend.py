@@ -28,9 +28,21 @@ def is_retryable(error: Exception) -> bool:
         if isinstance(cause, BotoCoreError):
             return True  # connect/read timeouts, endpoint unreachable
         return error.cause_response_code in RETRYABLE_CODES or (
-            isinstance(cause, ClientError) and error.cause_response_code is None
+            isinstance(cause, ClientError)
+            and (error.cause_response_code is None or _server_side(cause))
         )
     return isinstance(error, BotoCoreError)
+
+
+def _server_side(error: ClientError) -> bool:
+    """A 5xx without a DynamoDB error code (a proxy's or a local server's HTML error page) is
+    the server's failure, not the request's: retryable like InternalServerError. botocore
+    then uses the status as the code; PynamoDB keeps only the code, the original (chained)
+    error still has the status."""
+    original = error.__cause__ if isinstance(error.__cause__, ClientError) else error
+    status = original.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    code = str(original.response.get("Error", {}).get("Code", ""))
+    return (isinstance(status, int) and status >= 500) or (code.isdigit() and int(code) >= 500)
 
 
 @contextmanager
