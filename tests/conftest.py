@@ -1,6 +1,8 @@
 """Shared fixtures. The environment is set before any `community` import, because settings
 are read once per process, as in a Lambda container."""
 
+import io
+import logging
 import os
 import socket
 import subprocess
@@ -126,6 +128,19 @@ def dynamodb(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
         yield client
     monkeypatch.undo()
     bind_models()
+
+
+@pytest.fixture
+def log_output() -> Iterator[io.StringIO]:
+    """Everything the functions log, formatted as Powertools writes it to CloudWatch."""
+    from community.observability import logger
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.registered_formatter)
+    logger.addHandler(handler)
+    yield stream
+    logger.removeHandler(handler)
 
 
 @pytest.fixture

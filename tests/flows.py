@@ -2,7 +2,8 @@
 
 import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -12,6 +13,7 @@ from community.services import events
 from devkit.fixtures import load_event
 from devkit.handlers import invoke
 from devkit.initdata import signed_init_data
+from devkit.template import resources
 
 
 def body_of(response: dict[str, Any]) -> Any:
@@ -81,3 +83,26 @@ def event_detail(event_id: str, headers: dict[str, str] | None = None) -> dict[s
     event = load_event("event_detail", EVENT_ID=event_id)
     event["headers"].update(headers or {})
     return invoke("EventDetailFunction", event)
+
+
+def fixture_name(function: str) -> str:
+    return Path(resources("AWS::Serverless::Function")[function]["Properties"]["CodeUri"]).name
+
+
+def fixture_values(name: str) -> dict[str, Any]:
+    """Fresh values for a fixture's placeholders, made through the API itself."""
+    if name == "generate_code":
+        return {"INIT_DATA": signed_init_data(BOT_TOKEN, 42, "Alice")}
+    if name == "auth_callback":
+        return {"LOGIN_CODE": body_of(generate_code(42, "Alice"))["code"], "TELEGRAM_ID": 42}
+    if name in ("users_me", "users_me_refresh"):
+        return {"TOKEN": login(42, "Alice")["token"]}
+    if name in ("public_profile", "profile_page"):
+        return {"REFERRAL_CODE": login(42, "Alice")["user"]["referral_code"]}
+    if name == "events_upcoming":
+        add_events([event_record(datetime.now(UTC) + timedelta(days=1))])
+        return {}
+    if name == "event_detail":
+        (event_id,) = add_events([event_record(datetime.now(UTC) + timedelta(days=1))])
+        return {"EVENT_ID": event_id}
+    raise AssertionError(f"no setup for fixture {name}")

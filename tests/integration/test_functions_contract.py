@@ -3,13 +3,9 @@ fixture documents, and never answers garbage with a 500 or a stack trace."""
 
 import base64
 import json
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest import BOT_TOKEN
-from flows import add_events, body_of, event_record, generate_code, login, signed_init_data
+from flows import fixture_name, fixture_values
 
 from devkit.fixtures import expected, fixture_path, load_event
 from devkit.handlers import invoke
@@ -18,29 +14,6 @@ from devkit.template import resources
 pytestmark = pytest.mark.usefixtures("dynamodb")
 
 FUNCTIONS = sorted(resources("AWS::Serverless::Function"))
-
-
-def fixture_name(function: str) -> str:
-    return Path(resources("AWS::Serverless::Function")[function]["Properties"]["CodeUri"]).name
-
-
-def fixture_values(name: str) -> dict[str, Any]:
-    """Fresh values for a fixture's placeholders, made through the API itself."""
-    if name == "generate_code":
-        return {"INIT_DATA": signed_init_data(BOT_TOKEN, 42, "Alice")}
-    if name == "auth_callback":
-        return {"LOGIN_CODE": body_of(generate_code(42, "Alice"))["code"], "TELEGRAM_ID": 42}
-    if name in ("users_me", "users_me_refresh"):
-        return {"TOKEN": login(42, "Alice")["token"]}
-    if name in ("public_profile", "profile_page"):
-        return {"REFERRAL_CODE": login(42, "Alice")["user"]["referral_code"]}
-    if name == "events_upcoming":
-        add_events([event_record(datetime.now(UTC) + timedelta(days=1))])
-        return {}
-    if name == "event_detail":
-        (event_id,) = add_events([event_record(datetime.now(UTC) + timedelta(days=1))])
-        return {"EVENT_ID": event_id}
-    raise AssertionError(f"no setup for fixture {name}")
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)

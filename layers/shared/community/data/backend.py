@@ -22,14 +22,25 @@ RETRYABLE_CODES = frozenset(
 )
 
 
+def response_code(error: PynamoDBException) -> str | None:
+    """DynamoDB's error code, or None when there was no response. PynamoDB's own
+    `cause_response_code` raises AttributeError when the cause is a read timeout: botocore's
+    ReadTimeoutError has a `response` attribute, and it is None."""
+    response = getattr(error.cause, "response", None)
+    if not isinstance(response, dict):
+        return None
+    code = response.get("Error", {}).get("Code")
+    return str(code) if code is not None else None
+
+
 def is_retryable(error: Exception) -> bool:
     if isinstance(error, PynamoDBException):
         cause = error.cause
         if isinstance(cause, BotoCoreError):
             return True  # connect/read timeouts, endpoint unreachable
-        return error.cause_response_code in RETRYABLE_CODES or (
-            isinstance(cause, ClientError)
-            and (error.cause_response_code is None or _server_side(cause))
+        code = response_code(error)
+        return code in RETRYABLE_CODES or (
+            isinstance(cause, ClientError) and (code is None or _server_side(cause))
         )
     return isinstance(error, BotoCoreError)
 
