@@ -5,8 +5,8 @@ answer is the same for everyone, so it is publicly cacheable."""
 from typing import Annotated
 
 from fastapi import Query, Request, Response
-from mangum import Mangum
 
+from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.caching import PUBLIC_EVENTS, conditional_json
 from community.schemas import UpcomingEvents
@@ -27,4 +27,4 @@ async def upcoming_events(
     return conditional_json(request, page, PUBLIC_EVENTS)
 
 
-handler = Mangum(app, lifespan="off")
+handler = SafeMangum(app, lifespan="off")

@@ -2,9 +2,9 @@
 tags Telegram reads and a button that opens the Mini App with the referral."""
 
 from fastapi import Request, Response
-from mangum import Mangum
 
 from community.errors import NotFound
+from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.caching import PUBLIC_MISS, PUBLIC_PROFILE, conditional
 from community.pages import not_found_page, profile_page
@@ -35,4 +35,4 @@ async def get_profile_page(request: Request, referral_code: str) -> Response:
     return conditional(request, page.encode(), HTML, PUBLIC_PROFILE)
 
 
-handler = Mangum(app, lifespan="off")
+handler = SafeMangum(app, lifespan="off")

@@ -3,8 +3,8 @@
 from typing import Annotated
 
 from fastapi import Path, Request, Response
-from mangum import Mangum
 
+from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.caching import PUBLIC_MISS, PUBLIC_PROFILE, conditional_json
 from community.schemas import PublicProfile, UserPublic
@@ -23,4 +23,4 @@ async def get_public_profile(
     )
 
 
-handler = Mangum(app, lifespan="off")
+handler = SafeMangum(app, lifespan="off")

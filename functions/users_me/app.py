@@ -1,8 +1,8 @@
 """GET /api/users/me: the signed-in member's private profile, revalidated by ETag."""
 
 from fastapi import Request, Response
-from mangum import Mangum
 
+from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.auth import CurrentUser
 from community.http.caching import PRIVATE_SHORT, conditional_json
@@ -17,4 +17,4 @@ async def users_me(request: Request, user: CurrentUser) -> Response:
     return conditional_json(request, profile, PRIVATE_SHORT)
 
 
-handler = Mangum(app, lifespan="off")
+handler = SafeMangum(app, lifespan="off")
