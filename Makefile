@@ -14,7 +14,7 @@ export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)/tools
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test lint format typecheck validate build browser pytest dev-init-data seed-events bench clean
+.PHONY: help run test lint format typecheck validate build browser pytest dev-init-data seed-events openapi bench clean
 
 help:
 	@echo "make run            start the API on http://127.0.0.1:$(PORT) (embedded DynamoDB)"
@@ -25,6 +25,7 @@ help:
 	@echo "make sam-image      build the local Lambda emulation image (once; offline)"
 	@echo "make invoke FN=GenerateCodeFunction [EVENT=file]   real sam local invoke"
 	@echo "make test-sam       every function under sam local invoke + start-api walk-through"
+	@echo "make openapi        write openapi.json, the combined OpenAPI document of every function"
 
 $(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
 	@test -x $(PY) || "$$(tools/python313.sh)" -m venv $(VENV)
@@ -35,6 +36,15 @@ $(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
 $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 	@test -x $(CHECKOV_VENV)/bin/python || "$$(tools/python313.sh)" -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	@touch $@
+
+# dynalite: a second, independent DynamoDB implementation (Node) the concurrency tests also
+# run against. Pinned; installed under the git-ignored .local/ by npm.
+DYNALITE_VERSION := 4.0.0
+DYNALITE_STAMP := .local/dynalite/.installed-$(DYNALITE_VERSION)
+
+$(DYNALITE_STAMP):
+	npm install --prefix .local/dynalite --no-audit --no-fund --silent dynalite@$(DYNALITE_VERSION)
 	@touch $@
 
 run: $(VENV)/.installed
@@ -76,7 +86,10 @@ browser:
 	    echo "Chromium is missing: 'sudo apt-get install chromium' (the screenshot test needs it)" >&2; exit 1; \
 	  fi; }
 
-pytest: $(VENV)/.installed browser
+openapi: $(VENV)/.installed
+	$(PY) -m devkit.openapi > openapi.json
+
+pytest: $(VENV)/.installed browser $(DYNALITE_STAMP)
 	$(PY) -m pytest
 
 # The real `sam local invoke` / `start-api` in Docker (tools/sam-local/, README "Running the

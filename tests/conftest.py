@@ -1,13 +1,17 @@
 """Shared fixtures. The environment is set before any `community` import, because settings
 are read once per process, as in a Lambda container."""
 
+import io
+import logging
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -32,12 +36,17 @@ for variable in ("JWT_SECRET_ARN", "TELEGRAM_BOT_TOKEN_SECRET_ARN"):
     os.environ.pop(variable, None)
 
 import boto3  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from community.data import models  # noqa: E402
 from community.settings import get_settings  # noqa: E402
 from devkit.dynamo import configured_table_names, create_missing_tables  # noqa: E402
 
+ROOT = Path(__file__).resolve().parents[1]
+DYNALITE_CLI = ROOT / ".local/dynalite/node_modules/dynalite/cli.js"
+# Tables ACTIVE at once, not after dynalite's default 500 ms: every test creates fresh ones.
+TABLES_AT_ONCE = ["--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"]
 BOT_TOKEN = TEST_ENVIRONMENT["TELEGRAM_BOT_TOKEN"]
 JWT_SECRET = TEST_ENVIRONMENT["JWT_SECRET"]
 
@@ -122,5 +131,136 @@ def dynamodb(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
 
 
 @pytest.fixture
+def log_output() -> Iterator[io.StringIO]:
+    """Everything the functions log, formatted as Powertools writes it to CloudWatch."""
+    from community.observability import logger
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.registered_formatter)
+    logger.addHandler(handler)
+    level = logger.log_level
+    logger.setLevel("DEBUG")  # successful requests are logged at DEBUG
+    yield stream
+    logger.setLevel(level)
+    logger.removeHandler(handler)
+
+
+@pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def dynalite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """dynalite (an independent DynamoDB implementation on Node), in memory, in its own
+    process. `make test` installs it (`make .local/dynalite/...`); a missing install fails."""
+    if not DYNALITE_CLI.exists():
+        pytest.fail(f"{DYNALITE_CLI} is missing: `make test` installs it (npm)")
+    port = free_port()
+    log = (tmp_path_factory.mktemp("dynalite") / "dynalite.log").open("wb")
+    process = subprocess.Popen(
+        ["node", str(DYNALITE_CLI), "--host", "127.0.0.1", "--port", str(port), *TABLES_AT_ONCE],
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(url)
+        yield url
+    finally:
+        stop(process)
+        log.close()
+
+
+@dataclass(frozen=True)
+class ServerBackend:
+    """A DynamoDB-compatible server over HTTP, with what it was found to support."""
+
+    name: str
+    url: str
+    client: object
+    supports_transactions: bool
+    supports_ttl: bool
+
+
+def _supports(client: object, call: str, **arguments: object) -> bool:
+    try:
+        getattr(client, call)(**arguments)
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "UnknownOperationException":
+            return False
+        raise
+    return True
+
+
+@pytest.fixture(params=["moto-server", "dynalite"])
+def server_backend(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ServerBackend]:
+    """Fresh tables from template.yaml on a real server over HTTP: moto's, then dynalite.
+    Table names are unique per test, so no server needs resetting. Missing features are
+    probed, not assumed, so a test can say what it cannot check and why."""
+    url = request.getfixturevalue(
+        "moto_server" if request.param == "moto-server" else "dynalite_server"
+    )
+    suffix = uuid.uuid4().hex[:8]
+    for variable in ("USERS_TABLE", "EVENTS_TABLE", "AUTH_CODES_TABLE"):
+        monkeypatch.setenv(variable, f"{TEST_ENVIRONMENT[variable]}-{suffix}")
+    monkeypatch.setenv("DYNAMODB_ENDPOINT_URL", url)
+    bind_models()
+    client = boto3.client("dynamodb", endpoint_url=url)
+    names = configured_table_names()
+    create_missing_tables(client, names, ttl=False)
+    supports_ttl = _supports(
+        client,
+        "update_time_to_live",
+        TableName=names["AuthCodesTable"],
+        TimeToLiveSpecification={"AttributeName": "expires_at", "Enabled": True},
+    )
+    supports_transactions = _supports(
+        client,
+        "transact_write_items",
+        TransactItems=[
+            {
+                "ConditionCheck": {
+                    "TableName": names["UsersTable"],
+                    "Key": {"pk": {"S": "PROBE#transactions"}},
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            }
+        ],
+    )
+    yield ServerBackend(request.param, url, client, supports_transactions, supports_ttl)
+    monkeypatch.undo()
+    bind_models()
+
+
+# Reliability figures: each case's count tried and count lost or let in, printed at the end of
+# the run and kept in pytest's cache (.pytest_cache/v/reliability/figures) for the README.
+FIGURES: dict[str, dict[str, int]] = {}
+
+
+def record_figure(case: str, tried: int, lost: int, retried: int = 0) -> None:
+    """`retried`: 503 answers the test client retried, as the API tells clients to."""
+    entry = FIGURES.setdefault(case, {"tried": 0, "lost": 0, "retried": 0})
+    entry["tried"] += tried
+    entry["lost"] += lost
+    entry["retried"] += retried
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not FIGURES:
+        return
+    terminalreporter.section("reliability figures")
+    terminalreporter.write_line("| case | tried | lost/let in | 503s retried |")
+    terminalreporter.write_line("|---|---|---|---|")
+    for case, entry in sorted(FIGURES.items()):
+        terminalreporter.write_line(
+            f"| {case} | {entry['tried']:,} | {entry['lost']:,} | {entry['retried']:,} |"
+        )
+    cache = terminalreporter.config.cache
+    if cache is not None:
+        cache.set("reliability/figures", FIGURES)

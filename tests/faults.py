@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
 
 from community.data import models
 
@@ -18,16 +19,23 @@ def dynamodb_clients() -> list[Any]:
 
 
 @contextmanager
-def failing(operation: str, code: str, times: int = 1_000) -> Iterator[list[str]]:
-    """Make the next `times` calls of `operation` fail with error `code`."""
+def failing(
+    operation: str, code: str, times: int = 1_000, status: int = 400
+) -> Iterator[list[str]]:
+    """Make the next `times` calls of `operation` fail with error `code` and HTTP `status`.
+    An HTML error page (a proxy's, or a local server's crash) is code=str(status), which is
+    what botocore makes of a body it cannot parse."""
     failures: list[str] = []
 
     def fail(**_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
         if len(failures) >= times:
             return None
         failures.append(operation)
-        response = AWSResponse("https://dynamodb.local", 400, {}, None)
-        return response, {"Error": {"Code": code, "Message": "injected"}}
+        response = AWSResponse("https://dynamodb.local", status, {}, None)
+        return response, {
+            "Error": {"Code": code, "Message": "injected"},
+            "ResponseMetadata": {"HTTPStatusCode": status},
+        }
 
     clients = {id(client): client for client in dynamodb_clients()}.values()
     for client in clients:
@@ -37,6 +45,33 @@ def failing(operation: str, code: str, times: int = 1_000) -> Iterator[list[str]
     finally:
         for client in clients:
             client.meta.events.unregister(f"before-call.dynamodb.{operation}", fail)
+
+
+@contextmanager
+def timing_out(operation: str, kind: str, times: int = 1_000) -> Iterator[list[str]]:
+    """Make the next `times` attempts of `operation` time out before reaching the server
+    (`kind` "read" or "connect"). Raised from `before-send`, so botocore's own retries run
+    (and time out again) as they would on a real network; their backoff delay is for the
+    caller to skip."""
+    failures: list[str] = []
+    error_class = {"read": ReadTimeoutError, "connect": ConnectTimeoutError}[kind]
+
+    def time_out(**_: Any) -> None:
+        if len(failures) >= times:
+            return
+        failures.append(operation)
+        raise error_class(endpoint_url="https://dynamodb.local")
+
+    clients = {id(client): client for client in dynamodb_clients()}.values()
+    for client in clients:
+        # More specific than moto's own `before-send` handler, so it runs first and the
+        # request never reaches the (mocked) table.
+        client.meta.events.register(f"before-send.dynamodb.{operation}", time_out)
+    try:
+        yield failures
+    finally:
+        for client in clients:
+            client.meta.events.unregister(f"before-send.dynamodb.{operation}", time_out)
 
 
 @contextmanager

@@ -1,6 +1,7 @@
 """Test helpers that drive the real handlers through their events_fixtures files."""
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -10,6 +11,8 @@ from community.services import events
 from devkit.fixtures import load_event
 from devkit.handlers import invoke
 from devkit.initdata import signed_init_data
+from devkit.placeholders import event_record, fixture_for, values_for
+from devkit.template import resources
 
 
 def body_of(response: dict[str, Any]) -> Any:
@@ -62,3 +65,15 @@ def event_detail(event_id: str, headers: dict[str, str] | None = None) -> dict[s
     event = load_event("event_detail", EVENT_ID=event_id)
     event["headers"].update(headers or {})
     return invoke("EventDetailFunction", event)
+
+
+def fixture_name(function: str) -> str:
+    return fixture_for(resources("AWS::Serverless::Function")[function]["Properties"]["CodeUri"])
+
+
+def fixture_values(name: str) -> dict[str, Any]:
+    """Fresh values for a fixture's placeholders (devkit.placeholders); the listing gets an
+    upcoming event first so that it answers with something to serialise."""
+    if name == "events_upcoming":
+        add_events([event_record(datetime.now(UTC) + timedelta(days=1))])
+    return values_for(name)

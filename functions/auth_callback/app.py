@@ -3,9 +3,9 @@
 from typing import Annotated
 
 from fastapi import Query
-from mangum import Mangum
 
 from community.errors import InvalidRequest
+from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.schemas import LOGIN_CODE_PATTERN, CallbackRequest, Session
 from community.services.auth import redeem_login_code
@@ -27,4 +27,4 @@ async def auth_callback(
     return redeem_login_code(body.code, body.telegram_id)
 
 
-handler = Mangum(app, lifespan="off")
+handler = SafeMangum(app, lifespan="off")

@@ -5,17 +5,17 @@ answer is the same for everyone, so it is publicly cacheable."""
 from typing import Annotated
 
 from fastapi import Query, Request, Response
-from mangum import Mangum
 
+from community.http.adapter import SafeMangum
 from community.http.app import create_app
-from community.http.caching import PUBLIC_EVENTS, conditional_json
+from community.http.caching import NOT_MODIFIED, PUBLIC_EVENTS, conditional_json
 from community.schemas import UpcomingEvents
 from community.services import events
 
 app = create_app("events-upcoming")
 
 
-@app.get("/api/v1/events/upcoming", response_model=UpcomingEvents)
+@app.get("/api/v1/events/upcoming", response_model=UpcomingEvents, responses=NOT_MODIFIED)
 async def upcoming_events(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=events.MAX_LIMIT)] = 10,
@@ -27,4 +27,4 @@ async def upcoming_events(
     return conditional_json(request, page, PUBLIC_EVENTS)
 
 
-handler = Mangum(app, lifespan="off")
+handler = SafeMangum(app, lifespan="off")

@@ -3,8 +3,8 @@
 from typing import Annotated
 
 from fastapi import Header
-from mangum import Mangum
 
+from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.auth import init_data_from
 from community.schemas import GenerateCodeRequest, LoginCode
@@ -22,4 +22,4 @@ async def generate_code(
     return issue_login_code(init_data)
 
 
-handler = Mangum(app, lifespan="off")
+handler = SafeMangum(app, lifespan="off")

@@ -2,11 +2,11 @@
 tags Telegram reads and a button that opens the Mini App with the referral."""
 
 from fastapi import Request, Response
-from mangum import Mangum
 
 from community.errors import NotFound
+from community.http.adapter import SafeMangum
 from community.http.app import create_app
-from community.http.caching import PUBLIC_MISS, PUBLIC_PROFILE, conditional
+from community.http.caching import HTML_PAGE, PUBLIC_MISS, PUBLIC_PROFILE, conditional
 from community.pages import not_found_page, profile_page
 from community.services.users import public_profile
 from community.settings import get_settings
@@ -15,7 +15,7 @@ app = create_app("profile-page")
 HTML = "text/html; charset=utf-8"
 
 
-@app.get("/u/{referral_code}", response_class=Response)
+@app.get("/u/{referral_code}", response_class=Response, responses=HTML_PAGE)
 async def get_profile_page(request: Request, referral_code: str) -> Response:
     try:
         user = public_profile(referral_code)
@@ -35,4 +35,4 @@ async def get_profile_page(request: Request, referral_code: str) -> Response:
     return conditional(request, page.encode(), HTML, PUBLIC_PROFILE)
 
 
-handler = Mangum(app, lifespan="off")
+handler = SafeMangum(app, lifespan="off")

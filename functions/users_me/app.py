@@ -1,20 +1,20 @@
 """GET /api/users/me: the signed-in member's private profile, revalidated by ETag."""
 
 from fastapi import Request, Response
-from mangum import Mangum
 
+from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.auth import CurrentUser
-from community.http.caching import PRIVATE_SHORT, conditional_json
+from community.http.caching import NOT_MODIFIED, PRIVATE_SHORT, conditional_json
 from community.schemas import PrivateProfile, UserPrivate
 
 app = create_app("users-me")
 
 
-@app.get("/api/users/me", response_model=PrivateProfile)
+@app.get("/api/users/me", response_model=PrivateProfile, responses=NOT_MODIFIED)
 async def users_me(request: Request, user: CurrentUser) -> Response:
     profile = PrivateProfile(user=UserPrivate.model_validate(user))
     return conditional_json(request, profile, PRIVATE_SHORT)
 
 
-handler = Mangum(app, lifespan="off")
+handler = SafeMangum(app, lifespan="off")

@@ -2,8 +2,8 @@
 after the member changed something."""
 
 from fastapi import Request, Response
-from mangum import Mangum
 
+from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.auth import CurrentUserConsistent
 from community.http.caching import NO_STORE, conditional_json
@@ -18,4 +18,4 @@ async def users_me_refresh(request: Request, user: CurrentUserConsistent) -> Res
     return conditional_json(request, profile, NO_STORE)
 
 
-handler = Mangum(app, lifespan="off")
+handler = SafeMangum(app, lifespan="off")

@@ -2,34 +2,17 @@
 
 import io
 import json
-import logging
-from collections.abc import Iterator
 from urllib.parse import parse_qsl
 
 import pytest
 from conftest import BOT_TOKEN, JWT_SECRET
 from flows import body_of, callback
 
-from community.observability import logger
 from devkit.fixtures import load_event
 from devkit.handlers import invoke
 from devkit.initdata import signed_init_data
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
-
-
-@pytest.fixture
-def log_output() -> Iterator[io.StringIO]:
-    """Everything the functions log, formatted as Powertools writes it to CloudWatch."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
-    logger.addHandler(handler)
-    level = logger.log_level
-    logger.setLevel("DEBUG")  # successful requests are logged at DEBUG
-    yield stream
-    logger.setLevel(level)
-    logger.removeHandler(handler)
 
 
 def test_a_whole_login_logs_no_secret_and_tags_the_request(log_output: io.StringIO) -> None:

@@ -26,7 +26,12 @@ def dynamodb_client(endpoint_url: str | None, region: str = "us-east-1") -> Any:
     return boto3.client("dynamodb", endpoint_url=endpoint_url, region_name=region)
 
 
-def create_missing_tables(client: Any, table_names: dict[str, str]) -> list[str]:
+def create_missing_tables(
+    client: Any, table_names: dict[str, str], *, ttl: bool = True
+) -> list[str]:
+    """Create the template's tables that are missing. `ttl=False` leaves TTL off, for servers
+    without the UpdateTimeToLive API (dynalite); codes still expire by the redemption's
+    condition, TTL only cleans up."""
     existing = set(client.list_tables()["TableNames"])
     created = []
     for request in create_table_requests(table_names):
@@ -35,7 +40,7 @@ def create_missing_tables(client: Any, table_names: dict[str, str]) -> list[str]
             continue
         client.create_table(**request["create"])
         client.get_waiter("table_exists").wait(TableName=name)
-        if request["ttl_attribute"]:
+        if ttl and request["ttl_attribute"]:
             client.update_time_to_live(
                 TableName=name,
                 TimeToLiveSpecification={

@@ -3,6 +3,7 @@
 import asyncio
 import importlib.util
 import json
+import sys
 import threading
 from collections.abc import Callable
 from functools import cache
@@ -23,6 +24,7 @@ def _load(route_function: str, code_dir: str, module: str, attribute: str) -> Ha
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {path}")
     loaded = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = loaded  # so load_module finds it
     spec.loader.exec_module(loaded)
     handler: Handler = getattr(loaded, attribute)
     return handler
@@ -44,8 +46,6 @@ def load_module(function: str) -> Any:
     """The imported module of a function (its FastAPI `app` lives there)."""
     route = function_route(function)
     load_handler(route)
-    import sys
-
     return sys.modules[f"functions_{route.function}_{route.module}"]
 
 

@@ -119,6 +119,12 @@ class LocalApiHandler(BaseHTTPRequestHandler):
             )
             return
         body = self.rfile.read(length) if length else None
+        if self.command == "GET" and url.path == "/openapi.json":
+            # Local only (schemathesis reads it): in AWS no route serves the document.
+            from devkit.openapi import render
+
+            self._reply(200, {"content-type": "application/json"}, render().encode())
+            return
         matched = match(self.command, url.path)
         if matched is None:
             # What an HTTP API answers for a route it does not have.
@@ -163,6 +169,13 @@ class LocalApiHandler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _handle
+
+    def __getattr__(self, name: str) -> Any:
+        # Any other method (TRACE, QUERY...) reaches _handle too, so an unrouted one gets API
+        # Gateway's JSON 404, not http.server's HTML 501.
+        if name.startswith("do_"):
+            return self._handle
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         # Path without the query string: it can carry login codes.

@@ -5,7 +5,7 @@ from datetime import datetime
 from pynamodb.constants import ALL_OLD
 from pynamodb.exceptions import DeleteError
 
-from community.data.backend import backend_errors
+from community.data.backend import backend_errors, response_code
 from community.data.models import AuthCode
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
@@ -31,7 +31,7 @@ def redeem(code_hash: str, telegram_id: int, now: datetime) -> AuthCode | None:
                 code_hash, condition=condition, return_values=ALL_OLD
             )
         except DeleteError as error:
-            if error.cause_response_code == CONDITION_FAILED:
+            if response_code(error) == CONDITION_FAILED:
                 return None
             raise
     return AuthCode.from_raw_data(response["Attributes"])

@@ -22,15 +22,38 @@ RETRYABLE_CODES = frozenset(
 )
 
 
+def response_code(error: PynamoDBException) -> str | None:
+    """DynamoDB's error code, or None when there was no response. PynamoDB's own
+    `cause_response_code` raises AttributeError when the cause is a read timeout: botocore's
+    ReadTimeoutError has a `response` attribute, and it is None."""
+    response = getattr(error.cause, "response", None)
+    if not isinstance(response, dict):
+        return None
+    code = response.get("Error", {}).get("Code")
+    return str(code) if code is not None else None
+
+
 def is_retryable(error: Exception) -> bool:
     if isinstance(error, PynamoDBException):
         cause = error.cause
         if isinstance(cause, BotoCoreError):
             return True  # connect/read timeouts, endpoint unreachable
-        return error.cause_response_code in RETRYABLE_CODES or (
-            isinstance(cause, ClientError) and error.cause_response_code is None
+        code = response_code(error)
+        return code in RETRYABLE_CODES or (
+            isinstance(cause, ClientError) and (code is None or _server_side(cause))
         )
     return isinstance(error, BotoCoreError)
+
+
+def _server_side(error: ClientError) -> bool:
+    """A 5xx without a DynamoDB error code (a proxy's or a local server's HTML error page) is
+    the server's failure, not the request's: retryable like InternalServerError. botocore
+    then uses the status as the code; PynamoDB keeps only the code, the original (chained)
+    error still has the status."""
+    original = error.__cause__ if isinstance(error.__cause__, ClientError) else error
+    status = original.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    code = str(original.response.get("Error", {}).get("Code", ""))
+    return (isinstance(status, int) and status >= 500) or (code.isdigit() and int(code) >= 500)
 
 
 @contextmanager

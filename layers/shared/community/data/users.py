@@ -10,7 +10,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from community.data.backend import backend_errors, is_retryable
+from community.data.backend import backend_errors, is_retryable, response_code
 from community.data.models import (
     REFERRAL_GUARD_PREFIX,
     USER_PREFIX,
@@ -84,7 +84,7 @@ def refresh_profile(
                 return_values=ALL_OLD,
             )
         except UpdateError as error:
-            if error.cause_response_code == CONDITION_FAILED:
+            if response_code(error) == CONDITION_FAILED:
                 return None
             raise
     before = User.from_raw_data(response["Attributes"])

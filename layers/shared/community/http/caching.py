@@ -1,6 +1,7 @@
 """JSON and HTML responses with a strong ETag, answered with 304 when the client has them."""
 
 import hashlib
+from typing import Any
 
 from fastapi import Request, Response
 from pydantic import BaseModel
@@ -14,6 +15,21 @@ PUBLIC_PROFILE = "public, max-age=60, s-maxage=300, stale-while-revalidate=600"
 PUBLIC_MISS = "public, max-age=10, s-maxage=30"
 # Event listings and details: the same for every member, and fine to be a minute old.
 PUBLIC_EVENTS = "public, max-age=30, s-maxage=60"
+
+
+# OpenAPI `responses` of a route answered through `conditional`: a revalidation has no body.
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not Modified: If-None-Match matched the current ETag (no body)"}
+}
+# The same for a route answering HTML, whose 404 is an HTML page too.
+HTML_PAGE: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The page", "content": {"text/html": {"schema": {"type": "string"}}}},
+    **NOT_MODIFIED,
+    404: {
+        "description": "No member has this code: an HTML page",
+        "content": {"text/html": {"schema": {"type": "string"}}},
+    },
+}
 
 
 def etag_of(body: bytes) -> str:

@@ -1,0 +1,145 @@
+"""Every DynamoDB call of every endpoint, failed every way DynamoDB (or the network) fails:
+the answer is a 503 JSON with Retry-After, nothing is half written, a login code outlives a
+failure that happened before its member was written, and the 503 is logged under the
+request's correlation id. On moto in-process: botocore's hooks are the layer under test."""
+
+import io
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from conftest import record_figure
+from faults import counting_calls, failing, timing_out
+from flows import body_of, callback, fixture_name, fixture_values
+
+from community.data.models import ReferralGuard, User
+from devkit.fixtures import load_event
+from devkit.handlers import invoke
+
+# What each endpoint calls, in order, on the path its fixture takes (a first login for the
+# callback). A test below checks this table against the calls really made.
+CALLS = {
+    "AuthCallbackFunction": ["DeleteItem", "UpdateItem", "TransactWriteItems"],
+    "EventDetailFunction": ["GetItem"],
+    "EventsUpcomingFunction": ["Query"],
+    "GenerateCodeFunction": ["PutItem"],
+    "ProfilePageFunction": ["Query"],
+    "PublicProfileFunction": ["Query"],
+    "UsersMeFunction": ["GetItem"],
+    "UsersMeRefreshFunction": ["GetItem"],
+}
+FAULTS = [
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "InternalServerError",
+    "html-500",
+    "read-timeout",
+    "connect-timeout",
+]
+CASES = [
+    (function, operation, fault)
+    for function, operations in CALLS.items()
+    for operation in operations
+    for fault in FAULTS
+]
+
+pytestmark = [
+    pytest.mark.usefixtures("dynamodb"),
+    pytest.mark.parametrize("dynamodb", ["in-process"], indirect=True),
+]
+
+
+@contextmanager
+def injected(fault: str, operation: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    if fault.endswith("-timeout"):
+        # botocore retries a timeout twice (PynamoDB's max_retry_attempts); skip the backoff.
+        monkeypatch.setattr(
+            "botocore.retries.standard.ExponentialBackoff.delay_amount", lambda *_: 0
+        )
+        with timing_out(operation, fault.removesuffix("-timeout")) as failures:
+            yield failures
+    elif fault == "html-500":
+        with failing(operation, "500", status=500) as failures:
+            yield failures
+    else:
+        with failing(operation, fault) as failures:
+            yield failures
+
+
+def partial_writes() -> list[str]:
+    """Users without their referral guard, and guards without their user."""
+    users = {user.pk: user.referral_code for user in User.scan(User.pk.startswith("USER#"))}
+    guards = {
+        guard.pk.removeprefix("REFERRAL#"): guard.user_pk
+        for guard in ReferralGuard.scan(ReferralGuard.pk.startswith("REFERRAL#"))
+    }
+    return [pk for pk, code in users.items() if guards.get(code) != pk] + [
+        code for code, pk in guards.items() if users.get(pk) != code
+    ]
+
+
+def logged_with(stream: io.StringIO, correlation_id: str) -> list[dict[str, Any]]:
+    lines = [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
+    return [line for line in lines if line.get("correlation_id") == correlation_id]
+
+
+@pytest.mark.parametrize("function", sorted(CALLS))
+def test_the_table_of_calls_is_what_each_endpoint_really_calls(function: str) -> None:
+    name = fixture_name(function)
+    event = load_event(name, **fixture_values(name))
+
+    with counting_calls() as calls:
+        assert invoke(function, event)["statusCode"] == 200
+
+    assert calls == CALLS[function]
+
+
+@pytest.mark.parametrize(("function", "operation", "fault"), CASES)
+def test_a_failed_dynamodb_call_is_a_logged_503_with_no_partial_write(
+    function: str,
+    operation: str,
+    fault: str,
+    log_output: io.StringIO,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a valid request to the endpoint
+    name = fixture_name(function)
+    values = fixture_values(name)
+    event = load_event(name, **values)
+    request_id = f"fault-{uuid.uuid4()}"
+    event["requestContext"]["requestId"] = request_id
+
+    # When one of its DynamoDB calls fails
+    with injected(fault, operation, monkeypatch) as failures:
+        response = invoke(function, event)
+
+    # Then the client is told to retry, in JSON, and nothing is half written
+    lost = 0
+    try:
+        assert failures, f"{operation} was never called"
+        assert response["statusCode"] == 503, response
+        assert response["headers"]["retry-after"] == "1"
+        assert response["headers"]["content-type"] == "application/json"
+        assert body_of(response)["success"] is False
+        assert partial_writes() == []
+        # And the failure is logged under the request's correlation id
+        errors = [line for line in logged_with(log_output, request_id) if line["level"] == "ERROR"]
+        assert [line["message"] for line in errors] == ["request failed"], errors
+        # And a login code is still good after any failure before its member was written
+        if function == "AuthCallbackFunction":
+            retry = callback(values["LOGIN_CODE"], values["TELEGRAM_ID"])
+            record_figure(
+                "login code still usable after a failed callback (each call x each fault)",
+                1,
+                int(retry["statusCode"] != 200),
+            )
+            assert retry["statusCode"] == 200, retry
+            assert partial_writes() == []
+    except AssertionError:
+        lost = 1
+        raise
+    finally:
+        record_figure(f"DynamoDB fault `{fault}` on each call of each endpoint", 1, lost)
