@@ -11,8 +11,10 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,26 +73,36 @@ def wait_for_http(url: str, timeout: float = 30.0) -> None:
             time.sleep(0.1)
 
 
+@contextmanager
+def daemon(
+    command: list[str], log_path: Path, ready_url: str, timeout: float = 30.0, **popen: Any
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A server process for the tests: its output goes to `log_path`, never to this run's
+    stdout (CI reads that to the end), and it is stopped however the block ends."""
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            **popen,
+        )
+        try:
+            wait_for_http(ready_url, timeout=timeout)
+            yield process
+        finally:
+            stop(process)
+
+
 @pytest.fixture(scope="session")
 def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """moto's DynamoDB server in its own process, spoken to over HTTP on loopback. Its output
-    goes to a file, never to this run's stdout, and it is stopped when the session ends."""
+    """moto's DynamoDB server in its own process, spoken to over HTTP on loopback."""
     port = free_port()
-    log = (tmp_path_factory.mktemp("moto") / "moto_server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(f"{url}/moto-api/")
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    with daemon(command, tmp_path_factory.mktemp("moto") / "moto_server.log", f"{url}/moto-api/"):
         yield url
-    finally:
-        stop(process)
-        log.close()
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -158,21 +170,18 @@ def dynalite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not DYNALITE_CLI.exists():
         pytest.fail(f"{DYNALITE_CLI} is missing: `make test` installs it (npm)")
     port = free_port()
-    log = (tmp_path_factory.mktemp("dynalite") / "dynalite.log").open("wb")
-    process = subprocess.Popen(
-        ["node", str(DYNALITE_CLI), "--host", "127.0.0.1", "--port", str(port), *TABLES_AT_ONCE],
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(url)
+    command = [
+        "node",
+        str(DYNALITE_CLI),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        *TABLES_AT_ONCE,
+    ]
+    with daemon(command, tmp_path_factory.mktemp("dynalite") / "dynalite.log", url):
         yield url
-    finally:
-        stop(process)
-        log.close()
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,19 @@ def dynamodb_clients() -> list[Any]:
 
 
 @contextmanager
+def hooked(event_name: str, handler: Callable[..., Any]) -> Iterator[None]:
+    """`handler` on `event_name` of every DynamoDB client the data layer uses, for the block."""
+    clients = {id(client): client for client in dynamodb_clients()}.values()
+    for client in clients:
+        client.meta.events.register(event_name, handler)
+    try:
+        yield
+    finally:
+        for client in clients:
+            client.meta.events.unregister(event_name, handler)
+
+
+@contextmanager
 def failing(
     operation: str, code: str, times: int = 1_000, status: int = 400
 ) -> Iterator[list[str]]:
@@ -37,14 +50,8 @@ def failing(
             "ResponseMetadata": {"HTTPStatusCode": status},
         }
 
-    clients = {id(client): client for client in dynamodb_clients()}.values()
-    for client in clients:
-        client.meta.events.register(f"before-call.dynamodb.{operation}", fail)
-    try:
+    with hooked(f"before-call.dynamodb.{operation}", fail):
         yield failures
-    finally:
-        for client in clients:
-            client.meta.events.unregister(f"before-call.dynamodb.{operation}", fail)
 
 
 @contextmanager
@@ -62,16 +69,10 @@ def timing_out(operation: str, kind: str, times: int = 1_000) -> Iterator[list[s
         failures.append(operation)
         raise error_class(endpoint_url="https://dynamodb.local")
 
-    clients = {id(client): client for client in dynamodb_clients()}.values()
-    for client in clients:
-        # More specific than moto's own `before-send` handler, so it runs first and the
-        # request never reaches the (mocked) table.
-        client.meta.events.register(f"before-send.dynamodb.{operation}", time_out)
-    try:
+    # More specific than moto's own `before-send` handler, so it runs first and the request
+    # never reaches the (mocked) table.
+    with hooked(f"before-send.dynamodb.{operation}", time_out):
         yield failures
-    finally:
-        for client in clients:
-            client.meta.events.unregister(f"before-send.dynamodb.{operation}", time_out)
 
 
 @contextmanager
@@ -86,11 +87,5 @@ def counting_calls(
         if on_params:
             on_params(json.loads(params["body"] or b"{}"))
 
-    clients = {id(client): client for client in dynamodb_clients()}.values()
-    for client in clients:
-        client.meta.events.register("before-call.dynamodb", record)
-    try:
+    with hooked("before-call.dynamodb", record):
         yield calls
-    finally:
-        for client in clients:
-            client.meta.events.unregister("before-call.dynamodb", record)

@@ -2,7 +2,6 @@
 
 import json
 import os
-import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
@@ -10,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from conftest import free_port, stop, wait_for_http
+from conftest import daemon, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,22 +24,10 @@ def local_api(log_dir: Path, **environment: str | None) -> Iterator[str]:
             env.pop(name, None)
         else:
             env[name] = value
-    log_path = log_dir / f"local-api-{port}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "devkit.server", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            wait_for_http(f"http://127.0.0.1:{port}/", timeout=60)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            stop(process)
+    command = [sys.executable, "-m", "devkit.server", "--port", str(port)]
+    url = f"http://127.0.0.1:{port}"
+    with daemon(command, log_dir / f"local-api-{port}.log", f"{url}/", 60, cwd=ROOT, env=env):
+        yield url
 
 
 def request(
