@@ -87,7 +87,13 @@ def refresh_profile(
             if response_code(error) == CONDITION_FAILED:
                 return None
             raise
-    before = User.from_raw_data(response["Attributes"])
+    attributes = response.get("Attributes")
+    if not attributes:
+        # DynamoDB always returns the old item when `pk exists` held; moto in-process, racing
+        # its own whole-table transaction rollback, sometimes does not. Treat it as "not yet
+        # there": the caller's next round re-reads or creates.
+        return None
+    before = User.from_raw_data(attributes)
     # A copy with our four changes applied equals what DynamoDB now holds (the update was
     # unconditional on those fields), without deserialising the item a second time.
     after = copy.copy(before)
