@@ -14,13 +14,14 @@ export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)/tools
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test lint format typecheck validate build browser pytest dev-init-data seed-events openapi bench clean
+.PHONY: help run test lint format typecheck validate build browser pytest dev-init-data seed-events make-admin openapi bench clean
 
 help:
 	@echo "make run            start the API on http://127.0.0.1:$(PORT) (embedded DynamoDB)"
 	@echo "make test           the whole suite: lint, types, sam validate/build, pytest"
 	@echo "make dev-init-data  signed Telegram initData for curl (TELEGRAM_ID=42 NAME=Alice)"
 	@echo "make seed-events FILE=events.json  load events (all or nothing) into make run's table"
+	@echo "make make-admin TELEGRAM_ID=42 [ROLE=member]  grant (or take back) the admin role"
 	@echo "make bench          cold start / warm overhead / DynamoDB calls / sizes table"
 	@echo "make sam-image      build the local Lambda emulation image (once; offline)"
 	@echo "make invoke FN=GenerateCodeFunction [EVENT=file]   real sam local invoke"
@@ -52,6 +53,12 @@ run: $(VENV)/.installed
 
 dev-init-data: $(VENV)/.installed
 	@$(PY) -m devkit.initdata --telegram-id "$(TELEGRAM_ID)" --name "$(NAME)"
+
+# The only way to make a member an admin (ROLE=member takes it back); see README "Admins".
+make-admin: $(VENV)/.installed
+	@# Explicit only: granting admin to the default dev id by accident would be a surprise.
+	@test "$(origin TELEGRAM_ID)" != file || { echo "usage: make make-admin TELEGRAM_ID=<id> [ROLE=member] [PORT=$(PORT)]" >&2; exit 2; }
+	PORT=$(PORT) $(PY) -m devkit.admin --telegram-id "$(TELEGRAM_ID)" --role "$(or $(ROLE),admin)"
 
 seed-events: $(VENV)/.installed
 	@test -n "$(FILE)" || { echo "usage: make seed-events FILE=events.json [PORT=$(PORT)]" >&2; exit 2; }

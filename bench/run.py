@@ -32,6 +32,7 @@ ENVIRONMENT = {
     "USERS_TABLE": "bench-users",
     "EVENTS_TABLE": "bench-events",
     "AUTH_CODES_TABLE": "bench-auth-codes",
+    "ATTENDANCES_TABLE": "bench-attendances",
     "TELEGRAM_BOT_TOKEN": "123456:BENCH-BOT-TOKEN",
     "JWT_SECRET": "bench-jwt-secret-0123456789abcdef0123456789abcdef",
     "POWERTOOLS_METRICS_NAMESPACE": "Bench",

@@ -26,6 +26,7 @@ TEST_ENVIRONMENT = {
     "USERS_TABLE": "test-users",
     "EVENTS_TABLE": "test-events",
     "AUTH_CODES_TABLE": "test-auth-codes",
+    "ATTENDANCES_TABLE": "test-attendances",
     "TELEGRAM_BOT_TOKEN": "7000000001:TEST-bot-token-for-unit-tests",
     "JWT_SECRET": "test-jwt-secret-0123456789abcdef0123456789abcdef",
     "POWERTOOLS_TRACE_DISABLED": "true",
@@ -205,18 +206,38 @@ def _supports(client: object, call: str, **arguments: object) -> bool:
     return True
 
 
-@pytest.fixture(params=["moto-server", "dynalite"])
-def server_backend(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+@pytest.fixture(scope="session")
+def serialized_moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """moto's server handling one request at a time (tests/serialized_moto_server.py says why)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable,
+        str(Path(__file__).with_name("serialized_moto_server.py")),
+        "127.0.0.1",
+        str(port),
+    ]
+    log = tmp_path_factory.mktemp("moto-serialized") / "moto_server.log"
+    with daemon(command, log, f"{url}/moto-api/"):
+        yield url
+
+
+SERVER_FIXTURES = {
+    "moto-server": "moto_server",
+    "moto-server-serialized": "serialized_moto_server",
+    "dynalite": "dynalite_server",
+}
+
+
+def fresh_server_backend(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> Iterator[ServerBackend]:
-    """Fresh tables from template.yaml on a real server over HTTP: moto's, then dynalite.
-    Table names are unique per test, so no server needs resetting. Missing features are
-    probed, not assumed, so a test can say what it cannot check and why."""
-    url = request.getfixturevalue(
-        "moto_server" if request.param == "moto-server" else "dynalite_server"
-    )
+    """Fresh tables from template.yaml on the server `name` over HTTP. Table names are unique
+    per test, so no server needs resetting. Missing features are probed, not assumed, so a
+    test can say what it cannot check and why."""
+    url = request.getfixturevalue(SERVER_FIXTURES[name])
     suffix = uuid.uuid4().hex[:8]
-    for variable in ("USERS_TABLE", "EVENTS_TABLE", "AUTH_CODES_TABLE"):
+    for variable in ("USERS_TABLE", "EVENTS_TABLE", "AUTH_CODES_TABLE", "ATTENDANCES_TABLE"):
         monkeypatch.setenv(variable, f"{TEST_ENVIRONMENT[variable]}-{suffix}")
     monkeypatch.setenv("DYNAMODB_ENDPOINT_URL", url)
     bind_models()
@@ -242,9 +263,26 @@ def server_backend(
             }
         ],
     )
-    yield ServerBackend(request.param, url, client, supports_transactions, supports_ttl)
+    yield ServerBackend(name, url, client, supports_transactions, supports_ttl)
     monkeypatch.undo()
     bind_models()
+
+
+@pytest.fixture(params=["moto-server", "dynalite"])
+def server_backend(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ServerBackend]:
+    """Fresh tables on a real server over HTTP: moto's, then dynalite."""
+    yield from fresh_server_backend(request, monkeypatch, request.param)
+
+
+@pytest.fixture(params=["moto-server-serialized", "dynalite"])
+def isolating_backend(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ServerBackend]:
+    """For races between transactions: servers that do not undo one request with another
+    (moto's, serialized; dynalite, which isolates each item write but has no transactions)."""
+    yield from fresh_server_backend(request, monkeypatch, request.param)
 
 
 # Reliability figures: each case's count tried and count lost or let in, printed at the end of

@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl
 from conftest import BOT_TOKEN
 
 from community.services import events
+from community.services.users import set_role
 from devkit.fixtures import load_event
 from devkit.handlers import invoke
 from devkit.initdata import signed_init_data
@@ -76,4 +77,53 @@ def fixture_values(name: str) -> dict[str, Any]:
     upcoming event first so that it answers with something to serialise."""
     if name == "events_upcoming":
         add_events([event_record(datetime.now(UTC) + timedelta(days=1))])
-    return values_for(name)
+    values = values_for(name)
+    if name == "users_me_events":
+        # An RSVP, so that the page has an event to read and serialise.
+        (event_id,) = add_events([event_record(datetime.now(UTC) + timedelta(days=2))])
+        assert rsvp(values["TOKEN"], event_id)["statusCode"] == 201
+    return values
+
+
+def rsvp(token: str, event_id: str) -> dict[str, Any]:
+    return invoke("EventRsvpFunction", load_event("event_rsvp", TOKEN=token, EVENT_ID=event_id))
+
+
+def cancel_rsvp(token: str, event_id: str) -> dict[str, Any]:
+    return invoke(
+        "EventRsvpCancelFunction",
+        load_event("event_rsvp_cancel", TOKEN=token, EVENT_ID=event_id),
+    )
+
+
+def my_events(token: str, query: str = "") -> dict[str, Any]:
+    event = load_event("users_me_events", TOKEN=token)
+    event["rawQueryString"] = query
+    if query:
+        event["queryStringParameters"] = dict(parse_qsl(query, keep_blank_values=True))
+    return invoke("UsersMeEventsFunction", event)
+
+
+def create_event(token: str, body: dict[str, Any]) -> dict[str, Any]:
+    event = load_event("event_create", ADMIN_TOKEN=token)
+    event["body"] = json.dumps(body)
+    return invoke("EventCreateFunction", event)
+
+
+def update_event(token: str, event_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    event = load_event("event_update", ADMIN_TOKEN=token, EVENT_ID=event_id)
+    event["body"] = json.dumps(body)
+    return invoke("EventUpdateFunction", event)
+
+
+def delete_event(token: str, event_id: str) -> dict[str, Any]:
+    return invoke(
+        "EventDeleteFunction", load_event("event_delete", ADMIN_TOKEN=token, EVENT_ID=event_id)
+    )
+
+
+def admin_login(telegram_id: int = 7, name: str = "Ada") -> dict[str, Any]:
+    """A login, then the admin role granted the only way there is (`make make-admin`'s)."""
+    session = login(telegram_id, name)
+    set_role(telegram_id, "admin")
+    return session

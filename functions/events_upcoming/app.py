@@ -1,5 +1,6 @@
 """GET /api/v1/events/upcoming: active events starting now or later, in start order, a page
-at a time (signed cursor, or a bounded offset for the old front end). Auth is optional: the
+at a time (signed cursor, or a bounded offset for the old front end), optionally of one
+category. Auth is optional: the
 answer is the same for everyone, so it is publicly cacheable."""
 
 from typing import Annotated
@@ -9,7 +10,7 @@ from fastapi import Query, Request, Response
 from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.caching import NOT_MODIFIED, PUBLIC_EVENTS, conditional_json
-from community.schemas import UpcomingEvents
+from community.schemas import EventCategory, UpcomingEvents
 from community.services import events
 
 app = create_app("events-upcoming")
@@ -22,8 +23,9 @@ async def upcoming_events(
     # Checked (and refused with a 400) by the service, like every other bad cursor.
     cursor: str | None = None,
     offset: Annotated[int | None, Query(ge=0, le=events.MAX_OFFSET)] = None,
+    category: EventCategory | None = None,
 ) -> Response:
-    page = events.upcoming_page(limit, cursor=cursor, offset=offset)
+    page = events.upcoming_page(limit, cursor=cursor, offset=offset, category=category)
     return conditional_json(request, page, PUBLIC_EVENTS)
 
 

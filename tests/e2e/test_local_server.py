@@ -37,6 +37,7 @@ def test_the_documented_defaults_give_a_working_login_with_no_aws_account(tmp_pa
             "USERS_TABLE",
             "EVENTS_TABLE",
             "AUTH_CODES_TABLE",
+            "ATTENDANCES_TABLE",
             "AWS_ACCESS_KEY_ID",
             "AWS_SECRET_ACCESS_KEY",
         ]

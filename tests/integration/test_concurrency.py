@@ -2,53 +2,19 @@
 an independent implementation. Threads start together at a barrier, as concurrent Lambda
 containers would hit the table."""
 
-import random
-import threading
-import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any, TypeVar
 
 import pytest
 from conftest import ServerBackend, record_figure
 from flows import body_of, callback, generate_code
+from races import all_at_once, retrying_503
 
 from community.data.models import AuthCode, ReferralGuard, User
 
-T = TypeVar("T")
-R = TypeVar("R")
-
-MAX_ATTEMPTS = 5
 NO_TRANSACTIONS = (
     "dynalite 4.0.0 has no TransactWriteItems (UnknownOperationException): a first login, "
     "which writes the user and its referral guard in one transaction, cannot succeed there"
 )
-
-
-def all_at_once[T, R](work: Callable[[T], R], inputs: list[T]) -> list[R]:
-    """Run `work` on every input in its own thread, all released at the same moment."""
-    start = threading.Barrier(len(inputs))
-
-    def run(item: T) -> R:
-        start.wait()
-        return work(item)
-
-    with ThreadPoolExecutor(max_workers=len(inputs)) as pool:
-        return list(pool.map(run, inputs))
-
-
-def retrying_503(call: Callable[[], dict[str, Any]], retried: list[int]) -> dict[str, Any]:
-    """What the API asks of a client: a 503 is retried (briefly here, not Retry-After's full
-    second, to keep the suite fast). moto's server answers some concurrent transactions with
-    an HTML 500 (see the README), which the service turns into that 503."""
-    for _ in range(MAX_ATTEMPTS - 1):
-        response = call()
-        if response["statusCode"] != 503:
-            return response
-        retried.append(1)
-        time.sleep(random.uniform(0.05, 0.2))
-    return call()
 
 
 def users_and_guards() -> tuple[list[User], list[ReferralGuard]]:

@@ -33,8 +33,11 @@ EVENT_FIELDS = {
     "price",
     "capacity",
     "image_url",
+    "category",
     "is_active",
+    "attendee_count",
     "created_at",
+    "spots_left",
 }
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -237,7 +240,7 @@ def test_a_throttled_listing_is_503() -> None:
     assert response["headers"]["retry-after"] == "1"
 
 
-def test_an_active_event_is_shown_with_its_eleven_fields_in_one_read() -> None:
+def test_an_active_event_is_shown_with_its_fourteen_fields_in_one_read() -> None:
     # Given an event with every field set, dates given with an offset
     record = event_record(
         datetime(2030, 5, 1, 21, 30, tzinfo=UTC),
@@ -261,6 +264,7 @@ def test_an_active_event_is_shown_with_its_eleven_fields_in_one_read() -> None:
     assert body["event"]["price"] == 19.99
     assert '"price":19.99' in response["body"]
     assert body["event"]["capacity"] == 40
+    assert (body["event"]["attendee_count"], body["event"]["spots_left"]) == (0, 40)
     assert calls == ["GetItem"]
     assert response["headers"]["cache-control"] == "public, max-age=30, s-maxage=60"
     cached = event_detail(record["id"], headers={"if-none-match": response["headers"]["etag"]})

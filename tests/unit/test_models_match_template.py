@@ -1,6 +1,6 @@
 """template.yaml declares the tables; the PynamoDB models must agree with it."""
 
-from community.data.models import AuthCode, Event, ReferralGuard, User
+from community.data.models import Attendance, AuthCode, Event, ReferralGuard, User
 from devkit.template import resources
 
 
@@ -38,10 +38,31 @@ def range_key(properties: dict) -> str:  # type: ignore[type-arg]
 def test_events_table_key_and_start_date_index_match_the_model() -> None:
     events = table("EventsTable")
     assert hash_key(events) == Event._hash_key_attribute().attr_name
-    (index,) = events["GlobalSecondaryIndexes"]
+    index, _ = events["GlobalSecondaryIndexes"]
     assert index["IndexName"] == Event.by_start_date.Meta.index_name
     assert hash_key(index) == Event.listing.attr_name
     assert range_key(index) == Event.start_date.attr_name
     assert index["Projection"]["ProjectionType"] == "ALL"
     # Sparse: inactive events leave `listing` unset, which only a nullable attribute allows.
     assert Event.listing.null is True
+
+
+def test_events_table_category_index_matches_the_model() -> None:
+    _, index = table("EventsTable")["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == Event.by_category.Meta.index_name
+    assert hash_key(index) == Event.category_listing.attr_name
+    assert range_key(index) == Event.start_date.attr_name
+    assert index["Projection"]["ProjectionType"] == "ALL"
+    # Sparse: only active events with a category carry `category_listing`.
+    assert Event.category_listing.null is True
+
+
+def test_attendances_table_keys_and_member_index_match_the_model() -> None:
+    attendances = table("AttendancesTable")
+    assert hash_key(attendances) == Attendance._hash_key_attribute().attr_name
+    assert range_key(attendances) == Attendance._range_key_attribute().attr_name
+    (index,) = attendances["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == Attendance.by_member.Meta.index_name
+    assert hash_key(index) == Attendance.user_id.attr_name
+    assert range_key(index) == Attendance.start_date.attr_name
+    assert index["Projection"]["ProjectionType"] == "ALL"

@@ -11,6 +11,7 @@ DEFAULT_TABLE_NAMES = {
     "USERS_TABLE": "community-users",
     "EVENTS_TABLE": "community-events",
     "AUTH_CODES_TABLE": "community-auth-codes",
+    "ATTENDANCES_TABLE": "community-attendances",
 }
 
 

@@ -12,6 +12,8 @@ from devkit.fixtures import PLACEHOLDER, fixture_path
 from devkit.initdata import signed_init_data
 
 TELEGRAM_ID = 42
+# A second member, made admin the only way there is (services.users.set_role, `make make-admin`).
+ADMIN_TELEGRAM_ID = 7
 
 
 def _init_data() -> str:
@@ -29,6 +31,16 @@ def _session() -> dict[str, str]:
 
     session = redeem_login_code(_login_code(), TELEGRAM_ID)
     return {"TOKEN": session.token, "REFERRAL_CODE": session.user.referral_code}
+
+
+def _admin_token() -> str:
+    from community.services.auth import issue_login_code, redeem_login_code
+    from community.services.users import set_role
+
+    init_data = signed_init_data(os.environ["TELEGRAM_BOT_TOKEN"], ADMIN_TELEGRAM_ID, "Ada")
+    session = redeem_login_code(issue_login_code(init_data).code, ADMIN_TELEGRAM_ID)
+    set_role(ADMIN_TELEGRAM_ID, "admin")
+    return session.token
 
 
 def event_record(start: datetime, *, active: bool = True, **fields: Any) -> dict[str, Any]:
@@ -63,6 +75,7 @@ PRODUCERS: dict[str, Callable[[], str]] = {
     "TOKEN": lambda: _session()["TOKEN"],
     "REFERRAL_CODE": lambda: _session()["REFERRAL_CODE"],
     "EVENT_ID": _event_id,
+    "ADMIN_TOKEN": _admin_token,
 }
 
 

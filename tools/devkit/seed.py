@@ -21,6 +21,14 @@ def endpoint_file(port: int) -> Path:
     return ROOT / ".local" / f"dynamodb-endpoint-{port}"
 
 
+def local_endpoint(port: int) -> str | None:
+    """DYNAMODB_ENDPOINT_URL, else the embedded DynamoDB of a `make run` on `port`."""
+    endpoint = os.environ.get("DYNAMODB_ENDPOINT_URL")
+    if not endpoint and endpoint_file(port).exists():
+        endpoint = endpoint_file(port).read_text().strip()
+    return endpoint or None
+
+
 def use_tables(endpoint: str, region: str) -> dict[str, str]:
     """Point this process at `endpoint` and the configured tables, creating missing ones.
     Must run before `community` is imported: its settings are read once."""
@@ -59,7 +67,7 @@ def sample_events(now: datetime) -> list[dict[str, Any]]:
         }
 
     return [
-        event("Welcome meetup", timedelta(days=2), 2, capacity=30),
+        event("Welcome meetup", timedelta(days=2), 2, capacity=30, category="meetup"),
         event(
             "Python workshop",
             timedelta(days=5),
@@ -67,9 +75,12 @@ def sample_events(now: datetime) -> list[dict[str, Any]]:
             price="15.00",
             capacity=20,
             image_url="https://example.com/images/python-workshop.png",
+            category="workshop",
         ),
-        event("Community hike", timedelta(days=12), 6, location="North trailhead"),
-        event("Demo night", timedelta(days=30), 3, price="5.50", capacity=80),
+        event(
+            "Community hike", timedelta(days=12), 6, location="North trailhead", category="sports"
+        ),
+        event("Demo night", timedelta(days=30), 3, price="5.50", capacity=80, category="talk"),
         event("Kick-off party (past)", -timedelta(days=10), 4),
         event("Board games (started)", -timedelta(hours=2), 5),
         event("Rooftop cinema (inactive)", timedelta(days=7), 3, is_active=False),
@@ -85,9 +96,7 @@ def main() -> int:
     args = parser.parse_args()
     for name, value in LOCAL_DEFAULTS.items():
         os.environ.setdefault(name, value)
-    endpoint = os.environ.get("DYNAMODB_ENDPOINT_URL")
-    if not endpoint and endpoint_file(args.port).exists():
-        endpoint = endpoint_file(args.port).read_text().strip()
+    endpoint = local_endpoint(args.port)
     if not endpoint:
         print(
             f"no DynamoDB to load into: start `make run` (PORT={args.port}) in another "

@@ -27,10 +27,13 @@ class Position:
     event_id: str
 
 
-def cursor_key(secret: str) -> bytes:
+def cursor_key(secret: str, scope: str = "") -> bytes:
     """A key for cursors only, derived from the JWT secret, so a cursor tag is never a token
-    signature and rotating the JWT secret also retires old cursors."""
-    return hmac.new(secret.encode(), b"events-cursor-v1", hashlib.sha256).digest()
+    signature and rotating the JWT secret also retires old cursors. Each listing (`scope`: a
+    category, a member's own events) has a key of its own, so a cursor only works where it
+    was issued."""
+    label = b"events-cursor-v1" + (b":" + scope.encode() if scope else b"")
+    return hmac.new(secret.encode(), label, hashlib.sha256).digest()
 
 
 def _tag(payload: bytes, key: bytes) -> bytes:

@@ -4,7 +4,8 @@ named here, so a new internal attribute can never leak through them."""
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Self
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -15,7 +16,9 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationInfo,
+    computed_field,
     field_validator,
+    model_validator,
 )
 
 LOGIN_CODE_PATTERN = r"^[A-Za-z0-9_-]{22,64}$"
@@ -131,6 +134,34 @@ EventDate = Annotated[AwareDatetime, AfterValidator(_utc_to_the_second)]
 Price = Annotated[Decimal, PlainSerializer(_json_number, return_type=int | float, when_used="json")]
 
 
+class EventCategory(StrEnum):
+    """The fixed set of event categories (README "Events"). Each is one partition of the
+    by_category index, so a category's listing is one Query."""
+
+    MEETUP = "meetup"
+    WORKSHOP = "workshop"
+    TALK = "talk"
+    SOCIAL = "social"
+    SPORTS = "sports"
+    ONLINE = "online"
+
+
+Title = Annotated[str, Field(min_length=1, max_length=200)]
+Description = Annotated[str, Field(max_length=5000)]
+Location = Annotated[str, Field(max_length=300)]
+PriceIn = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
+Capacity = Annotated[int, Field(ge=1, le=1_000_000, strict=True)]
+ImageUrl = Annotated[str, Field(max_length=2048), AfterValidator(_web_url)]
+
+
+def _after_start_date(end_date: datetime, info: ValidationInfo) -> datetime:
+    # Fields validate in order, so start_date is in info.data unless it was invalid itself.
+    start_date = info.data.get("start_date")
+    if start_date is not None and end_date <= start_date:
+        raise ValueError("must be after start_date")
+    return end_date
+
+
 class EventIn(BaseModel):
     """An event as an operator loads it (`make seed-events`). Any ISO 8601 date with an
     offset is accepted and stored in UTC; a date without an offset is ambiguous and refused."""
@@ -138,25 +169,84 @@ class EventIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     id: Annotated[str, AfterValidator(_event_id)] | None = None
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field(max_length=5000)
+    title: Title
+    description: Description
     start_date: EventDate
     end_date: EventDate
-    location: str = Field(max_length=300)
-    price: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
-    capacity: Annotated[int, Field(ge=1, le=1_000_000, strict=True)] | None
-    image_url: Annotated[str, Field(max_length=2048), AfterValidator(_web_url)] | None
+    location: Location
+    price: PriceIn
+    capacity: Capacity | None
+    image_url: ImageUrl | None
+    category: EventCategory | None = None
     is_active: bool = Field(strict=True)
     created_at: AwareDatetime | None = None
 
     @field_validator("end_date")
     @classmethod
     def _ends_after_it_starts(cls, end_date: datetime, info: ValidationInfo) -> datetime:
-        # Fields validate in order, so start_date is in info.data unless it was invalid itself.
-        start_date = info.data.get("start_date")
-        if start_date is not None and end_date <= start_date:
-            raise ValueError("must be after start_date")
-        return end_date
+        return _after_start_date(end_date, info)
+
+
+class EventCreate(BaseModel):
+    """POST /api/v1/events (admins): the server picks the id; optional fields may be left out."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: Title
+    description: Description = ""
+    start_date: EventDate
+    end_date: EventDate
+    location: Location = ""
+    price: PriceIn = Decimal(0)
+    capacity: Capacity | None = None
+    image_url: ImageUrl | None = None
+    category: EventCategory | None = None
+    is_active: bool = Field(default=True, strict=True)
+
+    @field_validator("end_date")
+    @classmethod
+    def _ends_after_it_starts(cls, end_date: datetime, info: ValidationInfo) -> datetime:
+        return _after_start_date(end_date, info)
+
+
+# What a PATCH may not clear; capacity, image_url and category may be set to null.
+NOT_NULLABLE = frozenset(
+    {"title", "description", "start_date", "end_date", "location", "price", "is_active"}
+)
+
+
+class EventPatch(BaseModel):
+    """PATCH /api/v1/events/{id} (admins): only the fields sent change; `null` clears
+    capacity, image_url or category. The dates are checked against the stored ones too."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: Title | None = None
+    description: Description | None = None
+    start_date: EventDate | None = None
+    end_date: EventDate | None = None
+    location: Location | None = None
+    price: PriceIn | None = None
+    capacity: Capacity | None = None
+    image_url: ImageUrl | None = None
+    category: EventCategory | None = None
+    is_active: Annotated[bool, Field(strict=True)] | None = None
+
+    @field_validator("end_date")
+    @classmethod
+    def _ends_after_it_starts(
+        cls, end_date: datetime | None, info: ValidationInfo
+    ) -> datetime | None:
+        return None if end_date is None else _after_start_date(end_date, info)
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> Self:
+        if not self.model_fields_set:
+            raise ValueError("nothing to change")
+        cleared = sorted(self.model_fields_set & NOT_NULLABLE & {k for k, v in self if v is None})
+        if cleared:
+            raise ValueError(f"cannot be null: {', '.join(cleared)}")
+        return self
 
 
 class EventPublic(BaseModel):
@@ -171,8 +261,18 @@ class EventPublic(BaseModel):
     price: Price
     capacity: int | None
     image_url: str | None
+    category: EventCategory | None = None
     is_active: bool
+    attendee_count: int = 0
     created_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def spots_left(self) -> int | None:
+        """None when the event has no capacity limit."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.attendee_count, 0)
 
 
 class UpcomingEvents(BaseModel):
@@ -184,3 +284,16 @@ class UpcomingEvents(BaseModel):
 class EventDetail(BaseModel):
     success: bool = True
     event: EventPublic
+
+
+class AttendancePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    event_id: str
+    user_id: str
+    created_at: datetime
+
+
+class Rsvp(BaseModel):
+    success: bool = True
+    attendance: AttendancePublic

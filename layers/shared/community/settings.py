@@ -12,6 +12,7 @@ class Settings(BaseSettings):
     users_table: str = Field(min_length=3)
     events_table: str = Field(min_length=3)
     auth_codes_table: str = Field(min_length=3)
+    attendances_table: str = Field(min_length=3)
     aws_region: str = Field(
         default="us-east-1", validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION")
     )

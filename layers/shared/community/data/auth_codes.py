@@ -5,10 +5,8 @@ from datetime import datetime
 from pynamodb.constants import ALL_OLD
 from pynamodb.exceptions import DeleteError
 
-from community.data.backend import backend_errors, response_code
+from community.data.backend import CONDITION_FAILED, backend_errors, response_code
 from community.data.models import AuthCode
-
-CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
 def store(record: AuthCode) -> None:

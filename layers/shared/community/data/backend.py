@@ -8,6 +8,8 @@ from pynamodb.exceptions import PynamoDBException
 
 from community.errors import ServiceUnavailable
 
+CONDITION_FAILED = "ConditionalCheckFailedException"
+
 # Failures a client may retry: capacity, throttling, transient server errors, transaction races.
 RETRYABLE_CODES = frozenset(
     {

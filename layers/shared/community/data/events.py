@@ -1,29 +1,44 @@
-"""Events: the upcoming listing (one Query on the sparse by_start_date index), single reads
-and bulk loading."""
+"""Events: the upcoming listings (one Query on a sparse index), single reads, admin writes and
+bulk loading."""
 
 from collections.abc import Iterable
+from typing import Any
 
-from community.data.backend import backend_errors
+from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+
+from community.data.backend import CONDITION_FAILED, backend_errors, response_code
 from community.data.models import ACTIVE_LISTING, Event
+from community.errors import Conflict, NotFound
 
 
-def upcoming(not_before: str, count: int, after: tuple[str, str] | None = None) -> list[Event]:
+def upcoming(
+    not_before: str,
+    count: int,
+    after: tuple[str, str] | None = None,
+    category: str | None = None,
+) -> list[Event]:
     """Up to `count` active events starting at or after `not_before`, in start order, resuming
-    after the (start_date, id) position `after`. The key condition alone does the filtering, so
-    this is one Query unless the items exceed DynamoDB's 1 MB page, when PynamoDB fetches on."""
+    after the (start_date, id) position `after`; of one category when given, read from that
+    category's partition of by_category. The key condition alone does the filtering, so this
+    is one Query unless the items exceed DynamoDB's 1 MB page, when PynamoDB fetches on."""
+    index: Any = Event.by_category if category else Event.by_start_date
+    partition_key = "category_listing" if category else "listing"
+    partition = category or ACTIVE_LISTING
     start_key = None
     if after is not None:
         # Rebuilt here from two values: whatever a client sends, the read stays in the listing.
         start_date, event_id = after
         start_key = {
-            "listing": {"S": ACTIVE_LISTING},
+            partition_key: {"S": partition},
             "start_date": {"S": start_date},
             "id": {"S": event_id},
         }
     with backend_errors():
         return list(
-            Event.by_start_date.query(
-                ACTIVE_LISTING,
+            index.query(
+                partition,
                 Event.start_date >= not_before,
                 limit=count,
                 last_evaluated_key=start_key,
@@ -31,12 +46,50 @@ def upcoming(not_before: str, count: int, after: tuple[str, str] | None = None) 
         )
 
 
-def get(event_id: str) -> Event | None:
+def get(event_id: str, *, consistent: bool = False) -> Event | None:
     with backend_errors():
         try:
-            return Event.get(event_id)
+            return Event.get(event_id, consistent_read=consistent)
         except Event.DoesNotExist:
             return None
+
+
+def get_many(event_ids: list[str]) -> dict[str, Event]:
+    """The events with these ids that exist, by id: one BatchGetItem per 100 ids."""
+    if not event_ids:
+        return {}
+    with backend_errors():
+        return {event.id: event for event in Event.batch_get(set(event_ids))}
+
+
+def create(event: Event) -> None:
+    """Write a new event; its id must be new (the caller generated it)."""
+    try:
+        with backend_errors():
+            event.save(condition=Event.id.does_not_exist())
+    except PutError as error:
+        if response_code(error) == CONDITION_FAILED:
+            raise Conflict("an event with this id exists") from error
+        raise
+
+
+def update(
+    event_id: str, actions: list[Action], condition: Condition | None = None
+) -> Event | None:
+    """Apply `actions` to an existing event, if `condition` also holds; the event as it is
+    now, or None when the condition failed (the event exists: that is part of it)."""
+    exists = Event.id.exists()
+    try:
+        with backend_errors():
+            event = Event(event_id)
+            event.update(actions, condition=exists if condition is None else exists & condition)
+            return event
+    except UpdateError as error:
+        if response_code(error) == CONDITION_FAILED:
+            if get(event_id, consistent=True) is None:
+                raise NotFound("event not found") from error
+            return None
+        raise
 
 
 def put_many(events: Iterable[Event]) -> int:

@@ -22,6 +22,10 @@ from community.settings import Settings, get_settings
 
 USER_PREFIX = "USER#"
 REFERRAL_GUARD_PREFIX = "REFERRAL#"
+MEMBER_ROLE = "member"
+# Granted only by `make make-admin` (devkit.admin), never through the API.
+ADMIN_ROLE = "admin"
+ROLES = (MEMBER_ROLE, ADMIN_ROLE)
 # The by_start_date partition every active event is listed under (see EventsTable).
 ACTIVE_LISTING = "ACTIVE"
 
@@ -47,7 +51,7 @@ class User(Model):
     name = UnicodeAttribute()
     username = UnicodeAttribute(null=True)
     photo_url = UnicodeAttribute(null=True)
-    role = UnicodeAttribute(default="member")
+    role = UnicodeAttribute(default=MEMBER_ROLE)
     coins = NumberAttribute(default=0)
     email = UnicodeAttribute(null=True)
     referral_code = UnicodeAttribute()
@@ -108,6 +112,15 @@ class StartDateIndex(GlobalSecondaryIndex["Event"]):  # type: ignore[no-untyped-
     start_date = UnicodeAttribute(range_key=True)
 
 
+class CategoryIndex(GlobalSecondaryIndex["Event"]):  # type: ignore[no-untyped-call]
+    class Meta:
+        index_name = "by_category"
+        projection = AllProjection()
+
+    category_listing = UnicodeAttribute(hash_key=True)
+    start_date = UnicodeAttribute(range_key=True)
+
+
 class Event(Model):
     """An event. Dates are fixed-width UTC strings (YYYY-MM-DDTHH:MM:SSZ), so their lexical
     order in the index is their time order. Only active events carry `listing`, which puts
@@ -127,12 +140,44 @@ class Event(Model):
     image_url = UnicodeAttribute(null=True)
     is_active = BooleanAttribute()
     listing = UnicodeAttribute(null=True)
+    category = UnicodeAttribute(null=True)
+    # The category, on active events only: puts them in the sparse by_category index.
+    category_listing = UnicodeAttribute(null=True)
+    # Maintained only by the RSVP transactions, together with the attendance items.
+    attendee_count = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute(null=True)
 
     by_start_date = StartDateIndex()
+    by_category = CategoryIndex()
 
 
-ALL_MODELS: tuple[type[Model], ...] = (User, ReferralGuard, AuthCode, Event)
+class MemberIndex(GlobalSecondaryIndex["Attendance"]):  # type: ignore[no-untyped-call]
+    class Meta:
+        index_name = "by_member"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+    start_date = UnicodeAttribute(range_key=True)
+
+
+class Attendance(Model):
+    """A member's RSVP to an event. Keyed by event then member, so an RSVP is idempotent on
+    its key; `start_date` is the event's, copied so by_member lists a member's events in
+    start order with one Query."""
+
+    class Meta:
+        table_name = "attendances"
+
+    event_id = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute(range_key=True)
+    start_date = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+    by_member = MemberIndex()
+
+
+ALL_MODELS: tuple[type[Model], ...] = (User, ReferralGuard, AuthCode, Event, Attendance)
 _shared_connection: Connection | None = None
 
 
@@ -157,6 +202,7 @@ def bind(settings: Settings) -> None:
         ReferralGuard: settings.users_table,
         AuthCode: settings.auth_codes_table,
         Event: settings.events_table,
+        Attendance: settings.attendances_table,
     }
     described: set[str] = set()
     for model, table_name in tables.items():

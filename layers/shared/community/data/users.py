@@ -10,7 +10,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from community.data.backend import backend_errors, is_retryable, response_code
+from community.data.backend import CONDITION_FAILED, backend_errors, is_retryable, response_code
 from community.data.models import (
     REFERRAL_GUARD_PREFIX,
     USER_PREFIX,
@@ -19,8 +19,6 @@ from community.data.models import (
     connection,
 )
 from community.errors import ServiceUnavailable
-
-CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
 class CreateOutcome(enum.Enum):
@@ -138,3 +136,18 @@ def _cancellation_outcome(error: TransactWriteError, *, has_referrer: bool) -> C
     if any(code in ("TransactionConflict", "ThrottlingError") for code in reasons):
         return CreateOutcome.CONFLICT
     raise ServiceUnavailable() from error
+
+
+def set_role(telegram_id: int, role: str, now: datetime) -> bool:
+    """Give an existing member a role; False when there is no such member."""
+    try:
+        with backend_errors():
+            User(user_key(telegram_id)).update(
+                actions=[User.role.set(role), User.updated_at.set(now)],
+                condition=User.pk.exists(),
+            )
+    except UpdateError as error:
+        if response_code(error) == CONDITION_FAILED:
+            return False
+        raise
+    return True

@@ -20,9 +20,15 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody} for status in (400, 401, 404, 422, 503)
-}
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for error statuses, all answered with ErrorBody."""
+    return {status: {"model": ErrorBody} for status in statuses}
+
+
+ERROR_RESPONSES = error_responses(400, 401, 404, 422, 503)
+# Admin routes answer a member's token with 403, and a change that state forbids with 409.
+ADMIN_ERRORS = error_responses(403, 409)
 
 
 def error_response(

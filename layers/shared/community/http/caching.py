@@ -13,6 +13,8 @@ NO_STORE = "no-store"
 PUBLIC_PROFILE = "public, max-age=60, s-maxage=300, stale-while-revalidate=600"
 # Unknown codes may become known (a new member, index lag): cache the miss only briefly.
 PUBLIC_MISS = "public, max-age=10, s-maxage=30"
+# A member's own list changes with each RSVP they make: kept, but revalidated every time.
+PRIVATE_REVALIDATE = "private, no-cache"
 # Event listings and details: the same for every member, and fine to be a minute old.
 PUBLIC_EVENTS = "public, max-age=30, s-maxage=60"
 

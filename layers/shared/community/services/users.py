@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 
 from community.data import cdn
 from community.data import users as users_table
-from community.data.models import User
+from community.data.models import ROLES, User
 from community.data.users import CreateOutcome
-from community.errors import NotFound, ServiceUnavailable
+from community.errors import InvalidRequest, NotFound, ServiceUnavailable
 from community.observability import count, logger
 
 REFERRAL_PREFIX = "UP-"
@@ -116,3 +116,13 @@ def _create(profile: TelegramProfile, now: datetime) -> User | None:
             time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
         logger.info("user creation retried", extra={"outcome": outcome.value})
     raise ServiceUnavailable()
+
+
+def set_role(telegram_id: int, role: str) -> None:
+    """Make a member an admin or a member again (`make make-admin`); the API has no way to.
+    Their tokens stay valid: every admin route reads the role from the user item."""
+    if role not in ROLES:
+        raise InvalidRequest(f"role must be one of {', '.join(ROLES)}")
+    if not users_table.set_role(telegram_id, role, datetime.now(UTC)):
+        raise NotFound(f"no member with Telegram id {telegram_id}: they must log in once first")
+    logger.info("role changed", extra={"telegram_id": telegram_id, "role": role})

@@ -1,0 +1,159 @@
+"""RSVPs: an attendance item and the event's attendee_count always change together, in one
+transaction, so the count is the number of attendance items and never exceeds the capacity."""
+
+import enum
+from datetime import datetime
+
+from pynamodb.constants import ALL_OLD
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from community.data.backend import CONDITION_FAILED, backend_errors, is_retryable, response_code
+from community.data.models import Attendance, Event, connection
+from community.errors import ServiceUnavailable
+
+CHECK_FAILED = "ConditionalCheckFailed"
+# Cancellation reasons DynamoDB gives when another transaction held one of the items.
+RACED = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
+
+
+class Outcome(enum.Enum):
+    DONE = "done"
+    # RSVP: the member already has one. Cancel: the member had none.
+    ALREADY = "already"
+    FULL = "full"
+    # The event changed since it was read (dates, activity) or another transaction raced
+    # this one: read it again and retry.
+    RETRY = "retry"
+
+
+def get(event_id: str, user_id: str) -> Attendance | None:
+    with backend_errors():
+        try:
+            return Attendance.get(event_id, user_id, consistent_read=True)
+        except Attendance.DoesNotExist:
+            return None
+
+
+def add(event: Event, user_id: str, now: datetime) -> tuple[Outcome, Attendance]:
+    """Put the attendance and increment attendee_count, in one transaction whose conditions
+    are: no attendance yet, the event still as read (active, same start), and a spot free."""
+    attendance = Attendance(event.id, user_id, start_date=event.start_date, created_at=now)
+    has_room = (
+        Event.capacity.does_not_exist()
+        | Event.attendee_count.does_not_exist()
+        | (Event.attendee_count < Event.capacity)
+    )
+    unchanged = (Event.is_active == True) & (Event.start_date == event.start_date)  # noqa: E712
+    try:
+        with backend_errors(), TransactWrite(connection=connection()) as transaction:
+            # PynamoDB sends puts before updates: reasons come back as [attendance, event].
+            transaction.save(attendance, condition=Attendance.event_id.does_not_exist())
+            transaction.update(
+                Event(event.id),
+                actions=[Event.attendee_count.add(1)],
+                condition=Event.id.exists() & unchanged & has_room,
+                return_values=ALL_OLD,
+            )
+    except TransactWriteError as error:
+        reasons = _reasons(error)
+        if reasons[0] == CHECK_FAILED:
+            return Outcome.ALREADY, attendance
+        if reasons[1] == CHECK_FAILED:
+            current = _old_event(error)
+            if (
+                current is not None
+                and current.is_active
+                and current.start_date == event.start_date
+                and current.capacity is not None
+                and int(current.attendee_count) >= int(current.capacity)
+            ):
+                return Outcome.FULL, attendance
+        return Outcome.RETRY, attendance
+    return Outcome.DONE, attendance
+
+
+def remove(event_id: str, user_id: str) -> Outcome:
+    """Delete the attendance and decrement attendee_count, in one transaction; ALREADY when
+    there was no attendance (nothing is written then)."""
+    try:
+        with backend_errors(), TransactWrite(connection=connection()) as transaction:
+            # Deletes before updates: reasons come back as [attendance, event].
+            transaction.delete(
+                Attendance(event_id, user_id), condition=Attendance.event_id.exists()
+            )
+            transaction.update(
+                Event(event_id),
+                actions=[Event.attendee_count.add(-1)],
+                condition=Event.id.exists() & (Event.attendee_count > 0),
+            )
+    except TransactWriteError as error:
+        reasons = _reasons(error)
+        if reasons[0] == CHECK_FAILED:
+            return Outcome.ALREADY
+        if reasons[1] == CHECK_FAILED:
+            # An attendance without a counted spot: the invariant is broken, not the request.
+            raise
+        return Outcome.RETRY
+    return Outcome.DONE
+
+
+def of_member(
+    user_id: str, not_before: str, count: int, after: tuple[str, str] | None = None
+) -> list[Attendance]:
+    """Up to `count` of a member's attendances for events starting at or after `not_before`,
+    in start order, after the (start_date, event_id) position `after`: one Query on by_member."""
+    start_key = None
+    if after is not None:
+        start_date, event_id = after
+        start_key = {
+            "user_id": {"S": user_id},
+            "start_date": {"S": start_date},
+            "event_id": {"S": event_id},
+        }
+    with backend_errors():
+        return list(
+            Attendance.by_member.query(
+                user_id,
+                Attendance.start_date >= not_before,
+                limit=count,
+                last_evaluated_key=start_key,
+            )
+        )
+
+
+def move(event_id: str, start_date: str) -> int:
+    """Copy an event's new start date onto its attendances, so by_member keeps them in order.
+    One conditional UpdateItem each: an RSVP cancelled meanwhile stays cancelled."""
+    moved = 0
+    with backend_errors():
+        for attendance in Attendance.query(event_id, consistent_read=True):
+            try:
+                attendance.update(
+                    actions=[Attendance.start_date.set(start_date)],
+                    condition=Attendance.event_id.exists(),
+                )
+                moved += 1
+            except UpdateError as error:
+                if response_code(error) != CONDITION_FAILED:
+                    raise
+    return moved
+
+
+def _reasons(error: TransactWriteError) -> list[str | None]:
+    """The two items' cancellation codes, or a backend failure raised as such."""
+    reasons = [reason.code if reason else None for reason in error.cancellation_reasons]
+    if len(reasons) != 2:
+        if is_retryable(error):
+            raise ServiceUnavailable() from error
+        raise error
+    if CHECK_FAILED not in reasons and not RACED & set(filter(None, reasons)):
+        raise ServiceUnavailable() from error
+    return reasons
+
+
+def _old_event(error: TransactWriteError) -> Event | None:
+    reason = error.cancellation_reasons[1]
+    if reason is None or not reason.raw_item:
+        return None
+    return Event.from_raw_data(reason.raw_item)

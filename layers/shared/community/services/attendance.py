@@ -1,0 +1,99 @@
+"""RSVPs: taking a spot, giving it back, and a member's own upcoming events."""
+
+import random
+import time
+
+from community import credentials, cursors
+from community.data import attendances
+from community.data import events as events_table
+from community.data.attendances import Outcome
+from community.data.models import User
+from community.errors import Conflict, InvalidRequest, NotFound, ServiceUnavailable
+from community.observability import count
+from community.schemas import AttendancePublic, EventPublic, Rsvp, UpcomingEvents, event_date
+from community.services.events import MAX_LIMIT, existing_id, utc_now
+
+# Transactions on one popular event conflict with each other in DynamoDB; a few quick
+# retries absorb that before the client is asked to retry (503 + Retry-After).
+MAX_ATTEMPTS = 4
+
+
+def rsvp(user: User, event_id: str) -> tuple[Rsvp, bool]:
+    """Take a spot at an upcoming active event: (the attendance, whether it is new). A member
+    who already has one gets it back unchanged, even when the event has filled up since."""
+    canonical = existing_id(event_id)
+    for attempt in range(MAX_ATTEMPTS):
+        now = utc_now()
+        event = events_table.get(canonical, consistent=True)
+        if event is None or not event.is_active or event.start_date <= event_date(now):
+            raise NotFound("event not found")
+        outcome, attendance = attendances.add(event, user.id, now)
+        if outcome is Outcome.DONE:
+            count("RsvpTaken")
+            return Rsvp(attendance=AttendancePublic.model_validate(attendance)), True
+        if outcome is Outcome.ALREADY:
+            existing = attendances.get(canonical, user.id)
+            if existing is not None:
+                return Rsvp(attendance=AttendancePublic.model_validate(existing)), False
+        if outcome is Outcome.FULL:
+            count("RsvpRefusedFull")
+            raise Conflict("event full")
+        _pause(attempt)
+    raise ServiceUnavailable()
+
+
+def cancel(user: User, event_id: str) -> None:
+    """Give the spot back. Cancelling an RSVP that does not exist (twice, or never taken)
+    changes nothing; an event that has started keeps its attendance record."""
+    canonical = existing_id(event_id)
+    event = events_table.get(canonical)
+    if event is None:
+        raise NotFound("event not found")
+    if event.start_date <= event_date(utc_now()):
+        raise Conflict("the event has started; its RSVPs can no longer be cancelled")
+    for attempt in range(MAX_ATTEMPTS):
+        outcome = attendances.remove(canonical, user.id)
+        if outcome is Outcome.DONE:
+            count("RsvpCancelled")
+            return
+        if outcome is Outcome.ALREADY:
+            return
+        _pause(attempt)
+    raise ServiceUnavailable()
+
+
+def my_events_page(user: User, limit: int, cursor: str | None = None) -> UpcomingEvents:
+    """The member's RSVPs for events starting now or later, in start order, a page at a time:
+    one Query on by_member (limit + 1 items, the extra one telling whether there is more), then
+    one BatchGetItem for those events as they are now (counts, or a cancellation)."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidRequest(f"limit must be between 1 and {MAX_LIMIT}")
+    key = cursors.cursor_key(credentials.jwt_secret(), f"member:{user.id}")
+    now = event_date(utc_now())
+    after = None
+    if cursor is not None:
+        position = cursors.decode(cursor, key)
+        if position.start_date >= now:
+            after = (position.start_date, position.event_id)
+    found = attendances.of_member(user.id, now, limit + 1, after)
+    page = found[:limit]
+    current = events_table.get_many([attendance.event_id for attendance in page])
+    has_more = len(found) > limit
+    next_cursor = None
+    if has_more:
+        last = page[-1]
+        next_cursor = cursors.encode(cursors.Position(last.start_date, last.event_id), key)
+    return UpcomingEvents(
+        events=[
+            EventPublic.model_validate(current[attendance.event_id])
+            for attendance in page
+            if attendance.event_id in current
+        ],
+        next_cursor=next_cursor,
+        has_more=has_more,
+    )
+
+
+def _pause(attempt: int) -> None:
+    # Full jitter, growing: spreads the retries of many racing RSVPs apart.
+    time.sleep(random.uniform(0, 0.02 * 2**attempt))

@@ -1,0 +1,358 @@
+"""RSVPs through their handlers: POST and DELETE /api/v1/events/{id}/rsvp and
+GET /api/users/me/events, on the template's tables. Each test checks what the API answers
+and what DynamoDB holds afterwards: one attendance item per RSVP, and an attendee_count that
+moves with them and never passes the capacity or goes below zero."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from faults import counting_calls
+from flows import (
+    add_events,
+    admin_login,
+    body_of,
+    cancel_rsvp,
+    delete_event,
+    event_detail,
+    login,
+    my_events,
+    rsvp,
+    upcoming,
+)
+
+from community.data.models import Attendance, Event
+from community.services import attendance
+from devkit.placeholders import event_record
+
+pytestmark = pytest.mark.usefixtures("dynamodb")
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+NOT_FOUND = {"success": False, "detail": "event not found"}
+
+
+def an_event(days: float = 3, **fields: Any) -> str:
+    """An active event starting `days` from now; its id."""
+    return add_events([event_record(NOW + timedelta(days=days), **fields)])[0]
+
+
+def attendee_count(event_id: str) -> int:
+    return int(Event.get(event_id, consistent_read=True).attendee_count)
+
+
+def attendees(event_id: str) -> list[str]:
+    return [item.user_id for item in Attendance.query(event_id, consistent_read=True)]
+
+
+def rsvp_back_then(token: str, event_id: str) -> None:
+    """An RSVP taken a week ago, when an event that has started since was still upcoming."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(attendance, "utc_now", lambda: NOW - timedelta(days=7))
+        response = rsvp(token, event_id)
+    assert response["statusCode"] == 201, response
+
+
+def my_page(token: str, query: str) -> dict[str, Any]:
+    response = my_events(token, query)
+    assert response["statusCode"] == 200, response
+    result: dict[str, Any] = body_of(response)
+    return result
+
+
+# --- POST /api/v1/events/{id}/rsvp -----------------------------------------------------
+
+
+def test_an_rsvp_is_201_then_200_with_the_same_attendance_and_counted_once() -> None:
+    # Given a member and an upcoming event
+    session = login(42, "Alice")
+    event_id = an_event(capacity=10)
+
+    # When the member RSVPs twice
+    first = rsvp(session["token"], event_id)
+    again = rsvp(session["token"], event_id)
+
+    # Then the first creates the attendance, the second returns it unchanged
+    assert first["statusCode"] == 201, first
+    created = body_of(first)
+    assert created["success"] is True
+    assert created["attendance"]["event_id"] == event_id
+    assert created["attendance"]["user_id"] == session["user"]["id"]
+    assert again["statusCode"] == 200, again
+    assert body_of(again) == created
+    # And DynamoDB holds one attendance item and a count of one
+    assert attendees(event_id) == [session["user"]["id"]]
+    assert attendee_count(event_id) == 1
+
+
+def test_a_full_event_refuses_a_third_member_but_not_one_already_in() -> None:
+    # Given an event with two spots, both taken
+    alice, bob, carol = login(1, "Alice"), login(2, "Bob"), login(3, "Carol")
+    event_id = an_event(capacity=2)
+    taken = {who["user"]["id"]: rsvp(who["token"], event_id) for who in (alice, bob)}
+    assert [response["statusCode"] for response in taken.values()] == [201, 201]
+
+    # When a third member RSVPs, and one of the first two RSVPs again
+    refused = rsvp(carol["token"], event_id)
+    repeated = rsvp(alice["token"], event_id)
+
+    # Then the third is refused as full, the repeat gets the existing attendance back
+    assert refused["statusCode"] == 409, refused
+    assert body_of(refused) == {"success": False, "detail": "event full"}
+    assert repeated["statusCode"] == 200, repeated
+    assert body_of(repeated) == body_of(taken[alice["user"]["id"]])
+    # And the count stayed at the capacity, with the two items behind it
+    assert attendee_count(event_id) == 2
+    assert sorted(attendees(event_id)) == sorted(taken)
+
+
+@pytest.mark.parametrize("kind", ["unknown", "malformed", "inactive", "started"])
+def test_rsvps_to_events_one_cannot_attend_are_404_and_write_nothing(
+    kind: str, dynamodb: Any
+) -> None:
+    # Given an inactive upcoming event and an active one that started an hour ago
+    session = login(42, "Alice")
+    inactive = an_event(active=False)
+    started = an_event(days=-1 / 24)
+    event_id = {
+        "unknown": str(uuid.uuid4()),
+        "malformed": "not-an-event-id",
+        "inactive": inactive,
+        "started": started,
+    }[kind]
+
+    # When the member RSVPs
+    response = rsvp(session["token"], event_id)
+
+    # Then it is the same 404 as the detail's, and neither table changed
+    assert response["statusCode"] == 404, response
+    assert body_of(response) == NOT_FOUND
+    assert dynamodb.scan(TableName=Attendance.Meta.table_name)["Items"] == []
+    assert [attendee_count(inactive), attendee_count(started)] == [0, 0]
+
+
+def test_rsvp_cancel_and_my_events_without_a_token_are_401() -> None:
+    event_id = an_event()
+
+    answers = [rsvp("", event_id), cancel_rsvp("", event_id), my_events("")]
+
+    assert [response["statusCode"] for response in answers] == [401, 401, 401]
+    assert all(body_of(response)["success"] is False for response in answers)
+    assert attendee_count(event_id) == 0
+
+
+# --- DELETE /api/v1/events/{id}/rsvp ---------------------------------------------------
+
+
+def test_cancelling_twice_is_204_both_times_and_the_count_never_goes_below_zero() -> None:
+    # Given a member with an RSVP, next to another member's
+    alice, bob = login(1, "Alice"), login(2, "Bob")
+    event_id = an_event(capacity=5)
+    rsvp(alice["token"], event_id)
+    rsvp(bob["token"], event_id)
+
+    # When Alice cancels, then cancels again
+    first = cancel_rsvp(alice["token"], event_id)
+    count_after_first = attendee_count(event_id)
+    second = cancel_rsvp(alice["token"], event_id)
+
+    # Then both are 204; her item is gone, the count went down once, Bob's spot remains
+    assert [first["statusCode"], second["statusCode"]] == [204, 204]
+    assert first.get("body") in ("", None)
+    assert count_after_first == attendee_count(event_id) == 1
+    assert attendees(event_id) == [bob["user"]["id"]]
+    # And when Bob cancels too, twice, the count reaches zero and stays there
+    assert cancel_rsvp(bob["token"], event_id)["statusCode"] == 204
+    assert cancel_rsvp(bob["token"], event_id)["statusCode"] == 204
+    assert attendee_count(event_id) == 0
+    assert attendees(event_id) == []
+
+
+def test_a_cancelled_spot_can_be_taken_again() -> None:
+    alice, bob = login(1, "Alice"), login(2, "Bob")
+    event_id = an_event(capacity=1)
+    assert rsvp(alice["token"], event_id)["statusCode"] == 201
+    assert rsvp(bob["token"], event_id)["statusCode"] == 409
+
+    assert cancel_rsvp(alice["token"], event_id)["statusCode"] == 204
+    retaken = rsvp(bob["token"], event_id)
+
+    assert retaken["statusCode"] == 201, retaken
+    assert attendees(event_id) == [bob["user"]["id"]]
+    assert attendee_count(event_id) == 1
+
+
+def test_cancelling_without_an_rsvp_is_204_and_writes_nothing() -> None:
+    # Given an event with one RSVP, not the caller's
+    alice, bob = login(1, "Alice"), login(2, "Bob")
+    event_id = an_event(capacity=5)
+    rsvp(alice["token"], event_id)
+    before = Event.get(event_id, consistent_read=True).attribute_values
+
+    # When Bob, who never RSVPed, cancels
+    response = cancel_rsvp(bob["token"], event_id)
+
+    # Then it is 204 and the event and Alice's attendance are as they were
+    assert response["statusCode"] == 204, response
+    assert Event.get(event_id, consistent_read=True).attribute_values == before
+    assert attendees(event_id) == [alice["user"]["id"]]
+
+
+def test_cancelling_an_unknown_event_is_404() -> None:
+    session = login(42, "Alice")
+
+    response = cancel_rsvp(session["token"], str(uuid.uuid4()))
+
+    assert response["statusCode"] == 404, response
+
+
+def test_cancelling_once_the_event_has_started_is_409_and_keeps_the_attendance() -> None:
+    # Given a member who RSVPed to an event that started an hour ago
+    session = login(42, "Alice")
+    event_id = an_event(days=-1 / 24)
+    rsvp_back_then(session["token"], event_id)
+
+    # When the member cancels now
+    response = cancel_rsvp(session["token"], event_id)
+
+    # Then it is refused, and the attendance and count stay
+    assert response["statusCode"] == 409, response
+    assert body_of(response)["success"] is False
+    assert attendees(event_id) == [session["user"]["id"]]
+    assert attendee_count(event_id) == 1
+
+
+# --- GET /api/users/me/events ----------------------------------------------------------
+
+
+def test_my_events_pages_25_rsvps_in_start_order_with_three_reads_a_page() -> None:
+    # Given a member with RSVPs to 25 upcoming events (loaded out of start order) and to one
+    # that has started; another member also RSVPed to the one event with a capacity
+    alice, bob = login(1, "Alice"), login(2, "Bob")
+    records = [
+        event_record(
+            NOW + timedelta(hours=1 + (index * 7) % 25), capacity=3 if index == 4 else None
+        )
+        for index in range(25)
+    ]
+    add_events(records)
+    for record in records:
+        assert rsvp(alice["token"], record["id"])["statusCode"] == 201
+    assert rsvp(bob["token"], records[4]["id"])["statusCode"] == 201
+    past = an_event(days=-1 / 24)
+    rsvp_back_then(alice["token"], past)
+
+    # When she follows next_cursor with limit=10
+    seen: list[dict[str, Any]] = []
+    calls_per_page: list[list[str]] = []
+    query = "limit=10"
+    while True:
+        with counting_calls() as calls:
+            body = my_page(alice["token"], query)
+        calls_per_page.append(calls)
+        seen.extend(body["events"])
+        assert body["has_more"] is (body["next_cursor"] is not None)
+        if not body["has_more"]:
+            break
+        query = f"limit=10&cursor={body['next_cursor']}"
+
+    # Then three pages (10, 10, 5) of one GetItem (the token), one Query, one BatchGetItem
+    assert calls_per_page == [["GetItem", "Query", "BatchGetItem"]] * 3
+    assert len(seen) == 25
+    # And each upcoming event came once, in start order, the started one not at all
+    ids = [event["id"] for event in seen]
+    assert len(set(ids)) == 25
+    assert set(ids) == {record["id"] for record in records}
+    assert [event["start_date"] for event in seen] == sorted(event["start_date"] for event in seen)
+    assert past not in ids
+    # And each event is shown as it is now: its count, and its spots left where it has a cap
+    by_id = {event["id"]: event for event in seen}
+    assert by_id[records[4]["id"]]["attendee_count"] == 2
+    assert by_id[records[4]["id"]]["spots_left"] == 1
+    others = [event for event in seen if event["id"] != records[4]["id"]]
+    assert all(event["attendee_count"] == 1 and event["spots_left"] is None for event in others)
+
+
+def test_a_cursor_is_only_good_for_the_member_it_was_issued_to() -> None:
+    # Given two members with RSVPs, and a cursor from Alice's list and one from the events list
+    alice, bob = login(1, "Alice"), login(2, "Bob")
+    event_ids = [an_event(days=day) for day in (1, 2, 3)]
+    for event_id in event_ids:
+        rsvp(alice["token"], event_id)
+        rsvp(bob["token"], event_id)
+    alices_cursor = my_page(alice["token"], "limit=1")["next_cursor"]
+    listing_cursor = body_of(upcoming("limit=1"))["next_cursor"]
+    assert alices_cursor
+    assert listing_cursor
+
+    # When Bob uses them
+    answers = [
+        my_events(bob["token"], f"limit=1&cursor={cursor}")
+        for cursor in (alices_cursor, listing_cursor)
+    ]
+
+    # Then both are refused; Alice's own cursor still works for her
+    assert [response["statusCode"] for response in answers] == [400, 400]
+    assert all(body_of(response)["success"] is False for response in answers)
+    resumed = my_page(alice["token"], f"limit=1&cursor={alices_cursor}")
+    assert [event["id"] for event in resumed["events"]] == [event_ids[1]]
+
+
+@pytest.mark.parametrize("limit", ["0", "51", "-1", "abc"])
+def test_my_events_limits_outside_1_to_50_are_422(limit: str) -> None:
+    session = login(42, "Alice")
+
+    response = my_events(session["token"], f"limit={limit}")
+
+    assert response["statusCode"] == 422, response
+
+
+def test_a_soft_deleted_event_stays_in_my_events_marked_inactive() -> None:
+    # Given a member with RSVPs to two events, one of which an admin then deletes
+    session = login(42, "Alice")
+    kept, deleted = an_event(days=1), an_event(days=2)
+    rsvp(session["token"], kept)
+    rsvp(session["token"], deleted)
+    assert delete_event(admin_login()["token"], deleted)["statusCode"] == 204
+
+    # When the member lists her events
+    listed = my_page(session["token"], "")["events"]
+
+    # Then both are there, the deleted one as inactive (so she can see it is cancelled)
+    assert [(event["id"], event["is_active"]) for event in listed] == [
+        (kept, True),
+        (deleted, False),
+    ]
+    assert event_detail(deleted)["statusCode"] == 404
+
+
+def test_my_events_without_rsvps_is_an_empty_page() -> None:
+    session = login(42, "Alice")
+    an_event()
+
+    with counting_calls() as calls:
+        body = my_page(session["token"], "")
+
+    assert body == {"events": [], "next_cursor": None, "has_more": False}
+    assert calls == ["GetItem", "Query"]
+
+
+# --- counts in the public event responses ----------------------------------------------
+
+
+def test_detail_and_listing_show_attendee_count_and_spots_left_after_rsvps() -> None:
+    # Given an event with 5 spots and one without a limit, and three RSVPs to the first
+    capped, open_ = an_event(days=1, capacity=5), an_event(days=2)
+    for telegram_id in (1, 2, 3):
+        assert rsvp(login(telegram_id, "Member")["token"], capped)["statusCode"] == 201
+    rsvp(login(4, "Dave")["token"], open_)
+    cancel_rsvp(login(1, "Member")["token"], capped)
+
+    # When the public detail and listing are read
+    shown = body_of(event_detail(capped))["event"]
+    listed = {event["id"]: event for event in body_of(upcoming(""))["events"]}
+
+    # Then they show the counts after the cancellation, and agree with each other
+    assert (shown["capacity"], shown["attendee_count"], shown["spots_left"]) == (5, 2, 3)
+    assert listed[capped] == shown
+    assert (listed[open_]["attendee_count"], listed[open_]["spots_left"]) == (1, None)

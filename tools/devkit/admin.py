@@ -1,0 +1,54 @@
+"""`make make-admin TELEGRAM_ID=...` (ROLE=member takes it back): the only way to give a member
+the admin role. The API has no route that changes roles, so a token can never grant itself one.
+
+The member must have logged in once. The users table is on DYNAMODB_ENDPOINT_URL if set, else
+on the embedded DynamoDB of a running `make run` on $PORT; with neither, USERS_TABLE names a
+table in AWS, reached with the usual AWS credentials (an operator's, not the API's)."""
+
+import argparse
+import os
+import sys
+
+from devkit.seed import local_endpoint, use_tables
+
+
+def main() -> int:
+    from devkit.server import LOCAL_DEFAULTS
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--telegram-id", type=int, required=True)
+    parser.add_argument("--role", default="admin", choices=["admin", "member"])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    args = parser.parse_args()
+    endpoint = local_endpoint(args.port)
+    if endpoint:
+        for name, value in LOCAL_DEFAULTS.items():
+            os.environ.setdefault(name, value)
+        use_tables(endpoint, os.environ["AWS_REGION"])
+        where = endpoint
+    elif os.environ.get("USERS_TABLE"):
+        # Settings need every table name; only the users table is touched.
+        for variable in ("EVENTS_TABLE", "AUTH_CODES_TABLE", "ATTENDANCES_TABLE"):
+            os.environ.setdefault(variable, "unused")
+        where = f"AWS ({os.environ['USERS_TABLE']})"
+    else:
+        print(
+            f"no users table: start `make run` (PORT={args.port}), set DYNAMODB_ENDPOINT_URL, "
+            "or set USERS_TABLE (and AWS credentials) for a deployed stack",
+            file=sys.stderr,
+        )
+        return 2
+    from community.errors import CommunityError
+    from community.services.users import set_role
+
+    try:
+        set_role(args.telegram_id, args.role)
+    except CommunityError as error:
+        print(error.detail, file=sys.stderr)
+        return 1
+    print(f"Telegram id {args.telegram_id} is now {args.role} in {where}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
