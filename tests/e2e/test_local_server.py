@@ -141,3 +141,53 @@ def test_make_run_lists_only_upcoming_active_samples_and_takes_seeded_events(
         loaded = seed_events(port, good_file)
         assert loaded.returncode == 0, loaded
         assert upcoming_titles(base)[0] == "Seeded talk"
+
+
+def make_admin(port: int, *arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["make", "--no-print-directory", "make-admin", f"PORT={port}", *arguments],
+        cwd=ROOT,
+        env={name: value for name, value in os.environ.items() if name not in LOCAL_TABLES},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+LOCAL_TABLES = ["USERS_TABLE", "EVENTS_TABLE", "AUTH_CODES_TABLE", "ATTENDANCES_TABLE"]
+
+
+def test_make_make_admin_is_the_way_to_the_admin_routes_and_back(tmp_path: Path) -> None:
+    # Given `make run` on its defaults and a member logged in over HTTP
+    unset = dict.fromkeys(["TELEGRAM_BOT_TOKEN", "JWT_SECRET", "DYNAMODB_ENDPOINT_URL"])
+    with local_api(tmp_path, **unset, **dict.fromkeys(LOCAL_TABLES)) as base:
+        port = int(base.rsplit(":", 1)[1])
+        token = login_over_http(base, LOCAL_DEFAULTS["TELEGRAM_BOT_TOKEN"])["token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        new_event = {
+            "title": "Book club",
+            "start_date": "2030-01-10T18:00:00Z",
+            "end_date": "2030-01-10T20:00:00Z",
+        }
+        status, _, body = request("POST", f"{base}/api/v1/events", new_event, auth)
+        assert status == 403, body
+
+        # When the documented command grants the role (without TELEGRAM_ID it refuses)
+        refused = make_admin(port)
+        granted = make_admin(port, "TELEGRAM_ID=42")
+        unknown = make_admin(port, "TELEGRAM_ID=999")
+
+        # Then the same token can create events at once, and ROLE=member takes that back
+        assert refused.returncode != 0
+        assert "usage: make make-admin TELEGRAM_ID=" in refused.stderr
+        assert granted.returncode == 0, granted.stderr
+        assert "is now admin" in granted.stdout
+        assert unknown.returncode != 0
+        assert "must log in once first" in unknown.stderr
+        status, _, body = request("POST", f"{base}/api/v1/events", new_event, auth)
+        assert status == 201, body
+        assert make_admin(port, "TELEGRAM_ID=42", "ROLE=member").returncode == 0
+        status, _, body = request("POST", f"{base}/api/v1/events", new_event, auth)
+        assert status == 403, body
