@@ -474,6 +474,19 @@ def walk_through(base: str, stack: Stack, telegram_id: int = 4343) -> list[str]:
         path = detail_path.format(event_id)
         if has_route("GET", path):
             expect("event-detail", 200, http("GET", base + path), contains=event_id)
+        path = f"/api/v1/events/{event_id}/rsvp"
+        if has_route("POST", path):
+            expect("rsvp", 201, http("POST", base + path, bearer), contains=event_id)
+            expect("rsvp-again", 200, http("POST", base + path, bearer), contains=event_id)
+            if has_route("GET", "/api/users/me/events"):
+                mine = http("GET", base + "/api/users/me/events", bearer)
+                expect("my-events", 200, mine, contains=event_id)
+            if has_route("DELETE", path):
+                expect("rsvp-cancel", 204, http("DELETE", base + path, bearer))
+    if has_route("POST", "/api/v1/events"):
+        # A member is no admin: the route refuses them before reading the body.
+        refused = http("POST", base + "/api/v1/events", {**json_headers, **bearer})
+        expect("admin-route-refuses-a-member", 403, refused, contains="admin role required")
     return ran
 
 

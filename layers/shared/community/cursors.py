@@ -73,3 +73,15 @@ def decode(cursor: str, key: bytes) -> Position:
     ):
         raise InvalidRequest(INVALID)
     return Position(start_date=start_date, event_id=event_id)
+
+
+def resume_after(cursor: str | None, key: bytes, not_before: str) -> tuple[str, str] | None:
+    """The (start_date, id) a page continues after, or None to start at `not_before`. A cursor
+    older than `not_before` points before the listing's start; DynamoDB refuses a start key
+    outside the key condition, and every event at or after `not_before` follows it anyway."""
+    if cursor is None:
+        return None
+    position = decode(cursor, key)
+    if position.start_date < not_before:
+        return None
+    return position.start_date, position.event_id

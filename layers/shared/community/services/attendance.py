@@ -70,12 +70,7 @@ def my_events_page(user: User, limit: int, cursor: str | None = None) -> Upcomin
         raise InvalidRequest(f"limit must be between 1 and {MAX_LIMIT}")
     key = cursors.cursor_key(credentials.jwt_secret(), f"member:{user.id}")
     now = event_date(utc_now())
-    after = None
-    if cursor is not None:
-        position = cursors.decode(cursor, key)
-        if position.start_date >= now:
-            after = (position.start_date, position.event_id)
-    found = attendances.of_member(user.id, now, limit + 1, after)
+    found = attendances.of_member(user.id, now, limit + 1, cursors.resume_after(cursor, key, now))
     page = found[:limit]
     current = events_table.get_many([attendance.event_id for attendance in page])
     has_more = len(found) > limit

@@ -55,13 +55,7 @@ def upcoming_page(
     scope = f"category:{category.value}" if category else ""
     key = cursors.cursor_key(credentials.jwt_secret(), scope)
     now = event_date(utc_now())
-    after = None
-    if cursor is not None:
-        position = cursors.decode(cursor, key)
-        # A cursor older than `now` points before the listing's start; DynamoDB refuses a start
-        # key outside the key condition, and every event at or after `now` follows it anyway.
-        if position.start_date >= now:
-            after = (position.start_date, position.event_id)
+    after = cursors.resume_after(cursor, key, now)
     skip = offset or 0
     found = events_table.upcoming(
         now, skip + limit + 1, after, category.value if category else None
@@ -70,8 +64,7 @@ def upcoming_page(
     has_more = len(found) > skip + limit
     next_cursor = None
     if has_more:
-        last = page[-1]
-        next_cursor = cursors.encode(cursors.Position(last.start_date, last.id), key)
+        next_cursor = cursors.encode(cursors.Position(page[-1].start_date, page[-1].id), key)
     return UpcomingEvents(
         events=[EventPublic.model_validate(event) for event in page],
         next_cursor=next_cursor,
