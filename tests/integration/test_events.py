@@ -13,7 +13,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from conftest import JWT_SECRET
 from faults import counting_calls, dynamodb_clients, failing
-from flows import add_events, body_of, event_detail, upcoming
+from flows import add_events, body_of, event_detail, login, rsvp, upcoming
 
 from community import cursors
 from community.errors import InvalidRequest
@@ -331,3 +331,21 @@ def test_seeding_keeps_inactive_events_out_of_the_index(dynamodb: Any) -> None:
     items = dynamodb.scan(TableName=get_settings().events_table)["Items"]
     listed = {item["id"]["S"]: "listing" in item for item in items}
     assert listed == {active["id"]: True, inactive["id"]: False}
+
+
+def test_seeding_an_existing_id_is_refused_and_keeps_its_rsvp_count(dynamodb: Any) -> None:
+    # Given an event with an RSVP
+    record = event_record(NOW + timedelta(days=2), capacity=5)
+    (event_id,) = add_events([record])
+    assert rsvp(login()["token"], event_id)["statusCode"] == 201
+
+    # When a file with that id and a new one is seeded
+    with pytest.raises(InvalidRequest) as refused:
+        add_events([event_record(NOW + timedelta(days=3)), {**record, "title": "Again"}])
+
+    # Then the record is named, nothing is written, and the count still matches the RSVP
+    assert refused.value.detail == (
+        "record 1: id: an event with this id exists (change it with PATCH)"
+    )
+    assert len(dynamodb.scan(TableName=get_settings().events_table)["Items"]) == 1
+    assert body_of(event_detail(event_id))["event"]["attendee_count"] == 1

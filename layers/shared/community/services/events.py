@@ -237,5 +237,17 @@ def to_item(record: EventIn, now: datetime) -> Event:
 
 
 def load(records: Sequence[EventIn]) -> int:
+    """Write new events. An id already in the table is refused, not overwritten: a whole-item
+    write would reset its attendee_count under its RSVPs (admins change events with PATCH)."""
+    ids = [record.id for record in records if record.id]
+    existing = events_table.get_many(ids)
+    if existing:
+        raise InvalidRequest(
+            "\n".join(
+                f"record {index}: id: an event with this id exists (change it with PATCH)"
+                for index, event_id in enumerate(record.id for record in records)
+                if event_id in existing
+            )
+        )
     now = utc_now()
     return events_table.put_many(to_item(record, now) for record in records)
