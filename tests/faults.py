@@ -33,11 +33,16 @@ def hooked(event_name: str, handler: Callable[..., Any]) -> Iterator[None]:
 
 @contextmanager
 def failing(
-    operation: str, code: str, times: int = 1_000, status: int = 400
+    operation: str,
+    code: str,
+    times: int = 1_000,
+    status: int = 400,
+    details: dict[str, Any] | None = None,
 ) -> Iterator[list[str]]:
     """Make the next `times` calls of `operation` fail with error `code` and HTTP `status`.
     An HTML error page (a proxy's, or a local server's crash) is code=str(status), which is
-    what botocore makes of a body it cannot parse."""
+    what botocore makes of a body it cannot parse. `details`: more of the error response, as
+    botocore parses it (a transaction's CancellationReasons)."""
     failures: list[str] = []
 
     def fail(**_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
@@ -48,6 +53,7 @@ def failing(
         return response, {
             "Error": {"Code": code, "Message": "injected"},
             "ResponseMetadata": {"HTTPStatusCode": status},
+            **(details or {}),
         }
 
     with hooked(f"before-call.dynamodb.{operation}", fail):
