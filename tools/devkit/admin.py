@@ -10,6 +10,7 @@ import os
 import sys
 
 from devkit.seed import local_endpoint, use_tables
+from devkit.template import table_env_vars
 
 
 def main() -> int:
@@ -28,7 +29,7 @@ def main() -> int:
         where = endpoint
     elif os.environ.get("USERS_TABLE"):
         # Settings need every table name; only the users table is touched.
-        for variable in ("EVENTS_TABLE", "AUTH_CODES_TABLE", "ATTENDANCES_TABLE"):
+        for variable in table_env_vars():
             os.environ.setdefault(variable, "unused")
         where = f"AWS ({os.environ['USERS_TABLE']})"
     else:

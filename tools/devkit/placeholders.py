@@ -16,14 +16,14 @@ TELEGRAM_ID = 42
 ADMIN_TELEGRAM_ID = 7
 
 
-def _init_data() -> str:
-    return signed_init_data(os.environ["TELEGRAM_BOT_TOKEN"], TELEGRAM_ID, "Alice")
+def _init_data(telegram_id: int = TELEGRAM_ID, name: str = "Alice") -> str:
+    return signed_init_data(os.environ["TELEGRAM_BOT_TOKEN"], telegram_id, name)
 
 
-def _login_code() -> str:
+def _login_code(telegram_id: int = TELEGRAM_ID, name: str = "Alice") -> str:
     from community.services.auth import issue_login_code
 
-    return issue_login_code(_init_data()).code
+    return issue_login_code(_init_data(telegram_id, name)).code
 
 
 def _session() -> dict[str, str]:
@@ -34,11 +34,10 @@ def _session() -> dict[str, str]:
 
 
 def _admin_token() -> str:
-    from community.services.auth import issue_login_code, redeem_login_code
+    from community.services.auth import redeem_login_code
     from community.services.users import set_role
 
-    init_data = signed_init_data(os.environ["TELEGRAM_BOT_TOKEN"], ADMIN_TELEGRAM_ID, "Ada")
-    session = redeem_login_code(issue_login_code(init_data).code, ADMIN_TELEGRAM_ID)
+    session = redeem_login_code(_login_code(ADMIN_TELEGRAM_ID, "Ada"), ADMIN_TELEGRAM_ID)
     set_role(ADMIN_TELEGRAM_ID, "admin")
     return session.token
 

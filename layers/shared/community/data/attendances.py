@@ -8,11 +8,16 @@ from pynamodb.constants import ALL_OLD
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from community.data.backend import CONDITION_FAILED, backend_errors, is_retryable, response_code
+from community.data.backend import (
+    CONDITION_FAILED,
+    ITEM_CONDITION_FAILED,
+    backend_errors,
+    cancellation_codes,
+    response_code,
+)
 from community.data.models import Attendance, Event, connection
 from community.errors import ServiceUnavailable
 
-CHECK_FAILED = "ConditionalCheckFailed"
 # Cancellation reasons DynamoDB gives when another transaction held one of the items.
 RACED = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
 
@@ -57,9 +62,9 @@ def add(event: Event, user_id: str, now: datetime) -> tuple[Outcome, Attendance]
             )
     except TransactWriteError as error:
         reasons = _reasons(error)
-        if reasons[0] == CHECK_FAILED:
+        if reasons[0] == ITEM_CONDITION_FAILED:
             return Outcome.ALREADY, attendance
-        if reasons[1] == CHECK_FAILED:
+        if reasons[1] == ITEM_CONDITION_FAILED:
             current = _old_event(error)
             if (
                 current is not None
@@ -89,9 +94,9 @@ def remove(event_id: str, user_id: str) -> Outcome:
             )
     except TransactWriteError as error:
         reasons = _reasons(error)
-        if reasons[0] == CHECK_FAILED:
+        if reasons[0] == ITEM_CONDITION_FAILED:
             return Outcome.ALREADY
-        if reasons[1] == CHECK_FAILED:
+        if reasons[1] == ITEM_CONDITION_FAILED:
             # An attendance without a counted spot: the invariant is broken, not the request.
             raise
         return Outcome.RETRY
@@ -142,12 +147,8 @@ def move(event_id: str, start_date: str) -> int:
 
 def _reasons(error: TransactWriteError) -> list[str | None]:
     """The two items' cancellation codes, or a backend failure raised as such."""
-    reasons = [reason.code if reason else None for reason in error.cancellation_reasons]
-    if len(reasons) != 2:
-        if is_retryable(error):
-            raise ServiceUnavailable() from error
-        raise error
-    if CHECK_FAILED not in reasons and not RACED & set(filter(None, reasons)):
+    reasons = cancellation_codes(error)
+    if ITEM_CONDITION_FAILED not in reasons and not RACED & set(filter(None, reasons)):
         raise ServiceUnavailable() from error
     return reasons
 

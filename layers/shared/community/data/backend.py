@@ -4,11 +4,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pynamodb.exceptions import PynamoDBException
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
 from community.errors import ServiceUnavailable
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
+# A transaction item's cancellation code when its own condition failed.
+ITEM_CONDITION_FAILED = "ConditionalCheckFailed"
 
 # Failures a client may retry: capacity, throttling, transient server errors, transaction races.
 RETRYABLE_CODES = frozenset(
@@ -68,3 +70,15 @@ def backend_errors() -> Iterator[None]:
         if is_retryable(error):
             raise ServiceUnavailable() from error
         raise
+
+
+def cancellation_codes(error: TransactWriteError) -> list[str | None]:
+    """Each item's cancellation code, in the order the transaction sent them (None where that
+    item was fine). A failure without reasons was not a cancellation but the backend's: raised
+    as ServiceUnavailable when retryable, else as it is."""
+    codes = [reason.code if reason else None for reason in error.cancellation_reasons]
+    if not codes:
+        if is_retryable(error):
+            raise ServiceUnavailable() from error
+        raise error
+    return codes

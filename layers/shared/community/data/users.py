@@ -10,7 +10,13 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from community.data.backend import CONDITION_FAILED, backend_errors, is_retryable, response_code
+from community.data.backend import (
+    CONDITION_FAILED,
+    ITEM_CONDITION_FAILED,
+    backend_errors,
+    cancellation_codes,
+    response_code,
+)
 from community.data.models import (
     REFERRAL_GUARD_PREFIX,
     USER_PREFIX,
@@ -118,15 +124,11 @@ def create(user: User, referrer_code: str | None) -> CreateOutcome:
 
 
 def _cancellation_outcome(error: TransactWriteError, *, has_referrer: bool) -> CreateOutcome:
-    reasons = [reason.code if reason else None for reason in error.cancellation_reasons]
-    if not reasons:
-        if is_retryable(error):
-            raise ServiceUnavailable() from error
-        raise error
+    reasons = cancellation_codes(error)
     # PynamoDB sends condition checks first, then puts: [referrer check?, user, guard].
     referrer_index = 0 if has_referrer else None
     user_index = 1 if has_referrer else 0
-    failed = {index for index, code in enumerate(reasons) if code == "ConditionalCheckFailed"}
+    failed = {index for index, code in enumerate(reasons) if code == ITEM_CONDITION_FAILED}
     if user_index in failed:
         return CreateOutcome.USER_EXISTS
     if user_index + 1 in failed:

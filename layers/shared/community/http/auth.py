@@ -34,15 +34,16 @@ def init_data_from(authorization: str | None, body_init_data: str | None) -> str
     raise InvalidInitData("missing init data")
 
 
-async def current_admin(token: Annotated[str, Depends(bearer_token)]) -> User:
-    # A consistent read: a member just demoted by `make make-admin ROLE=member` loses admin
+CurrentUser = Annotated[User, Depends(current_user)]
+CurrentUserConsistent = Annotated[User, Depends(current_user_consistent)]
+
+
+async def current_admin(user: CurrentUserConsistent) -> User:
+    # Read consistently: a member just demoted by `make make-admin ROLE=member` loses admin
     # routes at once, not after a stale read.
-    user = authenticate(token, consistent=True)
     if user.role != ADMIN_ROLE:
         raise Forbidden("admin role required")
     return user
 
 
-CurrentUser = Annotated[User, Depends(current_user)]
-CurrentUserConsistent = Annotated[User, Depends(current_user_consistent)]
 AdminUser = Annotated[User, Depends(current_admin)]

@@ -8,10 +8,10 @@ from community.data import attendances
 from community.data import events as events_table
 from community.data.attendances import Outcome
 from community.data.models import User
-from community.errors import Conflict, InvalidRequest, NotFound, ServiceUnavailable
+from community.errors import Conflict, NotFound, ServiceUnavailable
 from community.observability import count
 from community.schemas import AttendancePublic, EventPublic, Rsvp, UpcomingEvents, event_date
-from community.services.events import MAX_LIMIT, existing_id, utc_now
+from community.services.events import check_limit, existing_id, utc_now
 
 # Transactions on one popular event conflict with each other in DynamoDB; a few quick
 # retries absorb that before the client is asked to retry (503 + Retry-After).
@@ -66,8 +66,7 @@ def my_events_page(user: User, limit: int, cursor: str | None = None) -> Upcomin
     """The member's RSVPs for events starting now or later, in start order, a page at a time:
     one Query on by_member (limit + 1 items, the extra one telling whether there is more), then
     one BatchGetItem for those events as they are now (counts, or a cancellation)."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidRequest(f"limit must be between 1 and {MAX_LIMIT}")
+    check_limit(limit)
     key = cursors.cursor_key(credentials.jwt_secret(), f"member:{user.id}")
     now = event_date(utc_now())
     found = attendances.of_member(user.id, now, limit + 1, cursors.resume_after(cursor, key, now))

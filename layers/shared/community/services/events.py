@@ -36,6 +36,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def check_limit(limit: int) -> None:
+    """A page size every listing accepts (the handlers' Query bounds say the same)."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidRequest(f"limit must be between 1 and {MAX_LIMIT}")
+
+
 def upcoming_page(
     limit: int,
     cursor: str | None = None,
@@ -45,8 +51,7 @@ def upcoming_page(
     """Active events starting now or later (of one category, if given), in start order:
     `limit` of them after `cursor` (or after skipping `offset`), read with one Query of
     limit + 1 items; the extra one only tells whether there is a next page."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidRequest(f"limit must be between 1 and {MAX_LIMIT}")
+    check_limit(limit)
     if offset is not None and not 0 <= offset <= MAX_OFFSET:
         raise InvalidRequest(f"offset must be between 0 and {MAX_OFFSET}")
     if cursor is not None and offset is not None:
@@ -74,8 +79,7 @@ def upcoming_page(
 
 def detail(event_id: str) -> EventDetail:
     """An active event; unknown, malformed and inactive ids are all the same 404."""
-    canonical = normalise_event_id(event_id)
-    event = events_table.get(canonical) if canonical else None
+    event = events_table.get(existing_id(event_id))
     if event is None or not event.is_active:
         raise NotFound("event not found")
     return EventDetail(event=EventPublic.model_validate(event))
