@@ -7,7 +7,7 @@ from fastapi import Query
 from community.errors import InvalidRequest
 from community.http.adapter import SafeMangum
 from community.http.app import create_app
-from community.schemas import LOGIN_CODE_PATTERN, CallbackRequest, Session
+from community.schemas import LOGIN_CODE_PATTERN, CallbackRequest, Session, TelegramId
 from community.services.auth import redeem_login_code
 
 app = create_app("auth-callback")
@@ -17,7 +17,7 @@ app = create_app("auth-callback")
 async def auth_callback(
     body: CallbackRequest | None = None,
     code: Annotated[str | None, Query(pattern=LOGIN_CODE_PATTERN)] = None,
-    telegram_id: Annotated[int | None, Query(gt=0, lt=2**53)] = None,
+    telegram_id: Annotated[TelegramId | None, Query()] = None,
 ) -> Session:
     # The front end sends the two fields either as a JSON body or in the query string.
     if body is None:

@@ -166,3 +166,52 @@ def test_a_failed_dynamodb_call_is_a_logged_503_with_no_partial_write(
         raise
     finally:
         record_figure(f"DynamoDB fault `{fault}` on each call of each endpoint", 1, lost)
+
+
+# DynamoDB refusing what a request holds: retrying cannot help, so never a 503. A refusal of
+# the request's own values is a 400; a deployment's fault (no table, no permission) a 500.
+REFUSALS = {
+    "ValidationException": 400,
+    "SerializationException": 400,
+    "ResourceNotFoundException": 500,
+    "AccessDeniedException": 500,
+}
+# A transaction item refused the same way comes back as a cancellation reason.
+ITEM_REFUSED = {
+    "CancellationReasons": [
+        {"Code": "None"},
+        {"Code": "ValidationError", "Message": "Item size has exceeded the maximum allowed"},
+    ]
+}
+REFUSAL_CASES = [
+    (function, operation, code)
+    for function, operations in CALLS.items()
+    for operation in dict.fromkeys(operations)
+    for code in [*REFUSALS, "TransactionCanceledException"]
+    if code != "TransactionCanceledException" or operation == "TransactWriteItems"
+]
+
+
+@pytest.mark.parametrize(("function", "operation", "code"), REFUSAL_CASES)
+def test_a_refused_dynamodb_call_is_never_a_503_and_writes_nothing(
+    function: str, operation: str, code: str
+) -> None:
+    # Given a valid request to the endpoint
+    name = fixture_name(function)
+    values = fixture_values(name)
+    event = load_event(name, **values)
+
+    # When DynamoDB refuses one of its calls as invalid (or the deployment is broken)
+    details = ITEM_REFUSED if code == "TransactionCanceledException" else None
+    with failing(operation, code, details=details) as failures:
+        response = invoke(function, event)
+
+    # Then the answer is the refusal's, in JSON, with no invitation to retry
+    assert failures, f"{operation} was never called"
+    assert response["statusCode"] == REFUSALS.get(code, 400), response
+    assert "retry-after" not in response["headers"]
+    assert response["headers"]["content-type"] == "application/json"
+    assert "Traceback" not in response["body"]
+    assert partial_writes() == []
+    if response["statusCode"] == 400:
+        assert body_of(response)["detail"] == "the request holds a value that cannot be stored"

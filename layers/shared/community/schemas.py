@@ -21,6 +21,9 @@ from pydantic import (
     model_validator,
 )
 
+from community.telegram import TELEGRAM_ID_LIMIT
+from community.text import has_lone_surrogate
+
 LOGIN_CODE_PATTERN = r"^[A-Za-z0-9_-]{22,64}$"
 # Event ids are ULIDs (Crockford base32, canonically upper case) or UUIDs (lower case).
 ULID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
@@ -28,6 +31,10 @@ UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 # The events table's date format: fixed width and UTC, so lexical order is time order.
 EVENT_DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 EVENT_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+
+
+# The ids generate-code accepts from Telegram (`telegram.is_telegram_id`), no other.
+TelegramId = Annotated[int, Field(gt=0, lt=TELEGRAM_ID_LIMIT)]
 
 
 class ErrorBody(BaseModel):
@@ -50,7 +57,7 @@ class CallbackRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(pattern=LOGIN_CODE_PATTERN)
-    telegram_id: int = Field(gt=0, lt=2**53)
+    telegram_id: TelegramId
 
 
 class UserPublic(BaseModel):
@@ -112,10 +119,20 @@ def _event_id(raw: str) -> str:
 def _utc_to_the_second(moment: datetime) -> datetime:
     # Stored dates keep whole seconds in 4-digit years: anything else would break the
     # fixed width that makes lexical order equal time order.
-    moment = moment.astimezone(UTC).replace(microsecond=0)
+    try:
+        moment = moment.astimezone(UTC).replace(microsecond=0)
+    except OverflowError:
+        # 9999-12-31T23:59-05:00 is in year 10000 in UTC, 0001-01-01T00:30+01:00 in year 0.
+        raise ValueError("year must be between 1970 and 9999") from None
     if not 1970 <= moment.year <= 9999:
         raise ValueError("year must be between 1970 and 9999")
     return moment
+
+
+def _storable_text(text: str) -> str:
+    if has_lone_surrogate(text):
+        raise ValueError("must be valid Unicode text (it holds a lone surrogate)")
+    return text
 
 
 def _web_url(raw: str) -> str:
@@ -146,12 +163,19 @@ class EventCategory(StrEnum):
     ONLINE = "online"
 
 
-Title = Annotated[str, Field(min_length=1, max_length=200)]
-Description = Annotated[str, Field(max_length=5000)]
-Location = Annotated[str, Field(max_length=300)]
+Title = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable_text)]
+Description = Annotated[str, Field(max_length=5000), AfterValidator(_storable_text)]
+Location = Annotated[str, Field(max_length=300), AfterValidator(_storable_text)]
 PriceIn = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
 Capacity = Annotated[int, Field(ge=1, le=1_000_000, strict=True)]
-ImageUrl = Annotated[str, Field(max_length=2048), AfterValidator(_web_url)]
+ImageUrl = Annotated[
+    str, Field(max_length=2048), AfterValidator(_storable_text), AfterValidator(_web_url)
+]
+
+
+# The largest event body a client can need: every text field at its limit, each character
+# JSON-escaped as a surrogate pair (12 bytes), about 91 KB, plus the other fields.
+MAX_EVENT_BODY_BYTES = 128 * 1024
 
 
 def _after_start_date(end_date: datetime, info: ValidationInfo) -> datetime:
@@ -179,7 +203,7 @@ class EventIn(BaseModel):
     image_url: ImageUrl | None
     category: EventCategory | None = None
     is_active: bool = Field(strict=True)
-    created_at: AwareDatetime | None = None
+    created_at: EventDate | None = None
 
     @field_validator("end_date")
     @classmethod

@@ -12,8 +12,13 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from community.errors import InvalidInitData
+from community.text import storable
 
 MAX_INIT_DATA_LENGTH = 8192
+# Telegram user ids "have at most 52 significant bits", so they fit a double exactly. Larger
+# ones cannot be Telegram's, and the callback (whose `telegram_id` the front end may carry as a
+# JavaScript number) could never redeem a code issued for one: both ends use this bound.
+TELEGRAM_ID_LIMIT = 2**53
 
 
 @dataclass(frozen=True)
@@ -58,28 +63,35 @@ def _parse_fields(init_data: str) -> dict[str, str]:
     return fields
 
 
+def is_telegram_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < TELEGRAM_ID_LIMIT
+
+
+def _text_or_none(value: object) -> str | None:
+    return storable(value) if isinstance(value, str) else None
+
+
 def _parse_user(raw_user: str | None) -> TelegramUser:
     try:
         user = json.loads(raw_user or "")
         telegram_id = user["id"]
     except (ValueError, TypeError, KeyError) as error:
         raise InvalidInitData("init data carries no valid user") from error
-    if not isinstance(telegram_id, int) or isinstance(telegram_id, bool) or telegram_id <= 0:
+    if not is_telegram_id(telegram_id):
         raise InvalidInitData("init data carries no valid user")
+    # Telegram's JSON may carry lone surrogates (cut emoji); stored as U+FFFD, not refused.
     name = " ".join(
-        part.strip()
+        storable(part.strip())
         for part in (user.get("first_name"), user.get("last_name"))
         if isinstance(part, str) and part.strip()
     )
-    username = user.get("username")
-    photo_url = user.get("photo_url")
+    username = _text_or_none(user.get("username"))
+    photo_url = _text_or_none(user.get("photo_url"))
     return TelegramUser(
         telegram_id=telegram_id,
-        name=name[:128] or (username if isinstance(username, str) else "") or "Member",
-        username=username[:64] if isinstance(username, str) and username else None,
-        photo_url=photo_url[:1024]
-        if isinstance(photo_url, str) and photo_url.startswith("https://")
-        else None,
+        name=name[:128] or username or "Member",
+        username=username[:64] if username else None,
+        photo_url=photo_url[:1024] if photo_url and photo_url.startswith("https://") else None,
     )
 
 

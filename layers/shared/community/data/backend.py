@@ -6,7 +6,8 @@ from contextlib import contextmanager
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
-from community.errors import ServiceUnavailable
+from community.errors import InvalidRequest, ServiceUnavailable
+from community.observability import count, logger
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
 # A transaction item's cancellation code when its own condition failed.
@@ -24,6 +25,23 @@ RETRYABLE_CODES = frozenset(
         "TransactionInProgressException",
     }
 )
+
+
+# Requests DynamoDB refuses for what they hold (a string with no UTF-8 form, an item over
+# 400 KB, a number beyond 38 digits): sending them again can never help, so a 4xx, not a 503.
+# The rest of the non-retryable errors (a missing table, denied access, bad credentials) are
+# the deployment's fault, not the request's: they stay a logged 500.
+REFUSED_CODES = frozenset({"ValidationException", "SerializationException"})
+# The same refusal as a transaction item's cancellation code.
+ITEM_REFUSED = "ValidationError"
+REFUSED_DETAIL = "the request holds a value that cannot be stored"
+
+
+def _refused(error: Exception) -> InvalidRequest:
+    # Also the trace of a bug of ours (a malformed expression): logged and counted, not hidden.
+    logger.warning("DynamoDB refused the request", extra={"error": str(error)[:500]})
+    count("StorageRefused")
+    return InvalidRequest(REFUSED_DETAIL)
 
 
 def response_code(error: PynamoDBException) -> str | None:
@@ -62,13 +80,16 @@ def _server_side(error: ClientError) -> bool:
 
 @contextmanager
 def backend_errors() -> Iterator[None]:
-    """Turn a transient backend failure into ServiceUnavailable (503 + Retry-After); any other
-    PynamoDB error propagates, to be logged and answered as a controlled 500."""
+    """Turn a transient backend failure into ServiceUnavailable (503 + Retry-After) and a
+    refused value into InvalidRequest (400); any other PynamoDB error propagates, to be logged
+    and answered as a controlled 500."""
     try:
         yield
     except (PynamoDBException, BotoCoreError) as error:
         if is_retryable(error):
             raise ServiceUnavailable() from error
+        if isinstance(error, PynamoDBException) and response_code(error) in REFUSED_CODES:
+            raise _refused(error) from error
         raise
 
 
@@ -81,4 +102,6 @@ def cancellation_codes(error: TransactWriteError) -> list[str | None]:
         if is_retryable(error):
             raise ServiceUnavailable() from error
         raise error
+    if ITEM_REFUSED in codes:
+        raise _refused(error) from error
     return codes
