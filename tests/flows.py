@@ -1,10 +1,12 @@
 """Test helpers that drive the real handlers through their events_fixtures files."""
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
+import pytest
 from conftest import BOT_TOKEN
 
 from community.services import events
@@ -66,6 +68,28 @@ def event_detail(event_id: str, headers: dict[str, str] | None = None) -> dict[s
     event = load_event("event_detail", EVENT_ID=event_id)
     event["headers"].update(headers or {})
     return invoke("EventDetailFunction", event)
+
+
+def follow_pages(
+    fetch: Callable[[str], dict[str, Any]], query: str, max_pages: int
+) -> list[dict[str, Any]]:
+    """The pages of a cursor listing: `fetch(query)`, then `fetch(query&cursor=next_cursor)`
+    until has_more is false. Bounded: a listing still saying has_more after `max_pages` pages
+    (give more than the data can fill) fails with the pages seen, where a cursor that never
+    ends (one that restarts the listing, say) would otherwise loop until CI's time limit."""
+    pages: list[dict[str, Any]] = []
+    next_query = query
+    for _ in range(max_pages):
+        body = fetch(next_query)
+        pages.append(body)
+        if not body["has_more"]:
+            return pages
+        next_query = f"{query}&cursor={body['next_cursor']}"
+    firsts = [body["events"][0]["start_date"] if body["events"] else None for body in pages]
+    pytest.fail(
+        f"{query!r} still has_more after {max_pages} pages, more than its data can fill: "
+        f"{[len(body['events']) for body in pages]} events a page, starting at {firsts}"
+    )
 
 
 def fixture_name(function: str) -> str:

@@ -21,7 +21,9 @@ from devkit.samlocal import (
     walk_through,
 )
 
-pytestmark = pytest.mark.sam_local
+# The module's first test also starts the stack (images, moto's container); each `sam local`
+# call has its own bound (devkit.samlocal), so this only stops a hang they miss.
+pytestmark = [pytest.mark.sam_local, pytest.mark.timeout(1800)]
 
 LOG_DIR = Path(__file__).resolve().parents[2] / ".local" / "sam-local" / "test"
 

@@ -19,7 +19,8 @@ MIN_REQUESTS = 1_000
 # schemathesis's own timeout: generation is bounded by examples, this bounds a stuck run.
 MAX_SECONDS = 480
 
-pytestmark = pytest.mark.slow
+# Above MAX_SECONDS, plus the local API's start: the run's own bound fails first.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(MAX_SECONDS + 120)]
 
 
 def bearer_token(base_url: str) -> str:

@@ -5,6 +5,7 @@ listings; and the category listing, GET /api/v1/events/upcoming?category=, one Q
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from flows import (
     create_event,
     delete_event,
     event_detail,
+    follow_pages,
     login,
     my_events,
     rsvp,
@@ -23,7 +25,7 @@ from flows import (
     update_event,
 )
 
-from community.data.models import Attendance, Event
+from community.data.models import Attendance, Event, User
 from community.schemas import event_date
 from community.services.users import set_role
 from devkit.placeholders import event_record
@@ -131,6 +133,44 @@ def test_only_admins_may_use_the_admin_routes_and_others_change_nothing(
         assert body_of(response) == body
     assert body_of(response)["success"] is False
     assert stored_events(dynamodb) == before
+
+
+def test_the_admin_routes_are_the_three_checked_here(repo_root: Path) -> None:
+    admin_functions = {
+        path.parent.name
+        for path in (repo_root / "functions").glob("*/app.py")
+        if "AdminUser" in path.read_text()
+    }
+    assert admin_functions == {f"event_{route}" for route in ROUTES}
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+@pytest.mark.parametrize("caller", ["admin", "demoted-admin"])
+def test_every_admin_route_reads_the_member_consistently(route: str, caller: str) -> None:
+    # Given an event, and an admin, or one just demoted. moto always reads consistently, so a
+    # stale read cannot be staged; what is asked of DynamoDB is checked instead: from an
+    # eventually consistent read, a demoted admin could keep the admin routes for the
+    # replication lag.
+    token = admin_login()["token"] if caller == "admin" else demoted_admin()
+    (event_id,) = add_events([event_record(at(3))])
+    requests: list[dict[str, Any]] = []
+
+    # When the caller uses the route
+    with counting_calls(on_params=requests.append) as calls:
+        response = ROUTES[route](token, event_id)
+
+    # Then the admin is let in and the demoted admin is not, each after one read of the
+    # member that asked for a strongly consistent read
+    if caller == "admin":
+        assert 200 <= response["statusCode"] < 300, response
+    else:
+        assert (response["statusCode"], body_of(response)) == (403, FORBIDDEN)
+    user_reads = [
+        request
+        for call, request in zip(calls, requests, strict=True)
+        if call == "GetItem" and request["TableName"] == User.Meta.table_name
+    ]
+    assert [read.get("ConsistentRead") for read in user_reads] == [True]
 
 
 # --- POST /api/v1/events ---------------------------------------------------------------
@@ -388,18 +428,17 @@ def test_a_category_listing_pages_through_exactly_its_events_one_query_a_page() 
     add_events(records + extra)
     workshops = [record["id"] for record in records if record["category"] == "workshop"]
 
-    # When a client pages through ?category=workshop&limit=5
-    seen: list[dict[str, Any]] = []
+    # When a client pages through ?category=workshop&limit=5 (12 workshops fill three pages)
     calls_per_page: list[list[str]] = []
-    query = "category=workshop&limit=5"
-    while True:
+
+    def counted_page(query: str) -> dict[str, Any]:
         with counting_calls() as calls:
-            body = body_of(upcoming(query))
+            body: dict[str, Any] = body_of(upcoming(query))
         calls_per_page.append(calls)
-        seen.extend(body["events"])
-        if not body["has_more"]:
-            break
-        query = f"category=workshop&limit=5&cursor={body['next_cursor']}"
+        return body
+
+    pages = follow_pages(counted_page, "category=workshop&limit=5", max_pages=4)
+    seen = [event for body in pages for event in body["events"]]
 
     # Then it got the upcoming active workshops, each once, in start order, one Query a page
     assert len(workshops) == 12

@@ -4,11 +4,13 @@ and what DynamoDB holds afterwards: one attendance item per RSVP, and an attende
 moves with them and never passes the capacity or goes below zero."""
 
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from faults import counting_calls
+from faults import counting_calls, hooked
 from flows import (
     add_events,
     admin_login,
@@ -16,6 +18,7 @@ from flows import (
     cancel_rsvp,
     delete_event,
     event_detail,
+    follow_pages,
     login,
     my_events,
     rsvp,
@@ -23,7 +26,8 @@ from flows import (
 )
 
 from community.data.models import Attendance, Event
-from community.services import attendance
+from community.schemas import EventPatch, event_date
+from community.services import attendance, events
 from devkit.placeholders import event_record
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
@@ -129,6 +133,76 @@ def test_rsvps_to_events_one_cannot_attend_are_404_and_write_nothing(
     assert body_of(response) == NOT_FOUND
     assert dynamodb.scan(TableName=Attendance.Meta.table_name)["Items"] == []
     assert [attendee_count(inactive), attendee_count(started)] == [0, 0]
+
+
+@contextmanager
+def changed_before_the_transaction(change: Callable[[], None]) -> Iterator[list[str]]:
+    """`change` runs once, as the RSVP's first TransactWriteItems is about to be sent: after
+    the RSVP's consistent read of the event, before its transaction. Yields the transactions
+    sent."""
+    sent: list[str] = []
+
+    def before_transaction(**_: Any) -> None:
+        sent.append("TransactWriteItems")
+        if len(sent) == 1:
+            change()
+
+    with hooked("before-call.dynamodb.TransactWriteItems", before_transaction):
+        yield sent
+
+
+def test_an_event_deactivated_between_the_rsvps_read_and_its_transaction_is_404(
+    dynamodb: Any,
+) -> None:
+    # Given a member and an upcoming event, which an admin deletes (deactivates) just after
+    # the RSVP has read it as active
+    session = login(42, "Alice")
+    event_id = an_event(capacity=10)
+
+    # When the member RSVPs
+    with changed_before_the_transaction(lambda: events.deactivate(event_id)) as sent:
+        response = rsvp(session["token"], event_id)
+
+    # Then the transaction was refused (the event is not as read), the RSVP read it again and
+    # answered the 404 of an inactive event
+    assert sent == ["TransactWriteItems"]
+    assert response["statusCode"] == 404, response
+    assert body_of(response) == NOT_FOUND
+    # And no attendance was written, and the count did not move
+    assert dynamodb.scan(TableName=Attendance.Meta.table_name)["Items"] == []
+    assert attendee_count(event_id) == 0
+    assert Event.get(event_id, consistent_read=True).is_active is False
+
+
+def test_an_event_moved_between_the_rsvps_read_and_its_transaction_is_rsvped_at_its_new_date() -> (
+    None
+):
+    # Given a member, an event in three days and one in four, and an admin moving the first to
+    # day 5 just after the RSVP has read it at day 3
+    session = login(42, "Alice")
+    event_id, other_id = an_event(days=3), an_event(days=4)
+    assert rsvp(session["token"], other_id)["statusCode"] == 201
+    new_start = NOW + timedelta(days=5)
+    move = EventPatch(start_date=new_start, end_date=new_start + timedelta(hours=2))
+
+    # When the member RSVPs
+    with changed_before_the_transaction(lambda: events.update(event_id, move)) as sent:
+        response = rsvp(session["token"], event_id)
+
+    # Then the spot was taken once, and the attendance carries the new start date, so her
+    # list has the event after day 4
+    assert response["statusCode"] == 201, response
+    stored = Attendance.get(event_id, session["user"]["id"], consistent_read=True)
+    assert stored.start_date == event_date(new_start) == Event.get(event_id).start_date
+    assert [event["id"] for event in my_page(session["token"], "")["events"]] == [
+        other_id,
+        event_id,
+    ]
+    assert attendees(event_id) == [session["user"]["id"]]
+    assert attendee_count(event_id) == 1
+    # And that is because the first transaction was refused (the start date was not as
+    # read) and the RSVP, retried against the event as it is now, wrote the new date
+    assert sent == ["TransactWriteItems"] * 2
 
 
 def test_rsvp_cancel_and_my_events_without_a_token_are_401() -> None:
@@ -242,22 +316,21 @@ def test_my_events_pages_25_rsvps_in_start_order_with_three_reads_a_page() -> No
     past = an_event(days=-1 / 24)
     rsvp_back_then(alice["token"], past)
 
-    # When she follows next_cursor with limit=10
-    seen: list[dict[str, Any]] = []
+    # When she follows next_cursor with limit=10 (25 upcoming RSVPs fill three pages)
     calls_per_page: list[list[str]] = []
-    query = "limit=10"
-    while True:
+
+    def counted_page(query: str) -> dict[str, Any]:
         with counting_calls() as calls:
             body = my_page(alice["token"], query)
         calls_per_page.append(calls)
-        seen.extend(body["events"])
-        assert body["has_more"] is (body["next_cursor"] is not None)
-        if not body["has_more"]:
-            break
-        query = f"limit=10&cursor={body['next_cursor']}"
+        return body
+
+    pages = follow_pages(counted_page, "limit=10", max_pages=4)
+    seen = [event for body in pages for event in body["events"]]
 
     # Then three pages (10, 10, 5) of one GetItem (the token), one Query, one BatchGetItem
     assert calls_per_page == [["GetItem", "Query", "BatchGetItem"]] * 3
+    assert all(body["has_more"] is (body["next_cursor"] is not None) for body in pages)
     assert len(seen) == 25
     # And each upcoming event came once, in start order, the started one not at all
     ids = [event["id"] for event in seen]
@@ -271,6 +344,25 @@ def test_my_events_pages_25_rsvps_in_start_order_with_three_reads_a_page() -> No
     assert by_id[records[4]["id"]]["spots_left"] == 1
     others = [event for event in seen if event["id"] != records[4]["id"]]
     assert all(event["attendee_count"] == 1 and event["spots_left"] is None for event in others)
+
+
+def test_an_rsvped_event_starting_exactly_now_is_in_my_events_and_one_a_second_earlier_is_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a member who RSVPed, a week ago, to an event starting at NOW and to one starting a
+    # second before
+    session = login(42, "Alice")
+    (at_now,) = add_events([event_record(NOW)])
+    (just_before,) = add_events([event_record(NOW - timedelta(seconds=1))])
+    rsvp_back_then(session["token"], at_now)
+    rsvp_back_then(session["token"], just_before)
+
+    # When she lists her events at NOW and most of a second (dates are kept to the second)
+    monkeypatch.setattr(attendance, "utc_now", lambda: NOW + timedelta(microseconds=999_999))
+    listed = [event["id"] for event in my_page(session["token"], "")["events"]]
+
+    # Then the one starting now is there, as in the events listing, and the other is not
+    assert listed == [at_now]
 
 
 def test_a_cursor_is_only_good_for_the_member_it_was_issued_to() -> None:
