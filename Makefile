@@ -42,6 +42,7 @@ help:
 	@echo "make test-sam       every function under sam local invoke + start-api walk-through"
 	@echo "make bench          cold start / warm overhead / DynamoDB calls / sizes table"
 	@echo "make clean          remove build and tool caches"
+	@echo "make help           this list (also plain make)"
 
 # Two makes at once on a fresh clone (`make run &` and `make dev-init-data`) must not both
 # build the venv (pip crashes): the second waits for the lock, then finds the stamp current.
