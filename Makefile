@@ -53,7 +53,7 @@ $(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
 	if [ -f $@ ] && [ $@ -nt requirements-dev.txt ] && [ $@ -nt layers/dependencies/requirements.txt ]; then exit 0; fi; \
 	set -e; \
 	test -x $(PY) || "$$(tools/python313.sh)" -m venv $(VENV); \
-	echo "installing requirements-dev.txt into $(VENV)"; \
+	echo "installing requirements-dev.txt into $(VENV)" >&2; \
 	$(PY) -m pip install --quiet --upgrade pip; \
 	$(PY) -m pip install --quiet -r requirements-dev.txt; \
 	touch $@
