@@ -9,9 +9,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from conftest import free_port
 from local_api import ROOT, local_api, request
 from test_local_server import login_over_http
 
+from devkit.runstate import alive
 from devkit.server import LOCAL_DEFAULTS
 
 SERVER_TABLES = {
@@ -127,3 +129,24 @@ def test_make_stop_with_nothing_running_says_so_and_succeeds(tmp_path: Path) -> 
 
     assert result.returncode == 0, result.stderr
     assert "nothing to stop: no `make run` server is running" in result.stdout
+
+
+def test_make_start_twice_is_one_server_and_make_stop_ends_it(tmp_path: Path) -> None:
+    # Given a free port
+    port = free_port()
+
+    # When `make start` runs twice, then `make stop` with no PORT
+    first = make(tmp_path, "start", f"PORT={port}")
+    second = make(tmp_path, "start", f"PORT={port}")
+    pid = json.loads((tmp_path / f"run-{port}.json").read_text())["pid"]
+    stopped = make(tmp_path, "stop")
+
+    # Then the second found the first running, and stop ended it and its run file
+    assert first.returncode == 0, first.stderr
+    assert f"API on http://127.0.0.1:{port}" in first.stdout
+    assert second.returncode == 0, second.stderr
+    assert f"already running: http://127.0.0.1:{port}, pid {pid}" in second.stdout
+    assert stopped.returncode == 0, stopped.stderr
+    assert f"stopped the API on port {port} (pid {pid})" in stopped.stdout
+    assert not alive(pid)
+    assert not (tmp_path / f"run-{port}.json").exists()

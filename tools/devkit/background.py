@@ -1,6 +1,7 @@
 """`make start` / `make stop`: `make run`'s server in the background, for a walk-through in one
 terminal. `start` returns once the server answers (its run file exists), or fails with the end
-of its log; the server's output goes to .local/run.log and nothing holds the terminal.
+of its log; the server's output is appended to .local/run.log and nothing holds the terminal.
+A second `start` on the same port says the server already runs.
 `stop` ends the server on $PORT, or the only one running."""
 
 import argparse
@@ -21,9 +22,16 @@ def log_tail(path: os.PathLike[str], lines: int = 20) -> str:
 
 
 def start(port: int) -> int:
+    try:
+        running = find(port)
+        print(f"already running: {running.endpoint}, pid {running.pid} (`make stop` stops it)")
+        return 0
+    except NoServer:
+        pass
     log_path = run_dir() / "run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("wb") as log:
+    # Appended: a server started on another port may still be writing to it.
+    with log_path.open("ab") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "devkit.server", "--port", str(port)],
             stdin=subprocess.DEVNULL,
