@@ -14,25 +14,49 @@ export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)/tools
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test lint format typecheck validate build browser pytest dev-init-data seed-events make-admin openapi bench clean
+# seed-events, make-admin and stop pass PORT on only when it was given (command line or
+# environment); otherwise they find the running `make run` themselves (.local/run-<port>.json).
+PORT_ARG = $(if $(filter file,$(origin PORT)),,--port $(PORT))
 
+.PHONY: help run start stop test lint format typecheck validate build browser pytest dev-init-data seed-events make-admin openapi bench clean
+
+# A test checks that every .PHONY target is named here.
 help:
-	@echo "make run            start the API on http://127.0.0.1:$(PORT) (embedded DynamoDB)"
-	@echo "make test           the whole suite: lint, types, sam validate/build, pytest"
+	@echo "make run            the API on http://127.0.0.1:$(PORT) (embedded DynamoDB; docs at /docs)"
+	@echo "make start          the same in the background (log: .local/run.log); make stop ends it"
+	@echo "make stop           stop the make run/make start server (the one on PORT= if given)"
+	@echo "make test           everything: lint, typecheck, validate, build, pytest and test-sam"
+	@echo "                    (test-sam needs a Docker engine: started for it when root)"
 	@echo "make dev-init-data  signed Telegram initData for curl (TELEGRAM_ID=42 NAME=Alice)"
 	@echo "make seed-events FILE=events.json  load events (all or nothing) into make run's table"
 	@echo "make make-admin TELEGRAM_ID=42 [ROLE=member]  grant (or take back) the admin role"
-	@echo "make bench          cold start / warm overhead / DynamoDB calls / sizes table"
+	@echo "make openapi        write openapi.json, the combined OpenAPI document of every function"
+	@echo "make lint           ruff check + ruff format --check    make format   fix both"
+	@echo "make typecheck      mypy (strict) on the shared package"
+	@echo "make validate       sam validate --lint, cfn-lint, checkov on template.yaml"
+	@echo "make build          sam build"
+	@echo "make pytest         the pytest suite alone (installs chromium and dynalite first)"
+	@echo "make browser        Debian's chromium for the screenshot test"
 	@echo "make sam-image      build the local Lambda emulation image (once; offline)"
 	@echo "make invoke FN=GenerateCodeFunction [EVENT=file]   real sam local invoke"
 	@echo "make test-sam       every function under sam local invoke + start-api walk-through"
-	@echo "make openapi        write openapi.json, the combined OpenAPI document of every function"
+	@echo "make bench          cold start / warm overhead / DynamoDB calls / sizes table"
+	@echo "make clean          remove build and tool caches"
+	@echo "make help           this list (also plain make)"
 
+# Two makes at once on a fresh clone (`make run &` and `make dev-init-data`) must not both
+# build the venv (pip crashes): the second waits for the lock, then finds the stamp current.
 $(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
-	@test -x $(PY) || "$$(tools/python313.sh)" -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
-	@touch $@
+	@mkdir -p .local
+	@exec 9>.local/venv.lock; \
+	if command -v flock >/dev/null; then flock 9; else echo "no flock: not safe to run two makes at once" >&2; fi; \
+	if [ -f $@ ] && [ $@ -nt requirements-dev.txt ] && [ $@ -nt layers/dependencies/requirements.txt ]; then exit 0; fi; \
+	set -e; \
+	test -x $(PY) || "$$(tools/python313.sh)" -m venv $(VENV); \
+	echo "installing requirements-dev.txt into $(VENV)" >&2; \
+	$(PY) -m pip install --quiet --upgrade pip; \
+	$(PY) -m pip install --quiet -r requirements-dev.txt; \
+	touch $@
 
 $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 	@test -x $(CHECKOV_VENV)/bin/python || "$$(tools/python313.sh)" -m venv $(CHECKOV_VENV)
@@ -51,18 +75,24 @@ $(DYNALITE_STAMP):
 run: $(VENV)/.installed
 	PORT=$(PORT) $(PY) -m devkit.server --port $(PORT)
 
+start: $(VENV)/.installed
+	@PORT=$(PORT) $(PY) -m devkit.background start --port $(PORT)
+
+stop: $(VENV)/.installed
+	@$(PY) -m devkit.background stop $(PORT_ARG)
+
 dev-init-data: $(VENV)/.installed
 	@$(PY) -m devkit.initdata --telegram-id "$(TELEGRAM_ID)" --name "$(NAME)"
 
 # The only way to make a member an admin (ROLE=member takes it back); see README "Admins".
 make-admin: $(VENV)/.installed
 	@# Explicit only: granting admin to the default dev id by accident would be a surprise.
-	@test "$(origin TELEGRAM_ID)" != file || { echo "usage: make make-admin TELEGRAM_ID=<id> [ROLE=member] [PORT=$(PORT)]" >&2; exit 2; }
-	PORT=$(PORT) $(PY) -m devkit.admin --telegram-id "$(TELEGRAM_ID)" --role "$(or $(ROLE),admin)"
+	@test "$(origin TELEGRAM_ID)" != file || { echo "usage: make make-admin TELEGRAM_ID=<id> [ROLE=member] [PORT=...]" >&2; exit 2; }
+	$(PY) -m devkit.admin --telegram-id "$(TELEGRAM_ID)" --role "$(or $(ROLE),admin)" $(PORT_ARG)
 
 seed-events: $(VENV)/.installed
-	@test -n "$(FILE)" || { echo "usage: make seed-events FILE=events.json [PORT=$(PORT)]" >&2; exit 2; }
-	PORT=$(PORT) $(PY) -m devkit.seed "$(FILE)"
+	@test -n "$(FILE)" || { echo "usage: make seed-events FILE=events.json [PORT=...]" >&2; exit 2; }
+	$(PY) -m devkit.seed "$(FILE)" $(PORT_ARG)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -2,13 +2,15 @@
 the admin role. The API has no route that changes roles, so a token can never grant itself one.
 
 The member must have logged in once. The users table is on DYNAMODB_ENDPOINT_URL if set, else
-on the embedded DynamoDB of a running `make run` on $PORT; with neither, USERS_TABLE names a
-table in AWS, reached with the usual AWS credentials (an operator's, not the API's)."""
+the one a running `make run` of this checkout uses (on $PORT if given, else the only one
+running); with neither, USERS_TABLE names a table in AWS, reached with the usual AWS
+credentials (an operator's, not the API's)."""
 
 import argparse
 import os
 import sys
 
+from devkit.runstate import NoServer, port_from_environment
 from devkit.seed import local_endpoint, use_tables
 from devkit.template import table_env_vars
 
@@ -19,9 +21,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--telegram-id", type=int, required=True)
     parser.add_argument("--role", default="admin", choices=["admin", "member"])
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    parser.add_argument("--port", type=int, default=port_from_environment())
     args = parser.parse_args()
-    endpoint = local_endpoint(args.port)
+    try:
+        endpoint: str | None = local_endpoint(args.port)
+    except NoServer as error:
+        endpoint, no_server = None, error
     if endpoint:
         for name, value in LOCAL_DEFAULTS.items():
             os.environ.setdefault(name, value)
@@ -34,7 +39,7 @@ def main() -> int:
         where = f"AWS ({os.environ['USERS_TABLE']})"
     else:
         print(
-            f"no users table: start `make run` (PORT={args.port}), set DYNAMODB_ENDPOINT_URL, "
+            f"no users table: {no_server}, set DYNAMODB_ENDPOINT_URL, "
             "or set USERS_TABLE (and AWS credentials) for a deployed stack",
             file=sys.stderr,
         )

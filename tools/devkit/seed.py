@@ -2,8 +2,9 @@
 table, all or nothing: every record is validated first, and one bad record (named by its
 position and field) means nothing is written.
 
-The table is on DYNAMODB_ENDPOINT_URL if set, else on the embedded DynamoDB of a running
-`make run` on $PORT, which leaves its endpoint in .local/ for this purpose."""
+The table is on DYNAMODB_ENDPOINT_URL if set, else the one a running `make run` of this
+checkout uses (the one on --port/$PORT if given, else the only one running), found through the
+run file it leaves in .local/ (devkit.runstate)."""
 
 import argparse
 import json
@@ -14,19 +15,20 @@ from pathlib import Path
 from typing import Any
 
 from devkit.dynamo import configured_table_names, create_missing_tables, dynamodb_client
-from devkit.template import ROOT, table_env_vars
+from devkit.runstate import NoServer, find, port_from_environment
+from devkit.template import table_env_vars
 
 
-def endpoint_file(port: int) -> Path:
-    return ROOT / ".local" / f"dynamodb-endpoint-{port}"
-
-
-def local_endpoint(port: int) -> str | None:
-    """DYNAMODB_ENDPOINT_URL, else the embedded DynamoDB of a `make run` on `port`."""
-    endpoint = os.environ.get("DYNAMODB_ENDPOINT_URL")
-    if not endpoint and endpoint_file(port).exists():
-        endpoint = endpoint_file(port).read_text().strip()
-    return endpoint or None
+def local_endpoint(port: int | None) -> str:
+    """DYNAMODB_ENDPOINT_URL, else the DynamoDB of the running `make run` (on `port` if given),
+    whose table names this process then uses too. Raises NoServer."""
+    explicit = os.environ.get("DYNAMODB_ENDPOINT_URL")
+    if explicit:
+        return explicit
+    server = find(port)
+    # The tables the server reads are where records must go, whatever this shell has set.
+    os.environ.update(server.tables)
+    return server.dynamodb_endpoint
 
 
 def use_tables(endpoint: str, region: str) -> dict[str, str]:
@@ -92,17 +94,14 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("file", type=Path, help="a JSON list of events")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    parser.add_argument("--port", type=int, default=port_from_environment())
     args = parser.parse_args()
     for name, value in LOCAL_DEFAULTS.items():
         os.environ.setdefault(name, value)
-    endpoint = local_endpoint(args.port)
-    if not endpoint:
-        print(
-            f"no DynamoDB to load into: start `make run` (PORT={args.port}) in another "
-            "terminal, or set DYNAMODB_ENDPOINT_URL",
-            file=sys.stderr,
-        )
+    try:
+        endpoint = local_endpoint(args.port)
+    except NoServer as error:
+        print(f"no DynamoDB to load into: {error}, or set DYNAMODB_ENDPOINT_URL", file=sys.stderr)
         return 2
     try:
         records = json.loads(args.file.read_text())

@@ -3,21 +3,21 @@ run in Lambda, with DynamoDB from moto's server embedded in this process (or the
 DYNAMODB_ENDPOINT_URL)."""
 
 import argparse
-import atexit
 import base64
 import contextlib
+import errno
 import os
-import signal
 import socket
 import sys
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
 from devkit.apigw import http_api_event
 from devkit.dynamo import configured_table_names, create_missing_tables, dynamodb_client
-from devkit.template import Route, routes
+from devkit.httpserver import BadRequest, LocalHTTPServer, StrictHandler
+from devkit.runstate import RunInfo, announce
+from devkit.template import Route, routes, table_env_vars
 
 # Local-only defaults, documented in the README. Lambda never sees them: there the secrets
 # come from Secrets Manager and the settings refuse to start without them.
@@ -32,7 +32,6 @@ LOCAL_DEFAULTS = {
     "POWERTOOLS_SERVICE_NAME": "community-api",
     "PUBLIC_BASE_URL": "http://127.0.0.1:3000",
 }
-MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 
 
 def free_port() -> int:
@@ -62,10 +61,7 @@ def prepare_environment(port: int) -> None:
         os.environ["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
     if not os.environ.get("DYNAMODB_ENDPOINT_URL"):
         os.environ["DYNAMODB_ENDPOINT_URL"] = start_embedded_dynamodb()
-        announce_embedded_endpoint(port, os.environ["DYNAMODB_ENDPOINT_URL"])
     names = configured_table_names()
-    from devkit.template import table_env_vars
-
     for variable, logical_id in table_env_vars().items():
         os.environ[variable] = names[logical_id]
     client = dynamodb_client(os.environ["DYNAMODB_ENDPOINT_URL"], os.environ["AWS_REGION"])
@@ -78,24 +74,6 @@ def prepare_environment(port: int) -> None:
         print(f"loaded {load(sample_events(datetime.now(UTC)))} sample events")
 
 
-def announce_embedded_endpoint(port: int, endpoint: str) -> None:
-    """Tell `make seed-events` where this server's embedded DynamoDB is, until it stops."""
-    from devkit.seed import endpoint_file
-
-    path = endpoint_file(port)
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(endpoint)
-    atexit.register(path.unlink, missing_ok=True)
-
-    def remove_then_terminate(signum: int, _: Any) -> None:
-        # atexit does not run on SIGTERM; remove the file, then terminate as before.
-        path.unlink(missing_ok=True)
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
-
-    signal.signal(signal.SIGTERM, remove_then_terminate)
-
-
 def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
     for route in routes():
         found = route.pattern.match(path)
@@ -104,31 +82,27 @@ def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
     return None
 
 
-class LocalApiHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class LocalApiHandler(StrictHandler):
     server_version = "community-local"
 
     def _handle(self) -> None:
         from devkit.handlers import invoke
 
         url = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
-            self._reply(
-                413, {"content-type": "application/json"}, b'{"message":"Request Entity Too Large"}'
-            )
+        try:
+            body = self.read_body()
+        except BadRequest as error:
+            self.send_error(error.status, error.detail)
             return
-        body = self.rfile.read(length) if length else None
-        if self.command == "GET" and url.path == "/openapi.json":
-            # Local only (schemathesis reads it): in AWS no route serves the document.
-            from devkit.openapi import render
-
-            self._reply(200, {"content-type": "application/json"}, render().encode())
-            return
+        if self.command in ("GET", "HEAD"):
+            local = local_only_response(url.path)
+            if local is not None:
+                self.reply(*local)
+                return
         matched = match(self.command, url.path)
         if matched is None:
             # What an HTTP API answers for a route it does not have.
-            self._reply(404, {"content-type": "application/json"}, b'{"message":"Not Found"}')
+            self.reply(404, {"content-type": "application/json"}, b'{"message":"Not Found"}')
             return
         route, parameters = matched
         headers: dict[str, str] = {}
@@ -148,25 +122,12 @@ class LocalApiHandler(BaseHTTPRequestHandler):
         response = invoke(route.function, event)
         raw = response.get("body") or ""
         payload = base64.b64decode(raw) if response.get("isBase64Encoded") else raw.encode()
-        reply_headers = dict(response.get("headers") or {})
-        self._reply(
-            response.get("statusCode", 200), reply_headers, payload, response.get("cookies")
-        )
-
-    def _reply(
-        self, status: int, headers: dict[str, Any], payload: bytes, cookies: list[str] | None = None
-    ) -> None:
-        self.send_response(status)
-        for name, value in headers.items():
-            if name.lower() not in ("content-length", "connection"):
-                self.send_header(name, str(value))
-        for cookie in cookies or []:
-            self.send_header("Set-Cookie", cookie)
-        if status != 304:
-            self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        if self.command != "HEAD" and status != 304:
-            self.wfile.write(payload)
+        reply_headers = {
+            name: value
+            for name, value in (response.get("headers") or {}).items()
+            if name.lower() != "connection"  # the connection is this server's business
+        }
+        self.reply(response.get("statusCode", 200), reply_headers, payload, response.get("cookies"))
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _handle
 
@@ -177,11 +138,27 @@ class LocalApiHandler(BaseHTTPRequestHandler):
             return self._handle
         raise AttributeError(name)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        # Path without the query string: it can carry login codes.
-        sys.stderr.write(
-            f"{self.command} {urlsplit(self.path).path} {args[1] if len(args) > 1 else ''}\n"
-        )
+
+def local_only_response(path: str) -> tuple[int, dict[str, str], bytes] | None:
+    """What `make run` serves besides the API (no function serves these in AWS): the combined
+    OpenAPI document (schemathesis and /docs read it) and Swagger UI at /docs."""
+    if path == "/openapi.json":
+        from devkit.openapi import render
+
+        return 200, {"content-type": "application/json"}, render().encode()
+    from devkit.docs import docs_response
+
+    return docs_response(path)
+
+
+def listen(host: str, port: int) -> LocalHTTPServer:
+    """Bind first, before moto starts or a table is created: a busy port is one line."""
+    try:
+        return LocalHTTPServer((host, port), LocalApiHandler)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            sys.exit(f"port {port} is in use; set PORT= to another one (make run PORT={port + 1})")
+        sys.exit(f"cannot listen on {host}:{port}: {error.strerror or error}")
 
 
 def main() -> None:
@@ -189,12 +166,21 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
     args = parser.parse_args()
+    server = listen(args.host, args.port)
     prepare_environment(args.port)
-    server = ThreadingHTTPServer((args.host, args.port), LocalApiHandler)
-    server.daemon_threads = True
     for route in routes():
         print(f"  {route.method:6} {route.path}  -> {route.function}")
-    print(f"Local API listening on http://{args.host}:{args.port}", flush=True)
+    endpoint = f"http://{args.host}:{args.port}"
+    announce(
+        RunInfo(
+            port=args.port,
+            endpoint=endpoint,
+            dynamodb_endpoint=os.environ["DYNAMODB_ENDPOINT_URL"],
+            tables={variable: os.environ[variable] for variable in table_env_vars()},
+            pid=os.getpid(),
+        )
+    )
+    print(f"Local API listening on {endpoint} (interactive docs: {endpoint}/docs)", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
 
