@@ -18,7 +18,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # environment); otherwise they find the running `make run` themselves (.local/run-<port>.json).
 PORT_ARG = $(if $(filter file,$(origin PORT)),,--port $(PORT))
 
-.PHONY: help run start stop test lint format typecheck validate build browser pytest dev-init-data seed-events make-admin openapi bench clean
+.PHONY: help run start stop test lint format typecheck validate build browser pytest dev-init-data seed-events make-admin openapi bench bench-short clean
 
 # A test checks that every .PHONY target is named here.
 help:
@@ -41,6 +41,7 @@ help:
 	@echo "make invoke FN=GenerateCodeFunction [EVENT=file]   real sam local invoke"
 	@echo "make test-sam       every function under sam local invoke + start-api walk-through"
 	@echo "make bench          cold start / warm overhead / DynamoDB calls / sizes table"
+	@echo "make bench-short    the same, briefly (2 cold runs, 300 warm calls; part of make test)"
 	@echo "make clean          remove build and tool caches"
 	@echo "make help           this list (also plain make)"
 
@@ -148,7 +149,12 @@ test-sam: $(VENV)/.installed build
 bench: $(VENV)/.installed build
 	$(PY) bench/run.py $(BENCH_ARGS)
 
-test: lint typecheck validate build pytest test-sam
+# In make test so the benchmark cannot rot unnoticed: every function runs, figures are printed,
+# nothing is asserted (this machine is too noisy for thresholds). Its own results file.
+bench-short: $(VENV)/.installed build
+	$(PY) bench/run.py --runs 2 --warm 300 --results .local/bench-short.json
+
+test: lint typecheck validate build pytest bench-short test-sam
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -70,15 +70,18 @@ def start_moto(log: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def run_child(script: str, *args: str, env: dict[str, str]) -> dict[str, Any]:
-    output = subprocess.run(
+    finished = subprocess.run(
         [sys.executable, str(BENCH / script), *args],
         env=env,
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
         stdin=subprocess.DEVNULL,
-    ).stdout
-    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    )
+    if finished.returncode != 0:
+        # The child's own error, not just its exit status: a bench that fails says why.
+        raise RuntimeError(f"{script} {' '.join(args)} failed:\n{finished.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(finished.stdout.strip().splitlines()[-1])
     return result
 
 
@@ -111,6 +114,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15, help="fresh processes per target")
     parser.add_argument("--warm", type=int, default=2000, help="warm invocations per function")
     parser.add_argument("--trace", action="store_true", help="with Powertools Tracer enabled")
+    parser.add_argument(
+        "--results", type=Path, default=BENCH / "results.json", help="where the JSON goes"
+    )
     args = parser.parse_args()
 
     os.environ.update(ENVIRONMENT)
@@ -219,7 +225,8 @@ def measure(args: argparse.Namespace, workdir: Path) -> int:
         "functions": rows,
         "sizes": sizes(),
     }
-    (BENCH / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(results, indent=2) + "\n")
     print_table(results)
     return 0
 
