@@ -1,7 +1,9 @@
 """The lambdalith: every route of every function in one FastAPI app, as one Lambda would
-hold them."""
+hold them. LAMBDALITH_FUNCTIONS names the folder holding the functions' folders (bench/run.py
+points it at the build); by default, the sources."""
 
 import importlib.util
+import os
 from pathlib import Path
 
 from mangum import Mangum
@@ -9,7 +11,10 @@ from mangum import Mangum
 from community.http.app import create_app
 
 app = create_app("lambdalith")
-for app_file in sorted((Path(__file__).resolve().parents[1] / "functions").glob("*/app.py")):
+FUNCTIONS = (
+    os.environ.get("LAMBDALITH_FUNCTIONS") or Path(__file__).resolve().parents[1] / "functions"
+)
+for app_file in sorted(Path(FUNCTIONS).glob("*/app.py")):
     spec = importlib.util.spec_from_file_location(f"lith_{app_file.parent.name}", app_file)
     assert spec is not None
     assert spec.loader is not None

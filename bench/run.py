@@ -8,8 +8,11 @@ the lambdalith is every route in one FastAPI app answering the same event. All t
 measured round-robin in the same run, so machine noise hits them alike; compare ratios."""
 
 import argparse
+import compileall
 import json
 import os
+import py_compile
+import shutil
 import socket
 import statistics
 import subprocess
@@ -17,6 +20,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +73,11 @@ def start_moto(log: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("moto server did not start")
 
 
-def run_child(script: str, *args: str, env: dict[str, str]) -> dict[str, Any]:
+def run_child(
+    script: str, *args: str, env: dict[str, str], flags: tuple[str, ...] = ()
+) -> dict[str, Any]:
     finished = subprocess.run(
-        [sys.executable, str(BENCH / script), *args],
+        [sys.executable, *flags, str(BENCH / script), *args],
         env=env,
         capture_output=True,
         text=True,
@@ -83,6 +89,49 @@ def run_child(script: str, *args: str, env: dict[str, str]) -> dict[str, Any]:
         raise RuntimeError(f"{script} {' '.join(args)} failed:\n{finished.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(finished.stdout.strip().splitlines()[-1])
     return result
+
+
+# Isolated (no site-packages, no PYTHONPATH), no bytecode writes: as in a Lambda sandbox.
+LAMBDA_FLAGS = ("-I", "-S", "-B")
+
+
+@dataclass(frozen=True)
+class LambdaLayout:
+    """Module paths and sys.path of a build, as Lambda would see them."""
+
+    build: Path
+    extras: Path
+
+    @property
+    def layers(self) -> list[str]:
+        return [
+            str(self.build / layer / "python") for layer in ("SharedLayer", "DependenciesLayer")
+        ]
+
+    def function(self, name: str) -> tuple[str, list[str]]:
+        return str(self.build / name / "app.py"), [str(self.build / name), *self.layers]
+
+    def target(self, script: str) -> tuple[str, list[str]]:
+        """A bench module (floor, lambdalith) run on the same layers, compiled the same way."""
+        return str(self.extras / script), [str(self.extras), *self.layers]
+
+
+def lambda_layout(build: Path, extras: Path) -> LambdaLayout:
+    if not (build / "DependenciesLayer").is_dir():
+        raise SystemExit(f"{build} has no DependenciesLayer: run `make build` first")
+    extras.mkdir(parents=True, exist_ok=True)
+    for script in ("floor_app.py", "lambdalith.py"):
+        shutil.copy2(BENCH / script, extras / script)
+    if any(build.rglob("__pycache__")):
+        compileall.compile_dir(
+            extras, quiet=1, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH
+        )
+    return LambdaLayout(build, extras)
+
+
+def without_bytecode(build: Path, copy: Path) -> Path:
+    shutil.copytree(build, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
 
 
 def directory_size(path: Path) -> int:
@@ -167,18 +216,27 @@ def measure(args: argparse.Namespace, workdir: Path) -> int:
     floor_event_data["requestContext"]["http"]["path"] = "/hello"
     floor_event.write_text(json.dumps(floor_event_data))
 
+    # Cold starts run what `sam build` made, as Lambda lays it out (the function's folder,
+    # then the layers' python/ folders), isolated from this venv (-I -S: no site-packages, no
+    # PYTHONPATH) and unable to write bytecode (-B: Lambda's file system is read-only). The
+    # floor and the lambdalith are compiled the same way; "source" is the same build with its
+    # bytecode removed, which is what SAM's own python3.13 builder ships.
+    built = lambda_layout(BUILD, workdir / "built-extras")
+    source = lambda_layout(without_bytecode(BUILD, workdir / "source"), workdir / "source-extras")
+    env["LAMBDALITH_FUNCTIONS"] = str(BUILD)
     cold: dict[str, list[dict[str, Any]]] = {}
     for run in range(args.runs):
-        targets = [("floor", str(BENCH / "floor_app.py"), str(floor_event))]
+        targets = [("floor", *built.target("floor_app.py"), str(floor_event))]
         for function, fixture in functions.items():
+            targets.append((function, *built.function(function), fresh_event(fixture)))
+            targets.append((f"source:{function}", *source.function(function), fresh_event(fixture)))
             targets.append(
-                (function, str(ROOT / "functions" / fixture / "app.py"), fresh_event(fixture))
+                (f"lambdalith:{function}", *built.target("lambdalith.py"), fresh_event(fixture))
             )
-            targets.append(
-                (f"lambdalith:{function}", str(BENCH / "lambdalith.py"), fresh_event(fixture))
+        for name, module, paths, event in targets:
+            cold.setdefault(name, []).append(
+                run_child("cold_child.py", module, event, *paths, env=env, flags=LAMBDA_FLAGS)
             )
-        for name, module, event in targets:
-            cold.setdefault(name, []).append(run_child("cold_child.py", module, event, env=env))
         print(f"cold run {run + 1}/{args.runs}", file=sys.stderr)
 
     warm = {
@@ -196,14 +254,20 @@ def measure(args: argparse.Namespace, workdir: Path) -> int:
     for function in functions:
         cold_ms = statistics.median(r["first_response_ms"] for r in cold[function])
         import_ms = statistics.median(r["import_ms"] for r in cold[function])
+        after_init_ms = statistics.median(r["after_init_ms"] for r in cold[function])
+        source_ms = statistics.median(r["first_response_ms"] for r in cold[f"source:{function}"])
         lith_ms = statistics.median(r["first_response_ms"] for r in cold[f"lambdalith:{function}"])
-        statuses = {r["status"] for r in cold[function]} | {warm[function]["status"]}
+        statuses = {r["status"] for r in cold[function] + cold[f"source:{function}"]}
+        statuses |= {warm[function]["status"]}
         rows.append(
             {
                 "function": function,
                 "statuses": sorted(statuses),
                 "cold_ms": round(cold_ms, 1),
                 "import_ms": round(import_ms, 1),
+                "after_init_ms": round(after_init_ms, 1),
+                "source_ms": round(source_ms, 1),
+                "vs_source": round(cold_ms / source_ms, 3),
                 "lambdalith_ms": round(lith_ms, 1),
                 "vs_floor": round(cold_ms / floor_ms, 3),
                 "vs_lambdalith": round(cold_ms / lith_ms, 3),
@@ -233,13 +297,16 @@ def measure(args: argparse.Namespace, workdir: Path) -> int:
 
 def print_table(results: dict[str, Any]) -> None:
     print(
-        f"\ncold start medians over {results['runs']} fresh processes; floor (FastAPI+Mangum+"
-        f"PynamoDB, one GetItem) = {results['floor_cold_ms']} ms; tracer "
-        f"{'on' if results['tracer_enabled'] else 'off'}; "
+        f"\ncold start medians over {results['runs']} fresh processes of the built artifacts "
+        "(python -I -S -B, Lambda's sys.path); floor (FastAPI+Mangum+PynamoDB, one GetItem) = "
+        f"{results['floor_cold_ms']} ms; 'src ms': the same build without its bytecode; "
+        "'1st ms': the first response after import; "
+        f"tracer {'on' if results['tracer_enabled'] else 'off'}; "
         f"warm over {results['warm_iterations']} calls"
     )
     header = (
-        f"{'function':26} {'cold ms':>8} {'/floor':>7} {'lith ms':>8} {'/lith':>6} "
+        f"{'function':26} {'cold ms':>8} {'/floor':>7} {'src ms':>7} {'/src':>5} {'1st ms':>7} "
+        f"{'lith ms':>8} {'/lith':>6} "
         f"{'warm p50':>9} {'p99':>7} {'raw p50':>8} {'ovh p50':>8} {'ddb':>4}"
     )
     print(header)
@@ -247,6 +314,7 @@ def print_table(results: dict[str, Any]) -> None:
     for row in results["functions"]:
         print(
             f"{row['function']:26} {row['cold_ms']:8.1f} {row['vs_floor']:7.2f} "
+            f"{row['source_ms']:7.1f} {row['vs_source']:5.2f} {row['after_init_ms']:7.1f} "
             f"{row['lambdalith_ms']:8.1f} {row['vs_lambdalith']:6.2f} {row['warm_p50_ms']:9.3f} "
             f"{row['warm_p99_ms']:7.3f} {row['raw_p50_ms']:8.3f} {row['overhead_p50_ms']:8.3f} "
             f"{row['dynamodb_calls']:4.1f}"
