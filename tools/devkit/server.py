@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from devkit import static
 from devkit.apigw import http_api_event
 from devkit.dynamo import configured_table_names, create_missing_tables, dynamodb_client
 from devkit.template import Route, routes
@@ -124,6 +125,9 @@ class LocalApiHandler(BaseHTTPRequestHandler):
             from devkit.openapi import render
 
             self._reply(200, {"content-type": "application/json"}, render().encode())
+            return
+        if self.command in ("GET", "HEAD") and static.is_app_path(url.path):
+            self._reply(*static.serve(url.path))  # the Mini App (miniapp/dist)
             return
         matched = match(self.command, url.path)
         if matched is None:
