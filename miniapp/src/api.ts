@@ -141,6 +141,9 @@ export class Api {
       return await this.send(method, path, { token, body });
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 401) throw error;
+      // Another request may have logged in again meanwhile: use its token, else log in.
+      const current = this.token;
+      if (current && current !== token) return this.send(method, path, { token: current, body });
       this.options.tokens.set(null);
       return this.send(method, path, { token: await this.login(), body });
     }

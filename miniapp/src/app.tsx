@@ -108,7 +108,7 @@ function EventCard({ event }: { event: Event }) {
         <p class="tags">
           <span class="tag">{price(event)}</span>
           {left && <span class={`tag${left === 'Full' ? ' full' : ''}`}>{left}</span>}
-          {event.category && <span class="tag">{event.category}</span>}
+          {event.category && <span class="tag category">{event.category}</span>}
         </p>
       </a>
     </li>
