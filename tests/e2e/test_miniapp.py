@@ -3,6 +3,9 @@
 the MainButton, profile, referrals, re-login, error state, outside Telegram, themes, axe-core."""
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +29,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from test_profile_page_screenshot import CHROMIUM, CHROMIUM_ARGS, PHONE
 
 SAMPLE_UPCOMING = ["Welcome meetup", "Python workshop", "Community hike", "Demo night"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / ".local" / "miniapp-screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / ".local" / "miniapp-screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -280,3 +284,54 @@ def login_via_api(base: str, telegram_id: int, name: str) -> str:
     code = json.loads(body)["code"]
     _, _, body = request("POST", f"{base}/api/auth/callback?code={code}&telegram_id={telegram_id}")
     return str(json.loads(body)["token"])
+
+
+def test_an_admin_creates_edits_and_deactivates_an_event_with_422s_beside_fields(
+    base: str, page: Page
+) -> None:
+    login_via_api(base, 700060, "Admin Ada")
+    port = urlsplit(base).port
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'layers/shared'}:{ROOT / 'tools'}"}
+    subprocess.run(
+        [sys.executable, "-m", "devkit.admin", "--telegram-id", "700060", "--port", str(port)],
+        check=True,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+    )
+    open_in_telegram(page, launch_url(base, init_data(700060, "Admin Ada"), LIGHT))
+    page.get_by_role("button", name="New event").click()
+    expect(page.get_by_role("heading", name="New event")).to_be_visible()
+    page.get_by_label("Title").fill("Admin's book club")
+    page.get_by_label("Starts").fill("2031-05-01T18:00")
+    page.get_by_label("Ends").fill("2031-05-01T20:00")
+    page.get_by_label("Capacity").fill("0")
+    page.wait_for_function(
+        "() => window.__posted.some(([t, d]) => t === 'web_app_setup_main_button'"
+        " && JSON.parse(d).text === 'Create event' && JSON.parse(d).is_visible)"
+    )
+    send(page, "main_button_pressed")
+    capacity = page.get_by_label("Capacity")
+    expect(capacity).to_have_attribute("aria-invalid", "true")
+    error = page.locator("#e-capacity")
+    expect(error).to_contain_text("1")
+    no_serious_violations(page)
+    shot(page, "light-admin-422")
+
+    capacity.fill("12")
+    send(page, "main_button_pressed")
+    expect(page.get_by_role("heading", name="Admin's book club")).to_be_visible()
+    expect(page.get_by_text("0 / 12 going")).to_be_visible()
+    event_id = page.url.split("/app/events/")[1].split("#")[0]
+
+    page.get_by_role("button", name="Edit event").click()
+    expect(page.get_by_label("Capacity")).to_have_value("12")
+    page.get_by_label("Capacity").fill("20")
+    send(page, "main_button_pressed")
+    expect(page.get_by_text("0 / 20 going")).to_be_visible()
+
+    page.get_by_role("button", name="Edit event").click()
+    page.get_by_role("button", name="Deactivate event").click()
+    expect(page.get_by_role("heading", name="Upcoming events")).to_be_visible()
+    assert request("GET", f"{base}/api/v1/events/{event_id}")[0] == 404
