@@ -27,6 +27,8 @@ help:
 	@echo "make invoke FN=GenerateCodeFunction [EVENT=file]   real sam local invoke"
 	@echo "make test-sam       every function under sam local invoke + start-api walk-through"
 	@echo "make openapi        write openapi.json, the combined OpenAPI document of every function"
+	@echo "make miniapp        build the Mini App (miniapp/dist) and print its first-screen size"
+	@echo "make publish-miniapp STACK=community-dev   upload the Mini App to the stack's bucket"
 
 $(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
 	@test -x $(PY) || "$$(tools/python313.sh)" -m venv $(VENV)
