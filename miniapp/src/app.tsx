@@ -260,7 +260,14 @@ function EventScreen({ api, user, setUser, id }: Ctx & { id: string }) {
   return (
     <main>
       <article class="detail">
-        {event.image_url && <img src={event.image_url} alt="" class="hero" />}
+        {event.image_url && (
+          <img
+            src={event.image_url}
+            alt=""
+            class="hero"
+            onError={(e) => (e.currentTarget.hidden = true)}
+          />
+        )}
         <h1>{event.title}</h1>
         <p class="meta"><time dateTime={event.start_date}>{timeRange(event)}</time></p>
         {event.location && <p class="meta">{event.location}</p>}

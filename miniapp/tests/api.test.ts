@@ -203,3 +203,21 @@ describe('errors', () => {
     expect(calls).toHaveLength(0);
   });
 });
+
+describe('concurrent 401s', () => {
+  it('a request refused with an old token retries with the token another one already got', async () => {
+    const { calls, fetchFn } = server({
+      'GET /api/users/me': (call) =>
+        call.headers.Authorization === 'Bearer token-1'
+          ? json(200, { success: true, user: USER })
+          : json(401, { success: false, detail: 'expired' }),
+      'GET /api/users/me/events': (call) =>
+        call.headers.Authorization === 'Bearer token-1'
+          ? json(200, { events: [], next_cursor: null, has_more: false })
+          : json(401, { success: false, detail: 'expired' }),
+    });
+    const api = new Api({ initData: () => INIT_DATA, tokens: memoryTokens('old'), fetch: fetchFn });
+    await Promise.all([api.me(), api.myEvents()]);
+    expect(calls.filter((c) => c.url === '/api/auth/generate-code')).toHaveLength(1);
+  });
+});

@@ -198,6 +198,7 @@ def main() -> None:
     server.daemon_threads = True
     for route in routes():
         print(f"  {route.method:6} {route.path}  -> {route.function}")
+    print(f'Mini App: http://{args.host}:{args.port}/app/ (README "The Mini App")')
     print(f"Local API listening on http://{args.host}:{args.port}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
