@@ -40,6 +40,9 @@ help:
 	@echo "make sam-image      build the local Lambda emulation image (once; offline)"
 	@echo "make invoke FN=GenerateCodeFunction [EVENT=file]   real sam local invoke"
 	@echo "make test-sam       every function under sam local invoke + start-api walk-through"
+	@echo "make miniapp        build the Mini App (miniapp/dist) and print its first-screen size"
+	@echo "make miniapp-check  the same + the size budget + Vitest (part of make pytest)"
+	@echo "make publish-miniapp STACK=community-dev   upload the Mini App to the stack's bucket"
 	@echo "make bench          cold start / warm overhead / DynamoDB calls / sizes table"
 	@echo "make bench-short    the same, briefly (2 cold runs, 300 warm calls; part of make test)"
 	@echo "make clean          remove build and tool caches"
@@ -73,10 +76,10 @@ $(DYNALITE_STAMP):
 	npm install --prefix .local/dynalite --no-audit --no-fund --silent dynalite@$(DYNALITE_VERSION)
 	@touch $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed miniapp/dist/index.html
 	PORT=$(PORT) $(PY) -m devkit.server --port $(PORT)
 
-start: $(VENV)/.installed
+start: $(VENV)/.installed miniapp/dist/index.html
 	@PORT=$(PORT) $(PY) -m devkit.background start --port $(PORT)
 
 stop: $(VENV)/.installed
@@ -127,8 +130,35 @@ browser:
 openapi: $(VENV)/.installed
 	$(PY) -m devkit.openapi > openapi.json
 
-pytest: $(VENV)/.installed browser $(DYNALITE_STAMP)
+pytest: $(VENV)/.installed browser $(DYNALITE_STAMP) miniapp-check
 	$(PY) -m pytest
+
+# The Mini App (miniapp/, README "The Mini App"): `npm ci` from the committed lockfile is its
+# only install step; dist/ is rebuilt when missing or older than any source file.
+.PHONY: miniapp miniapp-check publish-miniapp
+MINIAPP_DEPS := miniapp/node_modules/.package-lock.json
+MINIAPP_BUILT := miniapp/dist/index.html
+MINIAPP_SOURCES := $(shell find miniapp/src miniapp/index.html miniapp/package.json \
+  miniapp/tsconfig.json miniapp/vite.config.ts -type f 2>/dev/null)
+
+$(MINIAPP_DEPS): miniapp/package-lock.json
+	cd miniapp && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(MINIAPP_BUILT): $(MINIAPP_DEPS) $(MINIAPP_SOURCES)
+	cd miniapp && npm run --silent build -- --logLevel warn
+
+# Build (type check included) and print what the first screen loads, gzipped (budget 60 KB).
+miniapp: $(MINIAPP_BUILT)
+	@cd miniapp && node scripts/size.mjs
+
+# make test: the build + type check, the size budget and the Vitest unit tests.
+miniapp-check: miniapp
+	cd miniapp && npm test --silent
+
+# Upload miniapp/dist to the stack's bucket and invalidate /app/* (README "The Mini App").
+publish-miniapp: $(VENV)/.installed miniapp
+	$(PY) -m devkit.publish_miniapp $(if $(STACK),--stack "$(STACK)")
 
 # The real `sam local invoke` / `start-api` in Docker (tools/sam-local/, README "Running the
 # functions under sam local"). with-docker.sh starts a Docker engine for the command if none

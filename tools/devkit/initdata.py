@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 from community.telegram import sign
 from devkit.server import LOCAL_DEFAULTS
 
+DEV_SIGNATURE = "bG9jYWwtZGV2LXNpZ25hdHVyZS1ub3QtY2hlY2tlZA"  # base64url, unchecked
+
 
 def signed_init_data(
     bot_token: str,
@@ -43,9 +45,17 @@ def main() -> None:
     parser.add_argument("--start-param", default=None)
     args = parser.parse_args()
     token = os.environ.get("TELEGRAM_BOT_TOKEN") or LOCAL_DEFAULTS["TELEGRAM_BOT_TOKEN"]
+    # Telegram's clients add an Ed25519 `signature` (Bot API 8.0+); @telegram-apps/sdk refuses
+    # initData without one, so this dummy one lets the output launch the Mini App locally too.
+    extra = {"signature": DEV_SIGNATURE}
     print(
         signed_init_data(
-            token, args.telegram_id, args.name, username=args.username, start_param=args.start_param
+            token,
+            args.telegram_id,
+            args.name,
+            username=args.username,
+            start_param=args.start_param,
+            extra=extra,
         )
     )
 

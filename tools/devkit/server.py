@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from devkit import static
 from devkit.apigw import http_api_event
 from devkit.dynamo import configured_table_names, create_missing_tables, dynamodb_client
 from devkit.httpserver import BadRequest, LocalHTTPServer, StrictHandler
@@ -141,7 +142,10 @@ class LocalApiHandler(StrictHandler):
 
 def local_only_response(path: str) -> tuple[int, dict[str, str], bytes] | None:
     """What `make run` serves besides the API (no function serves these in AWS): the combined
-    OpenAPI document (schemathesis and /docs read it) and Swagger UI at /docs."""
+    OpenAPI document (schemathesis and /docs read it), Swagger UI at /docs, and the Mini App
+    (miniapp/dist) at /app/, which CloudFront serves from S3 in AWS."""
+    if static.is_app_path(path):
+        return static.serve(path)
     if path == "/openapi.json":
         from devkit.openapi import render
 
@@ -180,6 +184,7 @@ def main() -> None:
             pid=os.getpid(),
         )
     )
+    print(f'Mini App: {endpoint}/app/ (README "The Mini App")')
     print(f"Local API listening on {endpoint} (interactive docs: {endpoint}/docs)", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()

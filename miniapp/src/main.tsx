@@ -1,0 +1,15 @@
+import { render } from 'preact';
+import { Api, localStorageTokens } from './api';
+import { App, OutsideTelegram } from './app';
+import { readLaunch, setUpTelegram } from './telegram';
+import './styles.css';
+
+const root = document.getElementById('app') as HTMLElement;
+const launch = readLaunch();
+if (!launch) {
+  render(<OutsideTelegram />, root);
+} else {
+  setUpTelegram();
+  const api = new Api({ initData: () => launch.initData, tokens: localStorageTokens() });
+  render(<App api={api} />, root);
+}

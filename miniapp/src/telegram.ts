@@ -1,0 +1,106 @@
+// Everything that talks to the Telegram client, through @telegram-apps/sdk.
+import {
+  backButton,
+  copyTextToClipboard,
+  hapticFeedback,
+  init,
+  mainButton,
+  miniApp,
+  retrieveLaunchParams,
+  retrieveRawInitData,
+  shareURL,
+  themeParams,
+  viewport,
+} from '@telegram-apps/sdk';
+
+export interface Launch {
+  initData: string;
+  startParam: string | null;
+  userId: number | null;
+}
+
+/** The launch parameters (URL hash or the SDK's session copy), or null outside Telegram. */
+export function readLaunch(): Launch | null {
+  try {
+    const initData = retrieveRawInitData();
+    if (!initData) return null;
+    const params = retrieveLaunchParams();
+    const data = params.tgWebAppData;
+    return {
+      initData,
+      startParam: data?.start_param ?? params.tgWebAppStartParam ?? null,
+      userId: data?.user?.id ?? null,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** init(), theme as CSS variables (following theme_changed), viewport, buttons. */
+export function setUpTelegram(): void {
+  init();
+  themeParams.mountSync();
+  themeParams.bindCssVars();
+  miniApp.mountSync();
+  miniApp.bindCssVars();
+  backButton.mount();
+  mainButton.mount();
+  // The viewport asks the client for its size and safe areas; nothing waits for it.
+  if (viewport.mount.isAvailable()) {
+    viewport
+      .mount()
+      .then(() => {
+        viewport.bindCssVars();
+        if (viewport.expand.isAvailable()) viewport.expand();
+      })
+      .catch(() => undefined);
+  }
+}
+
+let readyCalled = false;
+export function ready(): void {
+  if (readyCalled) return;
+  readyCalled = true;
+  miniApp.ready();
+}
+
+export function isDark(): boolean {
+  return themeParams.isDark();
+}
+
+type Off = () => void;
+
+export function showMainButton(text: string, onClick: () => void): Off {
+  mainButton.setParams({ text, isVisible: true, isEnabled: true, isLoaderVisible: false });
+  const off = mainButton.onClick(onClick);
+  return () => {
+    off();
+    mainButton.setParams({ isVisible: false, isLoaderVisible: false });
+  };
+}
+
+export function mainButtonBusy(busy: boolean): void {
+  mainButton.setParams({ isLoaderVisible: busy, isEnabled: !busy });
+}
+
+export function showBackButton(onClick: () => void): Off {
+  backButton.show();
+  const off = backButton.onClick(onClick);
+  return () => {
+    off();
+    backButton.hide();
+  };
+}
+
+export function haptic(kind: 'success' | 'error'): void {
+  if (hapticFeedback.notificationOccurred.isAvailable()) hapticFeedback.notificationOccurred(kind);
+}
+
+export function share(url: string, text: string): void {
+  shareURL(url, text);
+}
+
+export async function copy(text: string): Promise<void> {
+  // The SDK asks the client (web_app_write_clipboard... or the browser's clipboard).
+  await copyTextToClipboard(text);
+}

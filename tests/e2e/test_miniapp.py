@@ -1,0 +1,337 @@
+"""The Mini App in Debian's Chromium, opened the way Telegram's native clients open it, against
+`make run`'s server (python -m devkit.server): login, events, detail with RSVP and cancel through
+the MainButton, profile, referrals, re-login, error state, outside Telegram, themes, axe-core."""
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from local_api import local_api, request
+from miniapp_client import (
+    BOTTOM_INSET,
+    DARK,
+    LIGHT,
+    axe_violations,
+    build_miniapp,
+    init_data,
+    launch_url,
+    open_in_telegram,
+    posted,
+    send,
+)
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from test_profile_page_screenshot import CHROMIUM, CHROMIUM_ARGS, PHONE
+
+SAMPLE_UPCOMING = ["Welcome meetup", "Python workshop", "Community hike", "Demo night"]
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / ".local" / "miniapp-screenshots"
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    logs = tmp_path_factory.mktemp("miniapp")
+    build_miniapp(logs / "build.log")
+    unset = dict.fromkeys(["TELEGRAM_BOT_TOKEN", "JWT_SECRET", "DYNAMODB_ENDPOINT_URL"])
+    with local_api(logs, **unset) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def shot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    assert path.stat().st_size > 10_000
+    return path
+
+
+def api_get(base: str, path: str, token: str) -> Any:
+    status, _, body = request("GET", f"{base}{path}", headers={"Authorization": f"Bearer {token}"})
+    assert status == 200, body
+    return json.loads(body)
+
+
+def no_serious_violations(page: Page) -> None:
+    assert axe_violations(page) == []
+
+
+def test_walk_login_events_detail_rsvp_profile_cancel(base: str, page: Page) -> None:
+    requests: list[tuple[str, str, dict[str, str]]] = []
+    page.on("request", lambda r: requests.append((r.method, r.url, r.headers)))
+    raw = init_data(700001, "Walker")
+    open_in_telegram(page, launch_url(base, raw, LIGHT))
+
+    # First open: the login (generate-code with the raw initData, then callback), the list.
+    cards = page.get_by_role("listitem")
+    expect(page.get_by_role("heading", name="Upcoming events")).to_be_visible()
+    expect(cards.get_by_role("heading")).to_have_text(SAMPLE_UPCOMING)
+    meetup = cards.filter(has_text="Welcome meetup")
+    expect(meetup).to_contain_text("Free")
+    expect(meetup).to_contain_text("30 spots left")
+    expect(cards.filter(has_text="Python workshop")).to_contain_text("15.00")
+    page.wait_for_function("() => localStorage.getItem('community.token') !== null")
+    logins = [r for r in requests if r[1].endswith("/api/auth/generate-code")]
+    assert len(logins) == 1
+    assert logins[0][2]["authorization"] == f"tma {raw}"
+    callback = next(r for r in requests if "/api/auth/callback" in r[1])
+    assert parse_qs(urlsplit(callback[1]).query)["telegram_id"] == ["700001"]
+    assert posted(page, "web_app_ready") == [None]  # ready() once, after the first screen
+    assert posted(page, "web_app_expand")  # viewport expanded
+    tabs = page.get_by_role("navigation", name="Main")
+    expect(tabs.get_by_role("link", name="Events")).to_have_attribute("aria-current", "page")
+    expect(tabs.get_by_role("link", name="Profile")).to_be_visible()
+    # Safe areas: the tab bar clears the client's bottom inset.
+    padding = page.evaluate("getComputedStyle(document.querySelector('.tabbar')).paddingBottom")
+    assert padding == f"{BOTTOM_INSET}px"
+    no_serious_violations(page)
+    shot(page, "light-events")
+
+    # Detail, RSVP through the MainButton (progress shown while the request runs).
+    meetup.get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Welcome meetup")).to_be_visible()
+    assert "/app/events/" in page.url
+    assert "#tgWebAppData=" in page.url  # routing kept Telegram's launch parameters
+    expect(page.get_by_text("0 / 30 going")).to_be_visible()
+    page.wait_for_function(
+        "() => window.__posted.some(([t, d]) => t === 'web_app_setup_main_button'"
+        " && JSON.parse(d).text === 'RSVP' && JSON.parse(d).is_visible)"
+    )
+    assert {"is_visible": True} in posted(page, "web_app_setup_back_button")
+    no_serious_violations(page)
+    send(page, "main_button_pressed")
+    expect(page.get_by_role("status")).to_have_text("You're going!")
+    expect(page.get_by_text("1 / 30 going")).to_be_visible()
+    assert any(d.get("is_progress_visible") for d in posted(page, "web_app_setup_main_button"))
+    token = page.evaluate("localStorage.getItem('community.token')")
+    mine = api_get(base, "/api/users/me/events", token)
+    assert [e["title"] for e in mine["events"]] == ["Welcome meetup"]
+    assert requests[-1][1].endswith("/api/users/me/refresh") or any(
+        r[1].endswith("/api/users/me/refresh") for r in requests
+    )
+    shot(page, "light-detail-going")
+
+    # BackButton returns to the list; the Profile tab shows the referral code and my events.
+    send(page, "back_button_pressed")
+    expect(page.get_by_role("heading", name="Upcoming events")).to_be_visible()
+    tabs.get_by_role("link", name="Profile").click()
+    me = api_get(base, "/api/users/me", token)["user"]
+    expect(page.get_by_role("heading", name="Walker")).to_be_visible()
+    expect(page.get_by_text(me["referral_code"], exact=True)).to_be_visible()
+    expect(page.get_by_role("listitem").get_by_role("heading")).to_have_text(["Welcome meetup"])
+    no_serious_violations(page)
+    shot(page, "light-profile")
+    page.get_by_role("button", name="Share").click()
+    share = posted(page, "web_app_open_tg_link")[-1]["path_full"]
+    assert share.startswith("/share/url?")
+    assert parse_qs(urlsplit(share).query)["url"] == [f"{base}/u/{me['referral_code']}"]
+
+    # Cancel from the detail opened from "My events".
+    page.get_by_role("listitem").get_by_role("link").click()
+    expect(page.get_by_text("You're going", exact=True)).to_be_visible()
+    page.wait_for_function(
+        "() => window.__posted.some(([t, d]) => t === 'web_app_setup_main_button'"
+        " && JSON.parse(d).text === 'Cancel RSVP' && JSON.parse(d).is_visible)"
+    )
+    send(page, "main_button_pressed")
+    expect(page.get_by_role("status")).to_have_text("Your RSVP is cancelled.")
+    expect(page.get_by_text("0 / 30 going")).to_be_visible()
+    assert api_get(base, "/api/users/me/events", token)["events"] == []
+
+    # Nothing but the app's own origin was asked for anything.
+    hosts = {urlsplit(url).netloc for _, url, _ in requests}
+    assert hosts == {urlsplit(base).netloc}
+
+
+def test_a_start_param_referral_is_recorded_as_referred_by(base: str, page: Page) -> None:
+    referrer_token = login_via_api(base, 700010, "Referrer")
+    code = api_get(base, "/api/users/me", referrer_token)["user"]["referral_code"]
+    open_in_telegram(page, launch_url(base, init_data(700011, "Newcomer", code), LIGHT))
+    expect(page.get_by_role("heading", name="Upcoming events")).to_be_visible()
+    page.wait_for_function("() => localStorage.getItem('community.token') !== null")
+    token = page.evaluate("localStorage.getItem('community.token')")
+    me = api_get(base, "/api/users/me", token)["user"]
+    assert me["referred_by"] == code
+
+
+def test_an_expired_token_logs_in_again_silently(base: str, page: Page) -> None:
+    generated: list[str] = []
+    page.on("request", lambda r: generated.append(r.url) if "generate-code" in r.url else None)
+    open_in_telegram(page, launch_url(base, init_data(700020, "Sleepy"), LIGHT))
+    page.wait_for_function("() => localStorage.getItem('community.token') !== null")
+    page.evaluate("localStorage.setItem('community.token', 'expired.token.value')")
+    page.get_by_role("link", name="Profile").click()
+    expect(page.get_by_role("heading", name="Sleepy")).to_be_visible()
+    # The profile's /me answered 401, the app logged in again and retried: a new token.
+    page.wait_for_function(
+        "() => ![null, 'expired.token.value'].includes(localStorage.getItem('community.token'))"
+    )
+    assert len(generated) == 2
+    expect(page.get_by_role("alert")).to_have_count(0)
+
+
+def test_a_503_shows_the_error_state_and_try_again_recovers(base: str, page: Page) -> None:
+    failures = {"left": 1}
+
+    def unavailable_once(route: Any) -> None:
+        if failures["left"]:
+            failures["left"] -= 1
+            route.fulfill(
+                status=503,
+                content_type="application/json",
+                body='{"success": false, "detail": "Service Unavailable"}',
+            )
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/events/upcoming*", unavailable_once)
+    open_in_telegram(page, launch_url(base, init_data(700030, "Patient"), LIGHT))
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("unavailable")
+    assert posted(page, "web_app_ready") == [None]  # the error screen is a first screen too
+    no_serious_violations(page)
+    shot(page, "light-events-503")
+    alert.get_by_role("button", name="Try again").click()
+    expect(page.get_by_role("listitem").get_by_role("heading")).to_have_text(SAMPLE_UPCOMING)
+
+
+def test_outside_telegram_a_page_says_so_and_links_to_the_bot(base: str, page: Page) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{base}/app/")
+    expect(page.get_by_role("heading", name="Open this app in Telegram")).to_be_visible()
+    link = page.get_by_role("link", name="Open the bot in Telegram")
+    expect(link).to_have_attribute("href", "https://t.me/community_bot/app")
+    assert errors == []
+    no_serious_violations(page)
+    shot(page, "outside-telegram")
+
+
+def test_dark_theme_follows_the_client_and_its_changes(base: str, page: Page) -> None:
+    open_in_telegram(page, launch_url(base, init_data(700040, "Night Owl"), DARK))
+    expect(page.get_by_role("listitem").get_by_role("heading")).to_have_text(SAMPLE_UPCOMING)
+    background = "getComputedStyle(document.body).backgroundColor"
+    assert page.evaluate(background) == "rgb(14, 22, 33)"  # DARK secondary_bg_color
+    no_serious_violations(page)
+    shot(page, "dark-events")
+    page.get_by_role("listitem").filter(has_text="Python workshop").get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Python workshop")).to_be_visible()
+    no_serious_violations(page)
+    shot(page, "dark-detail")
+    page.get_by_role("link", name="Profile").click()
+    expect(page.get_by_role("heading", name="Night Owl")).to_be_visible()
+    no_serious_violations(page)
+    shot(page, "dark-profile")
+    send(page, "theme_changed", {"theme_params": LIGHT})
+    page.wait_for_function(f"() => {background} === 'rgb(239, 239, 243)'")
+
+
+def test_the_app_paths_serve_index_html_and_assets_with_their_caching(base: str) -> None:
+    status, headers, body = request("GET", f"{base}/app/events/some-id")
+    assert status == 200
+    assert headers["cache-control"] == "no-cache"
+    assert "frame-ancestors 'self' https://web.telegram.org" in headers["content-security-policy"]
+    asset = body.decode().split('src="')[1].split('"')[0]
+    status, headers, _ = request("GET", f"{base}{asset}")
+    assert status == 200
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert request("GET", f"{base}/app/assets/missing.js")[0] == 404
+    assert request("GET", f"{base}/auth/callback?code=x&telegram_id=1")[0] == 200
+
+
+def test_the_old_auth_callback_route_redeems_its_code(base: str, page: Page) -> None:
+    raw = init_data(700050, "Old Link")
+    _, _, body = request(
+        "POST", f"{base}/api/auth/generate-code", headers={"Authorization": f"tma {raw}"}
+    )
+    code = json.loads(body)["code"]
+    launch = launch_url(base, raw, LIGHT, path=f"/auth/callback?code={code}&telegram_id=700050")
+    open_in_telegram(page, launch)
+    expect(page.get_by_role("heading", name="Upcoming events")).to_be_visible()
+    page.wait_for_function("() => localStorage.getItem('community.token') !== null")
+    token = page.evaluate("localStorage.getItem('community.token')")
+    assert api_get(base, "/api/users/me", token)["user"]["name"] == "Old Link"
+
+
+def login_via_api(base: str, telegram_id: int, name: str) -> str:
+    raw = init_data(telegram_id, name)
+    _, _, body = request(
+        "POST", f"{base}/api/auth/generate-code", headers={"Authorization": f"tma {raw}"}
+    )
+    code = json.loads(body)["code"]
+    _, _, body = request("POST", f"{base}/api/auth/callback?code={code}&telegram_id={telegram_id}")
+    return str(json.loads(body)["token"])
+
+
+def test_an_admin_creates_edits_and_deactivates_an_event_with_422s_beside_fields(
+    base: str, page: Page
+) -> None:
+    login_via_api(base, 700060, "Admin Ada")
+    port = urlsplit(base).port
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'layers/shared'}:{ROOT / 'tools'}"}
+    subprocess.run(
+        [sys.executable, "-m", "devkit.admin", "--telegram-id", "700060", "--port", str(port)],
+        check=True,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+    )
+    open_in_telegram(page, launch_url(base, init_data(700060, "Admin Ada"), LIGHT))
+    page.get_by_role("button", name="New event").click()
+    expect(page.get_by_role("heading", name="New event")).to_be_visible()
+    page.get_by_label("Title").fill("Admin's book club")
+    page.get_by_label("Starts").fill("2031-05-01T18:00")
+    page.get_by_label("Ends").fill("2031-05-01T20:00")
+    page.get_by_label("Capacity").fill("0")
+    page.wait_for_function(
+        "() => window.__posted.some(([t, d]) => t === 'web_app_setup_main_button'"
+        " && JSON.parse(d).text === 'Create event' && JSON.parse(d).is_visible)"
+    )
+    send(page, "main_button_pressed")
+    capacity = page.get_by_label("Capacity")
+    expect(capacity).to_have_attribute("aria-invalid", "true")
+    error = page.locator("#e-capacity")
+    expect(error).to_contain_text("1")
+    no_serious_violations(page)
+    shot(page, "light-admin-422")
+
+    capacity.fill("12")
+    send(page, "main_button_pressed")
+    expect(page.get_by_role("heading", name="Admin's book club")).to_be_visible()
+    expect(page.get_by_text("0 / 12 going")).to_be_visible()
+    event_id = page.url.split("/app/events/")[1].split("#")[0]
+
+    page.get_by_role("button", name="Edit event").click()
+    expect(page.get_by_label("Capacity")).to_have_value("12")
+    page.get_by_label("Capacity").fill("20")
+    send(page, "main_button_pressed")
+    expect(page.get_by_text("0 / 20 going")).to_be_visible()
+
+    page.get_by_role("button", name="Edit event").click()
+    page.get_by_role("button", name="Deactivate event").click()
+    expect(page.get_by_role("heading", name="Upcoming events")).to_be_visible()
+    assert request("GET", f"{base}/api/v1/events/{event_id}")[0] == 404
