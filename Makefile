@@ -34,7 +34,7 @@ help:
 	@echo "make lint           ruff check + ruff format --check    make format   fix both"
 	@echo "make typecheck      mypy (strict) on the shared package"
 	@echo "make validate       sam validate --lint, cfn-lint, checkov on template.yaml"
-	@echo "make build          sam build"
+	@echo "make build          sam build (with bytecode: tools/build/Makefile)"
 	@echo "make pytest         the pytest suite alone (installs chromium and dynalite first)"
 	@echo "make browser        Debian's chromium for the screenshot test"
 	@echo "make sam-image      build the local Lambda emulation image (once; offline)"
@@ -130,7 +130,8 @@ browser:
 openapi: $(VENV)/.installed
 	$(PY) -m devkit.openapi > openapi.json
 
-pytest: $(VENV)/.installed browser $(DYNALITE_STAMP) miniapp-check
+# build: tests/integration/test_build_bytecode.py checks what sam build made.
+pytest: $(VENV)/.installed browser $(DYNALITE_STAMP) miniapp-check build
 	$(PY) -m pytest
 
 # The Mini App (miniapp/, README "The Mini App"): `npm ci` from the committed lockfile is its
