@@ -8,29 +8,39 @@ import types
 from collections.abc import Callable
 
 import pytest
+from faults import failing
 
 from community import snapstart
 from community.data import models
+from community.settings import get_settings
 
 
 def test_hooks_register_with_the_lambda_runtime(monkeypatch: pytest.MonkeyPatch) -> None:
     registered: dict[str, Callable[[], None]] = {}
     runtime = types.ModuleType("snapshot_restore_py")
-    runtime.register_before_snapshot = lambda hook: registered.setdefault("before", hook)  # type: ignore[attr-defined]
     runtime.register_after_restore = lambda hook: registered.setdefault("after", hook)  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "snapshot_restore_py", runtime)
 
     reloaded = importlib.reload(snapstart)
 
-    assert registered["before"].__name__ == "before_snapshot"
+    assert list(registered) == ["after"]
     assert registered["after"].__name__ == "after_restore"
     monkeypatch.delitem(sys.modules, "snapshot_restore_py")
     importlib.reload(reloaded)
 
 
-def test_before_snapshot_creates_the_shared_client_and_restore_reseeds() -> None:
-    snapstart.before_snapshot()
+def test_priming_sets_the_client_up_without_a_request_and_restore_reseeds() -> None:
+    # Given a fresh connection, as at cold start
+    models.bind(get_settings())
+
+    # When init primes it (no DynamoDB is reachable here: the call must never be sent)
+    with failing("GetItem", "ShouldNeverBeSent") as sent:
+        models.prime()
+
+    # Then the client exists, and the primed GetItem was answered before any other handler
+    # (one that counts or fails requests) saw it
     assert models.connection()._client is not None
+    assert sent == []
 
     random.seed(1)
     snapshot_state = random.random()

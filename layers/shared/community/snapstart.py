@@ -1,22 +1,19 @@
 """Lambda SnapStart hooks. A snapshot is taken after init and restored for many execution
-environments, so: do expensive, identity-free work before the snapshot (the botocore client
-and its loaded service model), and after a restore refresh what must differ per environment.
-Secrets are never fetched before the snapshot, so none is stored in it."""
+environments. The expensive, identity-free work (the DynamoDB client, primed) is done by init
+itself (`create_app` -> `models.prime`), so the snapshot holds it; after a restore, refresh what
+must differ per environment. Secrets are never fetched before the snapshot, so none is stored
+in it: the first request after a restore fetches them (Powertools caches them for
+SECRETS_MAX_AGE_SECONDS), as AWS recommends for anything that may rotate."""
 
 import random
 
-from community.data import models
 from community.observability import logger
 
 try:
     # Provided by Lambda's Python runtime (3.12+); absent locally, where there is no snapshot.
-    from snapshot_restore_py import register_after_restore, register_before_snapshot
+    from snapshot_restore_py import register_after_restore
 except ImportError:
-    register_after_restore = register_before_snapshot = None
-
-
-def before_snapshot() -> None:
-    models.connection().client  # noqa: B018 - creating it is the point
+    register_after_restore = None
 
 
 def after_restore() -> None:
@@ -26,6 +23,5 @@ def after_restore() -> None:
     logger.append_keys(restored_from_snapshot=True)
 
 
-if register_before_snapshot is not None and register_after_restore is not None:
-    register_before_snapshot(before_snapshot)
+if register_after_restore is not None:
     register_after_restore(after_restore)

@@ -5,6 +5,7 @@ against it."""
 from decimal import Decimal
 from typing import Any
 
+from botocore.awsrequest import AWSResponse, HTTPHeaders
 from pynamodb.attributes import (
     Attribute,
     BooleanAttribute,
@@ -221,6 +222,25 @@ def connection() -> Connection:
     """The one Connection every model (and every transaction) uses."""
     assert _shared_connection is not None, "bind() runs at import"
     return _shared_connection
+
+
+def prime() -> None:
+    """Do during init what the first DynamoDB call would otherwise do on the first request:
+    create the client (load the service model: ~80 ms), resolve the endpoint and serialise
+    one GetItem. A stub answers it at `before-call`, before anything is signed or sent: nothing
+    leaves the process, no connection enters a SnapStart snapshot (it would be stale after a
+    restore), and hooks that count the requests really made (tests, bench) never see it."""
+    client: Any = connection().client  # botocore's stubs know no per-service methods
+
+    def answer(**_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+        return AWSResponse("https://dynamodb.prime", 200, HTTPHeaders(), None), {}
+
+    # First in line: ahead of any other handler that would count or answer it.
+    client.meta.events.register_first("before-call.dynamodb.GetItem", answer)
+    try:
+        client.get_item(TableName=User.Meta.table_name, Key={"pk": {"S": "PRIME"}})
+    finally:
+        client.meta.events.unregister("before-call.dynamodb.GetItem", answer)
 
 
 bind(get_settings())
