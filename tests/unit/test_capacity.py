@@ -4,6 +4,8 @@ the calls the endpoints really make, and the check can fail."""
 import ast
 from pathlib import Path
 
+import pytest
+
 from community.data.sizes import item_size, number_size
 from devkit import capacity
 from devkit.capacity import Scenario, compute
@@ -41,6 +43,34 @@ def test_the_modelled_calls_are_the_calls_each_endpoint_makes() -> None:
     # Then every modelled request type makes the calls, in order, that its endpoint makes
     modelled = capacity.calls_of(report)
     assert modelled == {function: measured_calls()[function] for function in modelled}
+
+
+def test_the_default_scenario_has_every_partition_key_value_under_its_limits() -> None:
+    # Given the launch-day scenario of issue 15 (the argparse defaults)
+    report = compute(capacity.parse_args([]))
+
+    # Then no partition key value of any table or index is over 3,000 RCU/s or 1,000 WCU/s
+    assert report.over_limit == []
+    assert capacity.main([]) == 0
+    # And the one listing partition every active event shares is far below them
+    active = report.per_key[("EventsTable", "by_start_date", "listing=ACTIVE")]
+    assert active.wcu == 0
+    assert active.rcu < capacity.PARTITION_RCU / 4
+
+
+def test_the_default_scenario_writes_no_index_on_an_rsvp_but_its_attendance() -> None:
+    report = compute(Scenario())
+
+    rsvp = report.per_request["POST /events/{id}/rsvp"]
+    # The attendance (transactional, 2 units per KB), its by_member entry, the event.
+    assert rsvp["AttendancesTable"].wcu == pytest.approx(2)
+    assert rsvp["AttendancesTable.by_member"].wcu == pytest.approx(1)
+    assert set(rsvp) == {
+        "UsersTable",
+        "EventsTable",
+        "AttendancesTable",
+        "AttendancesTable.by_member",
+    }
 
 
 def test_a_hot_scenario_is_flagged_and_fails_the_command(capsys) -> None:  # type: ignore[no-untyped-def]

@@ -627,9 +627,10 @@ def request_types(model: Model) -> list[RequestType]:
 
 
 def listing_calls(model: Model, index: str, first: list[StoredItem]) -> list[Call]:
-    """An upcoming page: one Query of page + 1 entries on the listing index (by_category for a
-    category's listing; the extra entry only says whether there is a next page)."""
-    return [model.query("event", index, first)]
+    """An upcoming page (services.events.upcoming_page): one Query of page + 1 entries on the
+    listing index (by_category for a category's listing; the extra entry only says whether
+    there is a next page), then one BatchGetItem of the page's events from the table."""
+    return [model.query("event", index, first), model.batch_get("event", first[:-1])]
 
 
 # ---------------------------------------------------------------------------------------------
