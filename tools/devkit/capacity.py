@@ -389,7 +389,7 @@ class Call:
 
 
 @dataclass
-class Model:
+class Billing:
     """Builds the calls of each request type from the items and the template's tables."""
 
     scenario: Scenario
@@ -504,7 +504,7 @@ def _even(calls: Iterable[list[Call]]) -> list[tuple[float, list[Call]]]:
     return [(1 / len(variants), variant) for variant in variants]
 
 
-def request_types(model: Model) -> list[RequestType]:
+def request_types(model: Billing) -> list[RequestType]:
     """Every modelled request type with the calls its handler makes (in order)."""
     s, items, m = model.scenario, model.items, model
     events = items.events
@@ -626,7 +626,7 @@ def request_types(model: Model) -> list[RequestType]:
     ]
 
 
-def listing_calls(model: Model, index: str, first: list[StoredItem]) -> list[Call]:
+def listing_calls(model: Billing, index: str, first: list[StoredItem]) -> list[Call]:
     """An upcoming page (services.events.upcoming_page): one Query of page + 1 entries on the
     listing index (by_category for a category's listing; the extra entry only says whether
     there is a next page), then one BatchGetItem of the page's events from the table."""
@@ -671,7 +671,7 @@ class Report:
 def compute(scenario: Scenario) -> Report:
     items = build_items(scenario)
     tables = read_tables()
-    requests = request_types(Model(scenario, items, tables))
+    requests = request_types(Billing(scenario, items, tables))
     report = Report(scenario, items, tables, requests)
     per_table: dict[str, Load] = defaultdict(Load)
     per_key: dict[tuple[str, str | None, str], Load] = defaultdict(Load)
