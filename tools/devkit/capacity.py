@@ -662,11 +662,6 @@ class Report:
             if load.rcu > PARTITION_RCU or load.wcu > PARTITION_WCU
         ]
 
-    @property
-    def over_throttle(self) -> list[tuple[str, float]]:
-        rate, _ = route_throttle()
-        return [(route, load) for route, load in self.per_route.items() if load > rate]
-
 
 def compute(scenario: Scenario) -> Report:
     items = build_items(scenario)
