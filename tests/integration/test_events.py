@@ -16,6 +16,7 @@ from faults import counting_calls, dynamodb_clients, failing
 from flows import add_events, body_of, event_detail, follow_pages, login, rsvp, upcoming
 
 from community import cursors
+from community.data import events as events_table
 from community.errors import InvalidRequest
 from community.services import events
 from community.settings import get_settings
@@ -55,7 +56,7 @@ def a_valid_cursor() -> str:
     return cursor
 
 
-def test_paging_137_upcoming_events_returns_each_once_in_start_order_one_query_a_page() -> None:
+def test_paging_137_upcoming_events_returns_each_once_in_start_order_two_calls_a_page() -> None:
     # Given 137 upcoming active events (some starting at the same second), past ones and
     # upcoming inactive ones
     upcoming_records = [
@@ -82,7 +83,8 @@ def test_paging_137_upcoming_events_returns_each_once_in_start_order_one_query_a
     # Then every page but the last was full and said so, with a cursor
     assert all(body["has_more"] is (body["next_cursor"] is not None) for body in pages)
     assert [len(body["events"]) for body in pages[:-1]] == [10] * (len(pages) - 1)
-    # And every upcoming active event came exactly once, in start order, one Query a page
+    # And every upcoming active event came exactly once, in start order: a page is one Query
+    # of the keys-only index and one BatchGetItem of its events
     ids = [event["id"] for event in seen]
     assert len(ids) == len(set(ids)) == 137
     assert set(ids) == {record["id"] for record in upcoming_records}
@@ -90,7 +92,7 @@ def test_paging_137_upcoming_events_returns_each_once_in_start_order_one_query_a
     assert starts == sorted(starts)
     assert all(event["is_active"] for event in seen)
     assert len(calls_per_page) == 14
-    assert calls_per_page == [["Query"]] * 14
+    assert calls_per_page == [["Query", "BatchGetItem"]] * 14
 
 
 def test_an_event_starting_exactly_now_is_listed_and_one_a_second_earlier_is_not(
@@ -199,7 +201,7 @@ def test_out_of_range_limits_and_offsets_are_4xx_without_a_read(query: str) -> N
     assert calls == []
 
 
-def test_offset_pages_agree_with_cursor_pages_in_one_query() -> None:
+def test_offset_pages_agree_with_cursor_pages_in_one_query_and_one_batch() -> None:
     add_events([event_record(NOW + timedelta(hours=hours)) for hours in range(1, 36)])
     first = page("limit=10")
     second = page(f"limit=10&cursor={first['next_cursor']}")
@@ -209,7 +211,8 @@ def test_offset_pages_agree_with_cursor_pages_in_one_query() -> None:
 
     assert by_offset["events"] == second["events"]
     assert by_offset["has_more"] is True
-    assert calls == ["Query"]
+    # The skipped events are read as index keys only; only the page's events are fetched
+    assert calls == ["Query", "BatchGetItem"]
     # The offset page's cursor continues where it ended
     third = page(f"limit=10&cursor={by_offset['next_cursor']}")
     assert [event["start_date"] for event in third["events"]] > [
@@ -231,6 +234,34 @@ def test_the_list_is_publicly_cacheable_and_revalidates_with_304() -> None:
 
 def test_an_empty_listing_is_an_empty_page() -> None:
     assert page("") == {"events": [], "next_cursor": None, "has_more": False}
+
+
+def test_an_event_deactivated_between_the_index_read_and_the_batch_read_is_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given two upcoming events, the first deactivated just after the index listed it (the
+    # keys-only index gives positions; the events themselves come from the table)
+    first, second = (event_record(NOW + timedelta(hours=hours)) for hours in (1, 2))
+    add_events([first, second])
+    index_read = events_table.upcoming
+
+    def then_deactivated(*args: Any, **kwargs: Any) -> list[tuple[str, str]]:
+        found = index_read(*args, **kwargs)
+        events.deactivate(first["id"])
+        return found
+
+    monkeypatch.setattr(events_table, "upcoming", then_deactivated)
+
+    # When the listing is read
+    body = page("limit=1")
+
+    # Then the page leaves it out rather than show an inactive event, and still goes on
+    assert body["events"] == []
+    assert body["has_more"] is True
+    monkeypatch.undo()
+    assert [event["id"] for event in page(f"limit=1&cursor={body['next_cursor']}")["events"]] == [
+        second["id"]
+    ]
 
 
 def test_a_throttled_listing_is_503() -> None:

@@ -30,7 +30,7 @@ CALLS = {
     "EventRsvpCancelFunction": ["GetItem", "GetItem", "TransactWriteItems"],
     "EventRsvpFunction": ["GetItem", "GetItem", "TransactWriteItems"],
     "EventUpdateFunction": ["GetItem", "GetItem", "UpdateItem"],
-    "EventsUpcomingFunction": ["Query"],
+    "EventsUpcomingFunction": ["Query", "BatchGetItem"],
     "GenerateCodeFunction": ["PutItem"],
     "ProfilePageFunction": ["Query"],
     "PublicProfileFunction": ["Query"],

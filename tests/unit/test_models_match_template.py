@@ -42,7 +42,9 @@ def test_events_table_key_and_start_date_index_match_the_model() -> None:
     assert index["IndexName"] == Event.by_start_date.Meta.index_name
     assert hash_key(index) == Event.listing.attr_name
     assert range_key(index) == Event.start_date.attr_name
-    assert index["Projection"]["ProjectionType"] == "ALL"
+    # Keys only: an RSVP (attendee_count) must not write the listing (README "Capacity").
+    assert index["Projection"]["ProjectionType"] == "KEYS_ONLY"
+    assert Event.by_start_date.Meta.projection.projection_type == "KEYS_ONLY"
     # Sparse: inactive events leave `listing` unset, which only a nullable attribute allows.
     assert Event.listing.null is True
 
@@ -52,7 +54,8 @@ def test_events_table_category_index_matches_the_model() -> None:
     assert index["IndexName"] == Event.by_category.Meta.index_name
     assert hash_key(index) == Event.category_listing.attr_name
     assert range_key(index) == Event.start_date.attr_name
-    assert index["Projection"]["ProjectionType"] == "ALL"
+    assert index["Projection"]["ProjectionType"] == "KEYS_ONLY"
+    assert Event.by_category.Meta.projection.projection_type == "KEYS_ONLY"
     # Sparse: only active events with a category carry `category_listing`.
     assert Event.category_listing.null is True
 

@@ -1,5 +1,5 @@
-"""Events: the upcoming listings (one Query on a sparse index), single reads, admin writes and
-bulk loading."""
+"""Events: the upcoming listings (one Query on a sparse keys-only index), single and batch
+reads, admin writes and bulk loading."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -18,11 +18,13 @@ def upcoming(
     count: int,
     after: tuple[str, str] | None = None,
     category: str | None = None,
-) -> list[Event]:
-    """Up to `count` active events starting at or after `not_before`, in start order, resuming
-    after the (start_date, id) position `after`; of one category when given, read from that
-    category's partition of by_category. The key condition alone does the filtering, so this
-    is one Query unless the items exceed DynamoDB's 1 MB page, when PynamoDB fetches on."""
+) -> list[tuple[str, str]]:
+    """The (start_date, id) of up to `count` active events starting at or after `not_before`,
+    in start order, resuming after the (start_date, id) position `after`; of one category when
+    given, read from that category's partition of by_category. The listing indexes hold keys
+    only (template.yaml says why), so the caller reads the events with `get_many`. The key
+    condition alone does the filtering, so this is one Query (keys are small: 1 MB holds
+    thousands)."""
     index: Any = Event.by_category if category else Event.by_start_date
     partition_key = "category_listing" if category else "listing"
     partition = category or ACTIVE_LISTING
@@ -36,14 +38,15 @@ def upcoming(
             "id": {"S": event_id},
         }
     with backend_errors():
-        return list(
-            index.query(
+        return [
+            (entry.start_date, entry.id)
+            for entry in index.query(
                 partition,
                 Event.start_date >= not_before,
                 limit=count,
                 last_evaluated_key=start_key,
             )
-        )
+        ]
 
 
 def get(event_id: str, *, consistent: bool = False) -> Event | None:

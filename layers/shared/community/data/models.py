@@ -16,7 +16,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.connection import Connection
 from pynamodb.constants import NUMBER
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from community.settings import Settings, get_settings
@@ -107,7 +107,7 @@ class DecimalAttribute(Attribute[Decimal]):
 class StartDateIndex(GlobalSecondaryIndex["Event"]):  # type: ignore[no-untyped-call]
     class Meta:
         index_name = "by_start_date"
-        projection = AllProjection()
+        projection = KeysOnlyProjection()
 
     listing = UnicodeAttribute(hash_key=True)
     start_date = UnicodeAttribute(range_key=True)
@@ -116,7 +116,7 @@ class StartDateIndex(GlobalSecondaryIndex["Event"]):  # type: ignore[no-untyped-
 class CategoryIndex(GlobalSecondaryIndex["Event"]):  # type: ignore[no-untyped-call]
     class Meta:
         index_name = "by_category"
-        projection = AllProjection()
+        projection = KeysOnlyProjection()
 
     category_listing = UnicodeAttribute(hash_key=True)
     start_date = UnicodeAttribute(range_key=True)

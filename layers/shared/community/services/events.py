@@ -49,8 +49,10 @@ def upcoming_page(
     category: EventCategory | None = None,
 ) -> UpcomingEvents:
     """Active events starting now or later (of one category, if given), in start order:
-    `limit` of them after `cursor` (or after skipping `offset`), read with one Query of
-    limit + 1 items; the extra one only tells whether there is a next page."""
+    `limit` of them after `cursor` (or after skipping `offset`). One Query of limit + 1 index
+    entries (the extra one only tells whether there is a next page), then one BatchGetItem of
+    the page's events: the listing indexes hold keys only, so an RSVP, which changes only
+    attendee_count, never writes them (README "Capacity")."""
     check_limit(limit)
     if offset is not None and not 0 <= offset <= MAX_OFFSET:
         raise InvalidRequest(f"offset must be between 0 and {MAX_OFFSET}")
@@ -65,13 +67,20 @@ def upcoming_page(
     found = events_table.upcoming(
         now, skip + limit + 1, after, category.value if category else None
     )
-    page = found[skip : skip + limit]
+    positions = found[skip : skip + limit]
     has_more = len(found) > skip + limit
+    current = events_table.get_many([event_id for _, event_id in positions])
     next_cursor = None
     if has_more:
-        next_cursor = cursors.encode(cursors.Position(page[-1].start_date, page[-1].id), key)
+        # The index's position, not the event's: the next page resumes where this Query ended.
+        next_cursor = cursors.encode(cursors.Position(*positions[-1]), key)
     return UpcomingEvents(
-        events=[EventPublic.model_validate(event) for event in page],
+        # An event deactivated (or deleted) between the two reads is left out of the page.
+        events=[
+            EventPublic.model_validate(current[event_id])
+            for _, event_id in positions
+            if event_id in current and current[event_id].is_active
+        ],
         next_cursor=next_cursor,
         has_more=has_more,
     )
