@@ -99,6 +99,11 @@ def test_walk_login_events_detail_rsvp_profile_cancel(base: str, page: Page) -> 
     assert logins[0][2]["authorization"] == f"tma {raw}"
     callback = next(r for r in requests if "/api/auth/callback" in r[1])
     assert parse_qs(urlsplit(callback[1]).query)["telegram_id"] == ["700001"]
+    # Two requests in a row to the first screen's data: the callback's user stands in for
+    # /me, and the events are fetched alongside the login, not after it.
+    api_calls = [urlsplit(url).path for _, url, _ in requests if "/api/" in url]
+    assert "/api/users/me" not in api_calls, api_calls
+    assert api_calls.index("/api/v1/events/upcoming") < api_calls.index("/api/auth/callback")
     assert posted(page, "web_app_ready") == [None]  # ready() once, after the first screen
     assert posted(page, "web_app_expand")  # viewport expanded
     tabs = page.get_by_role("navigation", name="Main")
