@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -291,20 +292,26 @@ def login_via_api(base: str, telegram_id: int, name: str) -> str:
     return str(json.loads(body)["token"])
 
 
-def test_an_admin_creates_edits_and_deactivates_an_event_with_422s_beside_fields(
-    base: str, page: Page
-) -> None:
-    login_via_api(base, 700060, "Admin Ada")
+def make_admin(base: str, telegram_id: int) -> None:
+    """`make make-admin` against this server (the API has no route that grants the role)."""
     port = urlsplit(base).port
     env = {**os.environ, "PYTHONPATH": f"{ROOT / 'layers/shared'}:{ROOT / 'tools'}"}
+    command = [sys.executable, "-m", "devkit.admin", "--telegram-id", str(telegram_id)]
     subprocess.run(
-        [sys.executable, "-m", "devkit.admin", "--telegram-id", "700060", "--port", str(port)],
+        [*command, "--port", str(port)],
         check=True,
         cwd=ROOT,
         env=env,
         stdin=subprocess.DEVNULL,
         capture_output=True,
     )
+
+
+def test_an_admin_creates_edits_and_deactivates_an_event_with_422s_beside_fields(
+    base: str, page: Page
+) -> None:
+    login_via_api(base, 700060, "Admin Ada")
+    make_admin(base, 700060)
     open_in_telegram(page, launch_url(base, init_data(700060, "Admin Ada"), LIGHT))
     page.get_by_role("button", name="New event").click()
     expect(page.get_by_role("heading", name="New event")).to_be_visible()
@@ -340,3 +347,101 @@ def test_an_admin_creates_edits_and_deactivates_an_event_with_422s_beside_fields
     page.get_by_role("button", name="Deactivate event").click()
     expect(page.get_by_role("heading", name="Upcoming events")).to_be_visible()
     assert request("GET", f"{base}/api/v1/events/{event_id}")[0] == 404
+
+
+# The gaps below run on a server of their own: they add, fill and deactivate events, which the
+# tests above (the exact sample list, its spot counts) must not see.
+ADMIN_ID = 710000
+PAGING_EVENTS = 17  # with the 4 samples: 21 upcoming, three pages of 10
+
+
+@pytest.fixture(scope="module")
+def own_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    logs = tmp_path_factory.mktemp("miniapp-own")
+    build_miniapp(logs / "build.log")
+    unset = dict.fromkeys(["TELEGRAM_BOT_TOKEN", "JWT_SECRET", "DYNAMODB_ENDPOINT_URL"])
+    with local_api(logs, **unset) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def admin(own_base: str) -> str:
+    """An admin's token: events are created and deactivated through the API, as an admin."""
+    login_via_api(own_base, ADMIN_ID, "Admin Alex")
+    make_admin(own_base, ADMIN_ID)
+    return login_via_api(own_base, ADMIN_ID, "Admin Alex")
+
+
+def create_event(base: str, admin: str, title: str, starts_in: timedelta, **fields: Any) -> str:
+    start = (datetime.now(UTC) + starts_in).replace(microsecond=0)
+    body = {
+        "title": title,
+        "description": f"{title}: created by a browser test.",
+        "start_date": start.isoformat(),
+        "end_date": (start + timedelta(hours=2)).isoformat(),
+        "location": "Test venue",
+        **fields,
+    }
+    status, _, answer = request(
+        "POST", f"{base}/api/v1/events", body, {"Authorization": f"Bearer {admin}"}
+    )
+    assert status == 201, answer
+    return str(json.loads(answer)["event"]["id"])
+
+
+def authed(method: str, url: str, token: str) -> int:
+    return request(method, url, headers={"Authorization": f"Bearer {token}"})[0]
+
+
+def main_button(page: Page, text: str) -> None:
+    """Wait until the app shows Telegram's MainButton with `text`."""
+    page.wait_for_function(
+        "(text) => window.__posted.some(([t, d]) => t === 'web_app_setup_main_button'"
+        " && JSON.parse(d).text === text && JSON.parse(d).is_visible)",
+        arg=text,
+    )
+
+
+def main_button_hidden(page: Page) -> None:
+    page.wait_for_function(
+        "() => { const b = window.__posted.filter(([t]) => t === 'web_app_setup_main_button');"
+        " return b.length > 0 && !JSON.parse(b[b.length - 1][1]).is_visible; }"
+    )
+
+
+THEMES = {"light": LIGHT, "dark": DARK}
+
+
+@pytest.mark.parametrize(
+    ("theme", "title", "member"),
+    [("light", "Chef's table", 710100), ("dark", "Wine tasting", 710200)],
+)
+def test_rsvp_to_an_event_others_filled_meanwhile_shows_full(
+    own_base: str, admin: str, page: Page, theme: str, title: str, member: int
+) -> None:
+    # Given an event with 2 spots, open in the detail with its RSVP button,
+    event_id = create_event(own_base, admin, title, timedelta(hours=20), capacity=2)
+    open_in_telegram(page, launch_url(own_base, init_data(member, "Late Comer"), THEMES[theme]))
+    page.get_by_role("listitem").filter(has_text=title).get_by_role("link").click()
+    expect(page.get_by_text("0 / 2 going")).to_be_visible()
+    main_button(page, "RSVP")
+    # and two other members taking both spots through the API meanwhile,
+    for other in (member + 1, member + 2):
+        token = login_via_api(own_base, other, f"Member {other}")
+        assert authed("POST", f"{own_base}/api/v1/events/{event_id}/rsvp", token) == 201
+
+    # When the member presses RSVP,
+    send(page, "main_button_pressed")
+
+    # Then the 409 is shown as "full", the detail is refreshed, the MainButton goes away,
+    expect(page.get_by_role("status")).to_have_text("This event is full.")
+    expect(page.get_by_text("2 / 2 going · Full")).to_be_visible()
+    expect(page.get_by_text("You're going", exact=True)).to_have_count(0)
+    main_button_hidden(page)
+    # the client is asked for an error haptic, and the member holds no spot.
+    haptics = posted(page, "web_app_trigger_haptic_feedback")
+    assert haptics == [{"type": "notification", "notification_type": "error"}]
+    token = page.evaluate("localStorage.getItem('community.token')")
+    assert api_get(own_base, "/api/users/me/events", token)["events"] == []
+    no_serious_violations(page)
+    shot(page, f"{theme}-detail-full")
