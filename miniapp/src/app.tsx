@@ -218,6 +218,8 @@ function EventScreen({ api, user, setUser, id }: Ctx & { id: string }) {
   const [going, setGoing] = useState<boolean | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // Deactivated (or removed) while open: an RSVP answered 404, so none is offered any more.
+  const [gone, setGone] = useState(false);
   useBackButton();
   const load = useCallback(() => {
     setError(null);
@@ -228,7 +230,8 @@ function EventScreen({ api, user, setUser, id }: Ctx & { id: string }) {
   useReady(event !== null || error !== null);
 
   const full = event?.spots_left !== null && event?.spots_left !== undefined && event.spots_left <= 0;
-  const action = event && going !== null ? (going ? 'Cancel RSVP' : full ? null : 'RSVP') : null;
+  const action =
+    event && going !== null && !gone ? (going ? 'Cancel RSVP' : full ? null : 'RSVP') : null;
   useMainButton(action, async () => {
     setNotice(null);
     try {
@@ -248,7 +251,8 @@ function EventScreen({ api, user, setUser, id }: Ctx & { id: string }) {
     } catch (e) {
       tg.haptic('error');
       setNotice(message(e));
-      if (e instanceof ApiError && (e.status === 404 || e.status === 409)) {
+      if (e instanceof ApiError && e.status === 404) setGone(true);
+      else if (e instanceof ApiError && e.status === 409) {
         api.event(id).then((r) => setEvent(r.event), () => undefined);
       }
     }

@@ -445,3 +445,50 @@ def test_rsvp_to_an_event_others_filled_meanwhile_shows_full(
     assert api_get(own_base, "/api/users/me/events", token)["events"] == []
     no_serious_violations(page)
     shot(page, f"{theme}-detail-full")
+
+
+@pytest.mark.parametrize(
+    ("theme", "titles", "member"),
+    [
+        ("light", ("Pop-up market", "Street food tour"), 710300),
+        ("dark", ("Night market", "Lantern walk"), 710400),
+    ],
+)
+def test_an_event_an_admin_deactivated_after_the_list_loaded_is_gone(
+    own_base: str, admin: str, page: Page, theme: str, titles: tuple[str, str], member: int
+) -> None:
+    # Given two events in the list the member has loaded,
+    opened_later, open_now = titles
+    later_id = create_event(own_base, admin, opened_later, timedelta(hours=21))
+    now_id = create_event(own_base, admin, open_now, timedelta(hours=22))
+    open_in_telegram(page, launch_url(own_base, init_data(member, "Browser"), THEMES[theme]))
+    cards = page.get_by_role("listitem")
+    expect(cards.filter(has_text=opened_later)).to_be_visible()
+    expect(cards.filter(has_text=open_now)).to_be_visible()
+
+    # When an admin deactivates one through the API and the member opens its card,
+    assert authed("DELETE", f"{own_base}/api/v1/events/{later_id}", admin) == 204
+    cards.filter(has_text=opened_later).get_by_role("link").click()
+    # Then the 404 is shown as "gone" (and the BackButton is there to leave),
+    expect(page.get_by_role("alert")).to_contain_text("This event is gone.")
+    assert posted(page, "web_app_setup_back_button")[-1] == {"is_visible": True}
+    no_serious_violations(page)
+    shot(page, f"{theme}-detail-gone-opened")
+    # and back in the list, reloaded, it is no longer there.
+    send(page, "back_button_pressed")
+    expect(cards.filter(has_text=open_now)).to_be_visible()
+    expect(cards.filter(has_text=opened_later)).to_have_count(0)
+
+    # When the other is deactivated while its detail is open and the member presses RSVP,
+    cards.filter(has_text=open_now).get_by_role("link").click()
+    expect(page.get_by_role("heading", name=open_now)).to_be_visible()
+    main_button(page, "RSVP")
+    assert authed("DELETE", f"{own_base}/api/v1/events/{now_id}", admin) == 204
+    send(page, "main_button_pressed")
+    # Then the RSVP's 404 is shown as "gone" and no RSVP is offered any more.
+    expect(page.get_by_role("status")).to_have_text("This event is gone.")
+    main_button_hidden(page)
+    token = page.evaluate("localStorage.getItem('community.token')")
+    assert api_get(own_base, "/api/users/me/events", token)["events"] == []
+    no_serious_violations(page)
+    shot(page, f"{theme}-detail-gone-rsvp")
