@@ -217,7 +217,7 @@ function EventScreen({ api, user, setUser, id }: Ctx & { id: string }) {
   const [event, setEvent] = useState<Event | null>(null);
   const [going, setGoing] = useState<boolean | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
   // Deactivated (or removed) while open: an RSVP answered 404, so none is offered any more.
   const [gone, setGone] = useState(false);
   useBackButton();
@@ -238,11 +238,11 @@ function EventScreen({ api, user, setUser, id }: Ctx & { id: string }) {
       if (going) {
         await api.cancelRsvp(id);
         setGoing(false);
-        setNotice('Your RSVP is cancelled.');
+        setNotice({ text: 'Your RSVP is cancelled.', error: false });
       } else {
         await api.rsvp(id);
         setGoing(true);
-        setNotice("You're going!");
+        setNotice({ text: "You're going!", error: false });
       }
       tg.haptic('success');
       const [detail, me] = await Promise.all([api.event(id), api.refreshMe()]);
@@ -250,7 +250,7 @@ function EventScreen({ api, user, setUser, id }: Ctx & { id: string }) {
       setUser(me.user);
     } catch (e) {
       tg.haptic('error');
-      setNotice(message(e));
+      setNotice({ text: message(e), error: true });
       if (e instanceof ApiError && e.status === 404) setGone(true);
       else if (e instanceof ApiError && e.status === 409) {
         api.event(id).then((r) => setEvent(r.event), () => undefined);
@@ -286,7 +286,11 @@ function EventScreen({ api, user, setUser, id }: Ctx & { id: string }) {
           )}
         </p>
         {going && <p class="going">You're going</p>}
-        {notice && <p class="notice" role="status">{notice}</p>}
+        {notice && (
+          <p class={notice.error ? 'notice error' : 'notice'} role="status">
+            {notice.text}
+          </p>
+        )}
         {event.description && <p class="description">{event.description}</p>}
         {user?.role === 'admin' && (
           <p>

@@ -412,6 +412,11 @@ def main_button_hidden(page: Page) -> None:
 THEMES = {"light": LIGHT, "dark": DARK}
 
 
+def rgb(hex_colour: str) -> str:
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({red}, {green}, {blue})"
+
+
 @pytest.mark.parametrize(
     ("theme", "title", "member"),
     [("light", "Chef's table", 710100), ("dark", "Wine tasting", 710200)],
@@ -434,7 +439,13 @@ def test_rsvp_to_an_event_others_filled_meanwhile_shows_full(
     send(page, "main_button_pressed")
 
     # Then the 409 is shown as "full", the detail is refreshed, the MainButton goes away,
-    expect(page.get_by_role("status")).to_have_text("This event is full.")
+    notice = page.get_by_role("status")
+    expect(notice).to_have_text("This event is full.")
+    # A message that stands out from the detail around it, in the theme's destructive colour.
+    colours = "n => [getComputedStyle(n).backgroundColor, getComputedStyle(n).color]"
+    background, colour = notice.evaluate(colours)
+    assert background != page.locator(".detail").evaluate(colours)[0]
+    assert colour == rgb(THEMES[theme]["destructive_text_color"])
     expect(page.get_by_text("2 / 2 going · Full")).to_be_visible()
     expect(page.get_by_text("You're going", exact=True)).to_have_count(0)
     main_button_hidden(page)
