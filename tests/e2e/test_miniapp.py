@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -507,3 +508,92 @@ def test_an_event_an_admin_deactivated_after_the_list_loaded_is_gone(
     assert api_get(own_base, "/api/users/me/events", token)["events"] == []
     no_serious_violations(page)
     shot(page, f"{theme}-detail-gone-rsvp")
+
+
+@pytest.fixture(scope="module")
+def many_events(own_base: str, admin: str) -> list[str]:
+    """More than two pages of upcoming events: PAGING_EVENTS created by the admin through the
+    API, a day apart, after the samples (the ids, in start order)."""
+    return [
+        create_event(own_base, admin, f"Paging event {n:02d}", timedelta(days=400 + n))
+        for n in range(1, PAGING_EVENTS + 1)
+    ]
+
+
+def upcoming_in_start_order(base: str) -> list[str]:
+    """Every upcoming event's title as the API lists them, sorted by start here."""
+    events: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        query = "limit=50" + (f"&cursor={cursor}" if cursor else "")
+        status, _, body = request("GET", f"{base}/api/v1/events/upcoming?{query}")
+        assert status == 200, body
+        answer = json.loads(body)
+        events += answer["events"]
+        cursor = answer["next_cursor"]
+        if not cursor:
+            break
+    events.sort(key=lambda e: (datetime.fromisoformat(e["start_date"]), e["id"]))
+    return [e["title"] for e in events]
+
+
+def card_titles(page: Page) -> list[str]:
+    return page.locator(".cards > li h2").all_inner_texts()
+
+
+def test_more_pages_the_upcoming_events_through_next_cursor_each_once_in_order(
+    own_base: str, many_events: list[str], page: Page
+) -> None:
+    # Given more than two pages of upcoming events,
+    expected = upcoming_in_start_order(own_base)
+    assert len(expected) > 20
+    answers: list[Any] = []
+    page.on("response", lambda r: answers.append(r) if "/events/upcoming" in r.url else None)
+    open_in_telegram(page, launch_url(own_base, init_data(710500, "Scroller"), LIGHT))
+    headings = page.locator(".cards > li h2")
+    expect(headings).to_have_count(10)
+    more = page.get_by_role("button", name="More")
+
+    # When the member presses "More" until it goes away,
+    more.click()
+    expect(headings).to_have_count(20)
+    more.click()
+
+    # Then every upcoming event is listed once, in start order, and "More" is gone;
+    expect(headings).to_have_count(len(expected))
+    expect(more).to_have_count(0)
+    titles = card_titles(page)
+    assert titles == expected
+    assert len(set(titles)) == len(titles)
+    # each page was asked for with the next_cursor of the one before.
+    pages = [(parse_qs(urlsplit(r.url).query), r.json()) for r in answers]
+    assert len(pages) == 3
+    assert "cursor" not in pages[0][0]
+    for (_, before), (query, _) in pairwise(pages):
+        assert query["cursor"] == [before["next_cursor"]]
+    assert pages[-1][1]["next_cursor"] is None
+    no_serious_violations(page)
+
+
+def test_my_events_pages_with_more_each_once_in_order(
+    own_base: str, many_events: list[str], page: Page
+) -> None:
+    # Given a member with 12 RSVPs (more than the profile's page of 10),
+    token = login_via_api(own_base, 710600, "Regular")
+    chosen = many_events[:12]
+    for event_id in reversed(chosen):  # taken out of order: the list is by start, not by RSVP
+        assert authed("POST", f"{own_base}/api/v1/events/{event_id}/rsvp", token) == 201
+    open_in_telegram(page, launch_url(own_base, init_data(710600, "Regular"), LIGHT))
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
+    expect(page.get_by_role("heading", name="Regular")).to_be_visible()
+    headings = page.locator(".cards > li h2")
+    expect(headings).to_have_count(10)
+
+    # When the member presses "More" under "My events",
+    page.get_by_role("button", name="More").click()
+
+    # Then all 12 are listed once, in start order, and "More" is gone.
+    expect(headings).to_have_count(12)
+    expect(page.get_by_role("button", name="More")).to_have_count(0)
+    assert card_titles(page) == [f"Paging event {n:02d}" for n in range(1, 13)]
+
