@@ -597,3 +597,53 @@ def test_my_events_pages_with_more_each_once_in_order(
     expect(page.get_by_role("button", name="More")).to_have_count(0)
     assert card_titles(page) == [f"Paging event {n:02d}" for n in range(1, 13)]
 
+
+def test_copy_puts_the_referral_code_on_the_clipboard_and_says_copied(
+    own_base: str, browser: Browser
+) -> None:
+    context = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        permissions=["clipboard-read", "clipboard-write"],
+    )
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        # Given the member's profile with its referral code,
+        open_in_telegram(page, launch_url(own_base, init_data(710700, "Sharer"), LIGHT))
+        page.get_by_role("link", name="Profile").click()
+        expect(page.get_by_role("heading", name="Sharer")).to_be_visible()
+        token = page.evaluate("localStorage.getItem('community.token')")
+        code = api_get(own_base, "/api/users/me", token)["user"]["referral_code"]
+        expect(page.get_by_text(code, exact=True)).to_be_visible()
+
+        # When the member presses "Copy",
+        page.get_by_role("button", name="Copy").click()
+
+        # Then the button says "Copied" and the clipboard holds the code.
+        expect(page.get_by_role("button", name="Copied")).to_be_visible()
+        assert page.evaluate("navigator.clipboard.readText()") == code
+    finally:
+        context.close()
+
+
+def test_an_rsvp_and_its_cancel_each_post_a_success_haptic(own_base: str, page: Page) -> None:
+    # Given an event's detail with its RSVP button and no haptic yet,
+    open_in_telegram(page, launch_url(own_base, init_data(710800, "Tapper"), LIGHT))
+    page.get_by_role("listitem").filter(has_text="Demo night").get_by_role("link").click()
+    main_button(page, "RSVP")
+    haptic = "web_app_trigger_haptic_feedback"
+    assert posted(page, haptic) == []
+    success = {"type": "notification", "notification_type": "success"}
+
+    # When the member RSVPs, then the client is asked for a success haptic;
+    send(page, "main_button_pressed")
+    expect(page.get_by_role("status")).to_have_text("You're going!")
+    assert posted(page, haptic) == [success]
+
+    # when the member cancels, one more.
+    main_button(page, "Cancel RSVP")
+    send(page, "main_button_pressed")
+    expect(page.get_by_role("status")).to_have_text("Your RSVP is cancelled.")
+    assert posted(page, haptic) == [success, success]
