@@ -33,6 +33,9 @@ from test_profile_page_screenshot import CHROMIUM, CHROMIUM_ARGS, PHONE
 SAMPLE_UPCOMING = ["Welcome meetup", "Python workshop", "Community hike", "Demo night"]
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / ".local" / "miniapp-screenshots"
+# `expect` waits 5 s by default, whatever the page's own timeout: a loaded 2-core CI machine
+# answering a route's first (cold) request needs longer, as the page actions already get.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="module")
