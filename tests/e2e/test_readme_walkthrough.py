@@ -38,6 +38,7 @@ EXPECTED = {
     ("POST", "/api/v1/events"): {201},
     ("PATCH", "/api/v1/events/{event_id}"): {200},
     ("DELETE", "/api/v1/events/{event_id}"): {204},
+    ("POST", "/api/telegram/webhook"): {200, 401},
 }
 REQUEST_LINE = re.compile(r"^([A-Z]+) (/\S*) (\d{3})$", re.MULTILINE)
 
@@ -113,6 +114,7 @@ def test_the_readme_walkthrough_runs_as_pasted_and_covers_every_route(checkout: 
     assert "loaded 1 events into community-events" in transcript
     assert "Seeded workshop" in transcript
     assert "Telegram id 42 is now admin" in transcript
+    assert re.search(r'"method":\s*"sendMessage".*startapp=UP-[A-Z0-9]{6}', transcript)
     assert f"stopped the API on port {port}" in transcript
     assert not list((checkout / ".local").glob("run-*.json"))
     assert "Traceback" not in transcript

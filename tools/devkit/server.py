@@ -25,6 +25,7 @@ from devkit.template import Route, routes, table_env_vars
 LOCAL_DEFAULTS = {
     "TELEGRAM_BOT_TOKEN": "123456:LOCAL-DEV-BOT-TOKEN",
     "JWT_SECRET": "local-dev-jwt-secret-change-me-0123456789abcdef",
+    "TELEGRAM_WEBHOOK_SECRET": "local-dev-webhook-secret-0123456789",
     "AWS_REGION": "us-east-1",
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",

@@ -32,6 +32,7 @@ class TelegramProfile:
     username: str | None
     photo_url: str | None
     start_param: str | None
+    allows_write_to_pm: bool = False
 
 
 def new_referral_code() -> str:
@@ -68,7 +69,12 @@ def login(profile: TelegramProfile) -> User:
     for _ in range(MAX_LOGIN_ROUNDS):
         now = datetime.now(UTC)
         refreshed = users_table.refresh_profile(
-            profile.telegram_id, profile.name, profile.username, profile.photo_url, now
+            profile.telegram_id,
+            profile.name,
+            profile.username,
+            profile.photo_url,
+            now,
+            allows_write_to_pm=profile.allows_write_to_pm,
         )
         if refreshed is not None:
             if refreshed.public_fields_changed:
@@ -101,6 +107,8 @@ def _create(profile: TelegramProfile, now: datetime) -> User | None:
             token_version=0,
             created_at=now,
             updated_at=now,
+            allows_write_to_pm=profile.allows_write_to_pm,
+            logged_in_at=now,
         )
         outcome = users_table.create(user, user.referred_by)
         if outcome is CreateOutcome.CREATED:
