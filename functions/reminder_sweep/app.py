@@ -25,10 +25,11 @@ def _now(event: Any) -> datetime | None:
 def handler(event: Any, context: Any) -> dict[str, Any]:
     logger.set_correlation_id(getattr(context, "aws_request_id", None))
     remaining = getattr(context, "get_remaining_time_in_millis", None)
-    report = reminders.sweep(
-        _now(event),
-        remaining_seconds=(lambda: remaining() / 1000) if callable(remaining) else None,
-    )
+    seconds = (lambda: remaining() / 1000) if callable(remaining) else None
+    # A quarter of the time given, at most DEADLINE_MARGIN: 20 s of Lambda's 240, less of a
+    # short local invocation's.
+    margin = min(reminders.DEADLINE_MARGIN, seconds() / 4) if seconds else 0.0
+    report = reminders.sweep(_now(event), remaining_seconds=seconds, margin=margin)
     if metrics.metric_set:
         metrics.flush_metrics()
     # Shaped like an HTTP answer so every fixture is checked alike (the contract test, `make

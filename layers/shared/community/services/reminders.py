@@ -36,11 +36,12 @@ from community.observability import count, logger
 from community.schemas import event_date
 from community.settings import get_settings
 
-# Seconds of the invocation kept back when the deadline nears: nothing new is claimed then.
+# Seconds of the invocation kept back when the deadline nears: nothing new is claimed then
+# (a send's worst case: its retries and backoff, well under this).
 DEADLINE_MARGIN = 20.0
 # Senders in flight at once. The pace is the Pacer's; several senders let it be kept while
 # each waits ~50-100 ms for Telegram's answer.
-SENDERS = 8
+SENDERS = 4
 # How long a claim is kept after the event starts (TTL); it is useless once the event began.
 CLAIM_KEPT_AFTER_START = timedelta(days=7)
 
@@ -103,9 +104,11 @@ def sweep(
     *,
     api: botapi.BotApi | None = None,
     remaining_seconds: Callable[[], float] | None = None,
+    margin: float = DEADLINE_MARGIN,
     senders: int = SENDERS,
 ) -> SweepReport:
-    """Send every reminder due at `now` that no sweep has claimed yet."""
+    """Send every reminder due at `now` that no sweep has claimed yet; stop claiming when
+    `remaining_seconds()` (the invocation's time left) falls under `margin`."""
     settings = get_settings()
     now = now or datetime.now(UTC)
     offsets = settings.reminder_offset_list()
@@ -119,7 +122,7 @@ def sweep(
         report.events += 1
         deliveries = _deliveries(event, offset, report)
         report.offsets[_label(offset)] = report.offsets.get(_label(offset), 0) + len(deliveries)
-        if not _send_all(deliveries, now, api, report, remaining_seconds, senders):
+        if not _send_all(deliveries, now, api, report, remaining_seconds, margin, senders):
             report.stopped_early = True
             break
     logger.info("reminder sweep", extra={"report": report.as_dict()})
@@ -135,7 +138,7 @@ def _deliveries(event: Event, offset: timedelta, report: SweepReport) -> list[De
     """The event's members to remind now, read in batches: one Query for the RSVPs, then
     BatchGetItem for the members and for their claims and unreachable records."""
     rsvps = attendances_table.of_event(event.id)
-    telegram_ids = {}
+    telegram_ids: dict[str, int] = {}
     for rsvp in rsvps:
         if rsvp.telegram_id is None:
             report.without_telegram_id += 1  # an RSVP older than the bot: no chat to write to
@@ -178,6 +181,7 @@ def _send_all(
     api: botapi.BotApi,
     report: SweepReport,
     remaining_seconds: Callable[[], float] | None,
+    margin: float,
     senders: int,
 ) -> bool:
     """Claim and send each delivery; False when the deadline stopped it before the end."""
@@ -187,7 +191,7 @@ def _send_all(
 
     def deliver(delivery: Delivery) -> None:
         nonlocal stopped
-        if remaining_seconds is not None and remaining_seconds() < DEADLINE_MARGIN:
+        if remaining_seconds is not None and remaining_seconds() < margin:
             stopped = True  # left unclaimed: the next sweep sends it
             return
         telegram_id = int(delivery.user.telegram_id)
