@@ -52,8 +52,10 @@ class SendResult:
 
 
 class Pacer:
-    """Hands out send slots at most `per_second` apart, to any number of threads; a 429 holds
-    every sender back for its `retry_after`, since the limit is the bot's, not a chat's."""
+    """Lets senders through at most `per_second` a second, whatever the number of threads; a
+    429 holds every sender back for its `retry_after`, since the limit is the bot's, not a
+    chat's. The gate is held while waiting and the next slot counts from the moment a sender
+    really passed, so senders that wake late cannot go through in a burst."""
 
     def __init__(self, per_second: float, clock: Clock = time.monotonic, sleep: Sleep = time.sleep):
         self.interval = 1.0 / per_second
@@ -65,10 +67,10 @@ class Pacer:
     def wait(self) -> None:
         with self._lock:
             now = self.clock()
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-        if slot > now:
-            self.sleep(slot - now)
+            if now < self._next:
+                self.sleep(self._next - now)
+                now = max(self.clock(), self._next)
+            self._next = now + self.interval
 
     def hold(self, seconds: float) -> None:
         with self._lock:
