@@ -28,6 +28,7 @@ EXPECTED = {
     ("POST", "/api/auth/callback"): {200},
     ("GET", "/api/users/me"): {200, 304},
     ("POST", "/api/users/me/refresh"): {200},
+    ("PATCH", "/api/users/me"): {200},
     ("GET", "/api/users/u/{referral_code}"): {200},
     ("GET", "/u/{referral_code}"): {200},
     ("GET", "/api/v1/events/upcoming"): {200},

@@ -39,6 +39,7 @@ CALLS = {
     "UsersMeEventsFunction": ["GetItem", "Query", "BatchGetItem"],
     "UsersMeFunction": ["GetItem"],
     "UsersMeRefreshFunction": ["GetItem"],
+    "UsersMeUpdateFunction": ["GetItem", "UpdateItem"],
 }
 FAULTS = [
     "ProvisionedThroughputExceededException",

@@ -19,7 +19,17 @@ from typing import Any
 import pytest
 from conftest import ROOT, daemon, free_port, fresh_server_backend, record_figure
 from faults import counting_calls, failing
-from flows import add_events, admin_login, delete_event, login, rsvp, update_event
+from flows import (
+    add_events,
+    admin_login,
+    body_of,
+    callback,
+    delete_event,
+    generate_code,
+    login,
+    rsvp,
+    update_event,
+)
 
 from community.botapi import BotApi, Pacer
 from community.data import users as users_table
@@ -431,3 +441,32 @@ def test_1000_rsvps_give_1000_messages_no_duplicate_within_the_rate_limit(
     # One Query for the events, one for the RSVPs, 10 + 20 BatchGetItem, a claim per message
     counted = collections.Counter(calls)
     assert (counted["Query"], counted["PutItem"], counted["Scan"]) == (2, 1000, 0)
+
+
+def test_the_login_stores_allows_write_to_pm_and_patch_me_turns_reminders_off(
+    tables: Any, fake_bot: FakeBotApi
+) -> None:
+    # Given two members who logged in allowing the bot to write, each with an RSVP due
+    now = datetime.now(UTC)
+    event = new_event(now + timedelta(minutes=30))
+    sessions = [login_allowing(51, "Ann"), login_allowing(52, "Ben")]
+    for session in sessions:
+        assert rsvp(session["token"], event.id)["statusCode"] == 201
+
+    # When the second turns reminders off through PATCH /api/users/me
+    patch = load_event("users_me_update", TOKEN=sessions[1]["token"])
+    response = invoke("UsersMeUpdateFunction", patch)
+    report = reminders.sweep(now, api=api_for(fake_bot))
+
+    # Then only the first is reminded
+    assert response["statusCode"] == 200
+    assert body_of(response)["user"]["reminders"] is False
+    assert chats(fake_bot) == [51]
+    assert (report.sent, report.opted_out) == (1, 1)
+
+
+def login_allowing(telegram_id: int, name: str) -> dict[str, Any]:
+    issued = generate_code(telegram_id, name, allows_write_to_pm=True)
+    session: dict[str, Any] = body_of(callback(body_of(issued)["code"], telegram_id))
+    assert User.get(users_table.user_key(telegram_id)).allows_write_to_pm is True
+    return session

@@ -15,6 +15,7 @@ from community.data.models import ROLES, User
 from community.data.users import CreateOutcome
 from community.errors import InvalidRequest, NotFound, ServiceUnavailable
 from community.observability import count, logger
+from community.schemas import UserUpdate
 
 REFERRAL_PREFIX = "UP-"
 REFERRAL_ALPHABET = string.ascii_uppercase + string.digits
@@ -134,3 +135,14 @@ def set_role(telegram_id: int, role: str) -> None:
     if not users_table.set_role(telegram_id, role, datetime.now(UTC)):
         raise NotFound(f"no member with Telegram id {telegram_id}: they must log in once first")
     logger.info("role changed", extra={"telegram_id": telegram_id, "role": role})
+
+
+def update_me(user: User, changes: UserUpdate) -> User:
+    """Apply a member's own changes; nothing sent, nothing written."""
+    if changes.reminders is None:
+        return user
+    updated = users_table.set_reminders(int(user.telegram_id), changes.reminders, datetime.now(UTC))
+    if updated is None:
+        raise NotFound("member not found")
+    logger.info("reminders changed", extra={"reminders": changes.reminders})
+    return updated
