@@ -116,6 +116,9 @@ def test_the_readme_walkthrough_runs_as_pasted_and_covers_every_route(checkout: 
     assert "Seeded workshop" in transcript
     assert "Telegram id 42 is now admin" in transcript
     assert re.search(r'"method":\s*"sendMessage".*startapp=UP-[A-Z0-9]{6}', transcript)
+    assert re.search(r'"sent": 1,', transcript), transcript[-4000:]
+    assert re.search(r'"sent": 0, "already_claimed": 1,', transcript), transcript[-4000:]
+    assert re.search(r'"messages": \[\{"chat_id": 42, "text": "Reminder: ', transcript)
     assert f"stopped the API on port {port}" in transcript
     assert not list((checkout / ".local").glob("run-*.json"))
     assert "Traceback" not in transcript
