@@ -470,3 +470,48 @@ def login_allowing(telegram_id: int, name: str) -> dict[str, Any]:
     session: dict[str, Any] = body_of(callback(body_of(issued)["code"], telegram_id))
     assert User.get(users_table.user_key(telegram_id)).allows_write_to_pm is True
     return session
+
+
+def test_a_sweep_near_its_deadline_claims_nothing_more_and_the_next_one_goes_on(
+    tables: Any, fake_bot: FakeBotApi
+) -> None:
+    # Given 10 due reminders and an invocation whose time runs out after the third send
+    now = datetime.now(UTC)
+    event = new_event(now + timedelta(minutes=30))
+    people = members(10)
+    attend(event, people)
+    left = iter([60.0, 60.0, 60.0] + [5.0] * 100)
+
+    # When that sweep runs with one sender, then the next with time to spare
+    first = reminders.sweep(
+        now, api=api_for(fake_bot), remaining_seconds=lambda: next(left), senders=1
+    )
+    second = reminders.sweep(now + timedelta(minutes=5), api=api_for(fake_bot))
+
+    # Then the first stopped early, the second sent the rest: each member once
+    assert (first.sent, first.stopped_early, second.sent) == (3, True, 7)
+    assert sorted(chats(fake_bot)) == sorted(int(user.telegram_id) for user in people)
+
+
+@pytest.mark.parametrize("dynamodb", ["in-process"], indirect=True)
+def test_scale_20_events_of_100_rsvps_read_with_four_calls_per_event(tables: Any) -> None:
+    # Given 20 events starting within the hour, 100 RSVPs each (2,000), every member with
+    # reminders off: the sweep does all of its reading and sends nothing (as when everything
+    # due was already claimed by an earlier sweep)
+    now = datetime.now(UTC)
+    people = members(100, reminders=False)
+    events = [new_event(now + timedelta(minutes=10 + n)) for n in range(20)]
+    for event in events:
+        attend(event, people)
+
+    # When one sweep runs
+    started = time.monotonic()
+    with counting_calls() as calls:
+        report = reminders.sweep(now, api=BotApi("http://127.0.0.1:9", BOT_TOKEN))
+    elapsed = time.monotonic() - started
+
+    # Then one Query for the events, and per event one Query and three BatchGetItem
+    counted = collections.Counter(calls)
+    print(f"\n20 events x 100 RSVPs: {dict(counted)} in {elapsed:.2f} s (moto in-process)")
+    assert (report.events, report.recipients, report.opted_out) == (20, 2_000, 2_000)
+    assert counted == {"Query": 21, "BatchGetItem": 60}
