@@ -15,6 +15,7 @@ for app_file in sorted((Path(__file__).resolve().parents[1] / "functions").glob(
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    app.include_router(module.app.router)
+    if hasattr(module, "app"):  # the reminder sweep has no routes
+        app.include_router(module.app.router)
 
 handler = Mangum(app, lifespan="off")

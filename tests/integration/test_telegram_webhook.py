@@ -130,6 +130,7 @@ def test_a_redelivered_update_id_is_answered_once(dynamodb: Any) -> None:
 MALFORMED = {
     "not-json": "{not json",
     "empty": "",
+    "nested-too-deep": "[" * 20_000 + "]" * 20_000,
     "a-list": "[1, 2]",
     "no-update-id": json.dumps({"message": message("/start")}),
     "string-update-id": json.dumps({"update_id": "12", "message": message("/start")}),

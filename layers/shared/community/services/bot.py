@@ -43,7 +43,7 @@ def handle_update(raw_body: bytes, now: datetime | None = None) -> dict[str, Any
     now = now or datetime.now(UTC)
     try:
         update = json.loads(raw_body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         update = None
     update_id = update.get("update_id") if isinstance(update, dict) else None
     if not isinstance(update_id, int) or isinstance(update_id, bool):
