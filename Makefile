@@ -18,7 +18,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # environment); otherwise they find the running `make run` themselves (.local/run-<port>.json).
 PORT_ARG = $(if $(filter file,$(origin PORT)),,--port $(PORT))
 
-.PHONY: help run start stop test lint format typecheck validate build browser pytest dev-init-data seed-events make-admin openapi bench bench-short clean
+.PHONY: help run start stop test lint format typecheck validate build browser pytest dev-init-data seed-events make-admin openapi bench bench-short clean remind set-webhook
 
 # A test checks that every .PHONY target is named here.
 help:
@@ -31,6 +31,8 @@ help:
 	@echo "make seed-events FILE=events.json  load events (all or nothing) into make run's table"
 	@echo "make make-admin TELEGRAM_ID=42 [ROLE=member]  grant (or take back) the admin role"
 	@echo "make openapi        write openapi.json, the combined OpenAPI document of every function"
+	@echo "make remind [NOW=2030-01-10T17:30:00Z]  one reminder sweep against make run (fake Bot API)"
+	@echo "make set-webhook URL=https://.../api/telegram/webhook [ENV=stack]  Telegram's setWebhook"
 	@echo "make lint           ruff check + ruff format --check    make format   fix both"
 	@echo "make typecheck      mypy (strict) on the shared package"
 	@echo "make validate       sam validate --lint, cfn-lint, checkov on template.yaml"
@@ -98,6 +100,15 @@ make-admin: $(VENV)/.installed
 seed-events: $(VENV)/.installed
 	@test -n "$(FILE)" || { echo "usage: make seed-events FILE=events.json [PORT=...]" >&2; exit 2; }
 	$(PY) -m devkit.seed "$(FILE)" $(PORT_ARG)
+
+# One reminder sweep now (or at NOW=) against the running make run's tables and fake Bot API.
+remind: $(VENV)/.installed
+	$(PY) -m devkit.remind $(PORT_ARG) $(if $(NOW),--now "$(NOW)")
+
+# Register the bot's webhook with Telegram (secret token, allowed updates); README "The bot".
+set-webhook: $(VENV)/.installed
+	@test -n "$(URL)" || { echo "usage: make set-webhook URL=https://<domain>/api/telegram/webhook [ENV=<stack>]" >&2; exit 2; }
+	$(PY) -m devkit.setwebhook --url "$(URL)" $(if $(ENV),--env "$(ENV)")
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

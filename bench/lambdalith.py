@@ -20,6 +20,7 @@ for app_file in sorted(Path(FUNCTIONS).glob("*/app.py")):
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    app.include_router(module.app.router)
+    if hasattr(module, "app"):  # the reminder sweep has no routes
+        app.include_router(module.app.router)
 
 handler = Mangum(app, lifespan="off")

@@ -27,6 +27,8 @@ TEST_ENVIRONMENT = {
     "EVENTS_TABLE": "test-events",
     "AUTH_CODES_TABLE": "test-auth-codes",
     "ATTENDANCES_TABLE": "test-attendances",
+    "NOTIFICATIONS_TABLE": "test-notifications",
+    "TELEGRAM_WEBHOOK_SECRET": "test-webhook-secret_0123456789",
     "TELEGRAM_BOT_TOKEN": "7000000001:TEST-bot-token-for-unit-tests",
     "JWT_SECRET": "test-jwt-secret-0123456789abcdef0123456789abcdef",
     "POWERTOOLS_TRACE_DISABLED": "true",
@@ -35,7 +37,7 @@ TEST_ENVIRONMENT = {
 }
 os.environ.update(TEST_ENVIRONMENT)
 os.environ.pop("DYNAMODB_ENDPOINT_URL", None)
-for variable in ("JWT_SECRET_ARN", "TELEGRAM_BOT_TOKEN_SECRET_ARN"):
+for variable in ("JWT_SECRET_ARN", "TELEGRAM_BOT_TOKEN_SECRET_ARN", "TELEGRAM_WEBHOOK_SECRET_ARN"):
     os.environ.pop(variable, None)
 
 import boto3  # noqa: E402
@@ -237,7 +239,13 @@ def fresh_server_backend(
     test can say what it cannot check and why."""
     url = request.getfixturevalue(SERVER_FIXTURES[name])
     suffix = uuid.uuid4().hex[:8]
-    for variable in ("USERS_TABLE", "EVENTS_TABLE", "AUTH_CODES_TABLE", "ATTENDANCES_TABLE"):
+    for variable in (
+        "USERS_TABLE",
+        "EVENTS_TABLE",
+        "AUTH_CODES_TABLE",
+        "ATTENDANCES_TABLE",
+        "NOTIFICATIONS_TABLE",
+    ):
         monkeypatch.setenv(variable, f"{TEST_ENVIRONMENT[variable]}-{suffix}")
     monkeypatch.setenv("DYNAMODB_ENDPOINT_URL", url)
     bind_models()

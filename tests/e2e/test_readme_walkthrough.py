@@ -28,6 +28,7 @@ EXPECTED = {
     ("POST", "/api/auth/callback"): {200},
     ("GET", "/api/users/me"): {200, 304},
     ("POST", "/api/users/me/refresh"): {200},
+    ("PATCH", "/api/users/me"): {200},
     ("GET", "/api/users/u/{referral_code}"): {200},
     ("GET", "/u/{referral_code}"): {200},
     ("GET", "/api/v1/events/upcoming"): {200},
@@ -38,6 +39,7 @@ EXPECTED = {
     ("POST", "/api/v1/events"): {201},
     ("PATCH", "/api/v1/events/{event_id}"): {200},
     ("DELETE", "/api/v1/events/{event_id}"): {204},
+    ("POST", "/api/telegram/webhook"): {200, 401},
 }
 REQUEST_LINE = re.compile(r"^([A-Z]+) (/\S*) (\d{3})$", re.MULTILINE)
 
@@ -113,6 +115,10 @@ def test_the_readme_walkthrough_runs_as_pasted_and_covers_every_route(checkout: 
     assert "loaded 1 events into community-events" in transcript
     assert "Seeded workshop" in transcript
     assert "Telegram id 42 is now admin" in transcript
+    assert re.search(r'"method":\s*"sendMessage".*startapp=UP-[A-Z0-9]{6}', transcript)
+    assert re.search(r'"sent": 1,', transcript), transcript[-4000:]
+    assert re.search(r'"sent": 0, "already_claimed": 1,', transcript), transcript[-4000:]
+    assert re.search(r'"messages": \[\{"chat_id": 42, "text": "Reminder: ', transcript)
     assert f"stopped the API on port {port}" in transcript
     assert not list((checkout / ".local").glob("run-*.json"))
     assert "Traceback" not in transcript

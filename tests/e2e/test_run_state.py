@@ -21,6 +21,7 @@ SERVER_TABLES = {
     "EVENTS_TABLE": "run-state-events",
     "AUTH_CODES_TABLE": "run-state-codes",
     "ATTENDANCES_TABLE": "run-state-attendances",
+    "NOTIFICATIONS_TABLE": "run-state-notifications",
 }
 
 

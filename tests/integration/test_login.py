@@ -34,6 +34,7 @@ PRIVATE_FIELDS = {
     "referral_code",
     "referred_by",
     "created_at",
+    "reminders",
 }
 
 

@@ -151,7 +151,8 @@ def actions(statement: dict[str, Any]) -> set[str]:
 
 def methods(function: str) -> set[str]:
     events = FUNCTIONS[function]["Properties"]["Events"].values()
-    return {event["Properties"]["Method"].upper() for event in events}
+    # Routes only: the reminder sweep's schedule has no method.
+    return {event["Properties"]["Method"].upper() for event in events if event["Type"] == "HttpApi"}
 
 
 READ_ONLY = sorted(f for f in FUNCTIONS if methods(f) == {"GET"} or f == "UsersMeRefreshFunction")

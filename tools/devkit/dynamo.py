@@ -12,6 +12,7 @@ DEFAULT_TABLE_NAMES = {
     "EVENTS_TABLE": "community-events",
     "AUTH_CODES_TABLE": "community-auth-codes",
     "ATTENDANCES_TABLE": "community-attendances",
+    "NOTIFICATIONS_TABLE": "community-notifications",
 }
 
 

@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from devkit.apigw import LambdaContext
-from devkit.template import Route, routes
+from devkit.template import ROOT, Route, resources, routes
 
 _thread_state = threading.local()
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -35,7 +35,14 @@ def load_handler(route: Route) -> Handler:
 
 
 def function_route(function: str) -> Route:
-    return next(route for route in routes() if route.function == function)
+    """The function's route; a function without one (the scheduled reminder sweep) gets a
+    route-like record of its handler, so it loads and runs the same way."""
+    found = next((route for route in routes() if route.function == function), None)
+    if found is not None:
+        return found
+    properties = resources("AWS::Serverless::Function")[function]["Properties"]
+    module, attribute = properties["Handler"].rsplit(".", 1)
+    return Route(function, "", "", ROOT / properties["CodeUri"], module, attribute)
 
 
 def handler_for(function: str) -> Handler:

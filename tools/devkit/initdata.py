@@ -22,10 +22,13 @@ def signed_init_data(
     start_param: str | None = None,
     auth_date: int | None = None,
     extra: dict[str, str] | None = None,
+    allows_write_to_pm: bool | None = None,
 ) -> str:
     user: dict[str, object] = {"id": telegram_id, "first_name": first_name}
     if username:
         user["username"] = username
+    if allows_write_to_pm is not None:
+        user["allows_write_to_pm"] = allows_write_to_pm
     fields = {
         "query_id": "AAHdF6IQAAAAAN0XohDhrOrc",
         "user": json.dumps(user, separators=(",", ":"), ensure_ascii=False),
@@ -56,6 +59,9 @@ def main() -> None:
             username=args.username,
             start_param=args.start_param,
             extra=extra,
+            # As a Telegram client sends it once the member let the bot write to them, so the
+            # local member gets the bot's reminders (make remind).
+            allows_write_to_pm=True,
         )
     )
 

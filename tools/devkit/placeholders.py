@@ -75,6 +75,9 @@ PRODUCERS: dict[str, Callable[[], str]] = {
     "REFERRAL_CODE": lambda: _session()["REFERRAL_CODE"],
     "EVENT_ID": _event_id,
     "ADMIN_TOKEN": _admin_token,
+    # The webhook's: the configured secret, and an update id no earlier run has used.
+    "WEBHOOK_SECRET": lambda: os.environ["TELEGRAM_WEBHOOK_SECRET"],
+    "UPDATE_ID": lambda: str(uuid.uuid4().int % 2**31),
 }
 
 

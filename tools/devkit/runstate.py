@@ -24,6 +24,8 @@ class RunInfo:
     dynamodb_endpoint: str
     tables: dict[str, str]  # environment variable -> table name, as the server uses them
     pid: int
+    # The fake Bot API `make run` started (TELEGRAM_API_BASE_URL); `make remind` sends there.
+    telegram_api: str = ""
 
 
 class NoServer(Exception):

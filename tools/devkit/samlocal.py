@@ -48,6 +48,7 @@ MOTO_ALIAS = "moto"
 LOCAL_SECRETS = {
     "TELEGRAM_BOT_TOKEN": "123456:SAM-LOCAL-BOT-TOKEN",
     "JWT_SECRET": "sam-local-jwt-secret-0123456789abcdef0123456789abcdef",
+    "TELEGRAM_WEBHOOK_SECRET": "sam-local-webhook-secret-0123456789",
 }
 # Variables the functions only get locally. `sam local` passes a function only the variables
 # its template declares, so the local template declares these (empty) in Globals.
@@ -55,6 +56,8 @@ LOCAL_ONLY_VARIABLES = [
     "DYNAMODB_ENDPOINT_URL",
     "TELEGRAM_BOT_TOKEN",
     "JWT_SECRET",
+    "TELEGRAM_WEBHOOK_SECRET",
+    "TELEGRAM_API_BASE_URL",
     "POWERTOOLS_TRACE_DISABLED",
     "PUBLIC_BASE_URL",
 ]
@@ -163,6 +166,9 @@ class Stack:
             **self.secrets,
             "TELEGRAM_BOT_TOKEN_SECRET_ARN": "",
             "JWT_SECRET_ARN": "",
+            "TELEGRAM_WEBHOOK_SECRET_ARN": "",
+            # Nothing answers there: a sweep invoked under sam local finds no reminder due.
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9",
             "DYNAMODB_ENDPOINT_URL": f"http://{MOTO_ALIAS}:5000",
             "POWERTOOLS_TRACE_DISABLED": "true",
             "PUBLIC_BASE_URL": "http://127.0.0.1:3000",

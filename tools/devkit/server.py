@@ -25,6 +25,7 @@ from devkit.template import Route, routes, table_env_vars
 LOCAL_DEFAULTS = {
     "TELEGRAM_BOT_TOKEN": "123456:LOCAL-DEV-BOT-TOKEN",
     "JWT_SECRET": "local-dev-jwt-secret-change-me-0123456789abcdef",
+    "TELEGRAM_WEBHOOK_SECRET": "local-dev-webhook-secret-0123456789",
     "AWS_REGION": "us-east-1",
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",
@@ -62,6 +63,12 @@ def prepare_environment(port: int) -> None:
         os.environ["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
     if not os.environ.get("DYNAMODB_ENDPOINT_URL"):
         os.environ["DYNAMODB_ENDPOINT_URL"] = start_embedded_dynamodb()
+    if not os.environ.get("TELEGRAM_API_BASE_URL"):
+        # The bot's messages go to a fake Bot API on loopback (GET <it>/messages lists them).
+        from devkit.fakebot import FakeBotApi
+
+        os.environ["TELEGRAM_API_BASE_URL"] = FakeBotApi().start().url
+    print(f"Bot API at {os.environ['TELEGRAM_API_BASE_URL']} (messages: GET /messages)")
     names = configured_table_names()
     for variable, logical_id in table_env_vars().items():
         os.environ[variable] = names[logical_id]
@@ -182,6 +189,7 @@ def main() -> None:
             dynamodb_endpoint=os.environ["DYNAMODB_ENDPOINT_URL"],
             tables={variable: os.environ[variable] for variable in table_env_vars()},
             pid=os.getpid(),
+            telegram_api=os.environ["TELEGRAM_API_BASE_URL"],
         )
     )
     print(f'Mini App: {endpoint}/app/ (README "The Mini App")')

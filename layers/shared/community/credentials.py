@@ -28,3 +28,12 @@ def telegram_bot_token() -> str:
 def jwt_secret() -> str:
     settings = get_settings()
     return _resolve("jwt secret", settings.jwt_secret, settings.jwt_secret_arn)
+
+
+def telegram_webhook_secret() -> str:
+    settings = get_settings()
+    return _resolve(
+        "telegram webhook secret",
+        settings.telegram_webhook_secret,
+        settings.telegram_webhook_secret_arn,
+    )

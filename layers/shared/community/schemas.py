@@ -77,6 +77,42 @@ class UserPrivate(UserPublic):
     coins: int
     email: str | None
     referred_by: str | None
+    # Event reminders from the bot; on unless the member turned them off.
+    reminders: bool = True
+
+    @field_validator("reminders", mode="before")
+    @classmethod
+    def _unset_is_on(cls, value: object) -> object:
+        return True if value is None else value
+
+
+class UserUpdate(BaseModel):
+    """PATCH /api/users/me: what a member may change about themselves."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reminders: bool | None = None
+
+
+class BotButton(BaseModel):
+    text: str
+    url: str | None = None
+    web_app: dict[str, str] | None = None
+
+
+class BotReplyMarkup(BaseModel):
+    inline_keyboard: list[list[BotButton]]
+
+
+class WebhookAnswer(BaseModel):
+    """The webhook's answer: a Bot API method call Telegram runs itself (`sendMessage`), or
+    `{"ok": true}` when there is nothing to say."""
+
+    ok: bool | None = None
+    method: str | None = None
+    chat_id: int | None = None
+    text: str | None = None
+    reply_markup: BotReplyMarkup | None = None
 
 
 class PrivateProfile(BaseModel):

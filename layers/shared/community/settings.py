@@ -1,5 +1,7 @@
 """One settings object for every function, read from the environment once per container."""
 
+import re
+from datetime import timedelta
 from functools import lru_cache
 
 from pydantic import AliasChoices, Field, HttpUrl, SecretStr
@@ -13,6 +15,9 @@ class Settings(BaseSettings):
     events_table: str = Field(min_length=3)
     auth_codes_table: str = Field(min_length=3)
     attendances_table: str = Field(min_length=3)
+    # The bot's own records (webhook update ids, reminder claims, unreachable members). A
+    # default, unlike the tables above: functions deployed before the bot existed lack it.
+    notifications_table: str = Field(default="community-notifications", min_length=3)
     aws_region: str = Field(
         default="us-east-1", validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION")
     )
@@ -25,6 +30,8 @@ class Settings(BaseSettings):
     telegram_bot_token_secret_arn: str | None = None
     jwt_secret: SecretStr | None = None
     jwt_secret_arn: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_secret_arn: str | None = None
     secrets_max_age_seconds: int = Field(default=300, ge=0)
 
     auth_max_age_seconds: int = Field(default=86_400, gt=0)
@@ -41,8 +48,34 @@ class Settings(BaseSettings):
     # Link-preview image for members without a Telegram photo.
     default_og_image_url: HttpUrl = HttpUrl("https://telegram.org/img/t_logo.png")
 
+    # The Bot API's origin: a fake one on loopback locally and in the tests.
+    telegram_api_base_url: HttpUrl = HttpUrl("https://api.telegram.org")
+    # Before an event starts, when its reminders go: "24h,1h", "90m", "2d"...
+    reminder_offsets: str = Field(default="24h,1h", pattern=r"^\s*\d+[mhd](\s*,\s*\d+[mhd])*\s*$")
+    # The Bot API allows about 30 messages per second to different chats, overall; 25 leaves
+    # room for the jitter of the network, so Telegram never counts more than 30 in a second.
+    telegram_messages_per_second: float = Field(default=25.0, gt=0, le=30)
+
     def join_url(self, referral_code: str) -> str:
         return self.join_url_template.replace("{code}", referral_code)
+
+    def mini_app_url(self) -> str:
+        """The Mini App's direct link without a referral: JOIN_URL_TEMPLATE minus the
+        parameter that carries `{code}`."""
+        return re.sub(r"[?&]startapp=\{code\}", "", self.join_url_template)
+
+    def event_app_url(self, event_id: str) -> str:
+        """The event's screen of the Mini App, served under /app/ of the public origin."""
+        return f"{str(self.public_base_url).rstrip('/')}/app/events/{event_id}"
+
+    def reminder_offset_list(self) -> list[timedelta]:
+        """The offsets, distinct, largest first."""
+        units = {"m": "minutes", "h": "hours", "d": "days"}
+        found = {
+            timedelta(**{units[part.strip()[-1]]: int(part.strip()[:-1])})
+            for part in self.reminder_offsets.split(",")
+        }
+        return sorted((offset for offset in found if offset > timedelta(0)), reverse=True)
 
     def profile_page_url(self, referral_code: str) -> str:
         return f"{str(self.public_base_url).rstrip('/')}/u/{referral_code}"

@@ -27,6 +27,8 @@ class TelegramUser:
     name: str
     username: str | None
     photo_url: str | None
+    # Whether the member let the bot message them first (initData's user.allows_write_to_pm).
+    allows_write_to_pm: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ def _parse_user(raw_user: str | None) -> TelegramUser:
         name=name[:128] or username or "Member",
         username=username[:64] if username else None,
         photo_url=photo_url[:1024] if photo_url and photo_url.startswith("https://") else None,
+        allows_write_to_pm=user.get("allows_write_to_pm") is True,
     )
 
 

@@ -40,10 +40,14 @@ def get(event_id: str, user_id: str) -> Attendance | None:
             return None
 
 
-def add(event: Event, user_id: str, now: datetime) -> tuple[Outcome, Attendance]:
+def add(
+    event: Event, user_id: str, now: datetime, telegram_id: int | None = None
+) -> tuple[Outcome, Attendance]:
     """Put the attendance and increment attendee_count, in one transaction whose conditions
     are: no attendance yet, the event still as read (active, same start), and a spot free."""
-    attendance = Attendance(event.id, user_id, start_date=event.start_date, created_at=now)
+    attendance = Attendance(
+        event.id, user_id, start_date=event.start_date, created_at=now, telegram_id=telegram_id
+    )
     has_room = (
         Event.capacity.does_not_exist()
         | Event.attendee_count.does_not_exist()
@@ -158,3 +162,9 @@ def _old_event(error: TransactWriteError) -> Event | None:
     if reason is None or not reason.raw_item:
         return None
     return Event.from_raw_data(reason.raw_item)
+
+
+def of_event(event_id: str) -> list[Attendance]:
+    """Every RSVP to an event: one Query on its partition (more only past 1 MB of items)."""
+    with backend_errors():
+        return list(Attendance.query(event_id))

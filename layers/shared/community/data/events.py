@@ -103,3 +103,16 @@ def put_many(events: Iterable[Event]) -> int:
             batch.save(event)
             written += 1
     return written
+
+
+def starting_between(after: str, until: str) -> list[Event]:
+    """Active events starting after `after` and at or before `until`, in start order: one
+    Query of the sparse by_start_date index (paged past 1 MB), never a scan."""
+    with backend_errors():
+        return [
+            event
+            for event in Event.by_start_date.query(
+                ACTIVE_LISTING, Event.start_date.between(after, until)
+            )
+            if event.start_date > after
+        ]

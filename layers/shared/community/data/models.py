@@ -60,6 +60,12 @@ class User(Model):
     token_version = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
+    # From the last login's initData: whether the bot may message this member first.
+    allows_write_to_pm = BooleanAttribute(null=True)
+    # When the member last logged in: a block the bot saw before it no longer holds.
+    logged_in_at = UTCDateTimeAttribute(null=True)
+    # False when the member turned reminders off (PATCH /api/users/me); unset means on.
+    reminders = BooleanAttribute(null=True)
 
     by_referral_code = ReferralCodeIndex()
 
@@ -88,6 +94,7 @@ class AuthCode(Model):
     username = UnicodeAttribute(null=True)
     photo_url = UnicodeAttribute(null=True)
     start_param = UnicodeAttribute(null=True)
+    allows_write_to_pm = BooleanAttribute(null=True)
     expires_at = TTLAttribute()
 
 
@@ -174,11 +181,38 @@ class Attendance(Model):
     user_id = UnicodeAttribute(range_key=True)
     start_date = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+    # The member's users-table key, so the reminder sweep reads members with BatchGetItem.
+    # Unset on RSVPs made before the bot existed (the sweep skips and counts those).
+    telegram_id = NumberAttribute(null=True)
 
     by_member = MemberIndex()
 
 
-ALL_MODELS: tuple[type[Model], ...] = (User, ReferralGuard, AuthCode, Event, Attendance)
+class Notification(Model):
+    """The bot's own records, one table, told apart by the key's prefix (so IAM can give each
+    function only its own prefix): `UPDATE#<update_id>` (a webhook update handled),
+    `REMINDER#<event>#<start>#<member>#<offset>` (a reminder claimed before it is sent),
+    `UNREACHABLE#<telegram id>` (the member blocked the bot). TTL cleans them all up."""
+
+    class Meta:
+        table_name = "notifications"
+
+    pk = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute()
+    # REMINDER: "claimed", then "unknown" when the send timed out after it may have arrived.
+    status = UnicodeAttribute(null=True)
+    telegram_id = NumberAttribute(null=True)
+    expires_at = TTLAttribute()
+
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    User,
+    ReferralGuard,
+    AuthCode,
+    Event,
+    Attendance,
+    Notification,
+)
 _shared_connection: Connection | None = None
 
 
@@ -204,6 +238,7 @@ def bind(settings: Settings) -> None:
         AuthCode: settings.auth_codes_table,
         Event: settings.events_table,
         Attendance: settings.attendances_table,
+        Notification: settings.notifications_table,
     }
     described: set[str] = set()
     for model, table_name in tables.items():

@@ -69,7 +69,13 @@ class ProfileRefresh:
 
 
 def refresh_profile(
-    telegram_id: int, name: str, username: str | None, photo_url: str | None, now: datetime
+    telegram_id: int,
+    name: str,
+    username: str | None,
+    photo_url: str | None,
+    now: datetime,
+    *,
+    allows_write_to_pm: bool = False,
 ) -> ProfileRefresh | None:
     """Update an existing user's Telegram fields with one UpdateItem returning the item as it
     was (ALL_OLD), so the caller sees both versions; None when the user does not exist yet."""
@@ -78,6 +84,9 @@ def refresh_profile(
         User.username.set(username) if username else User.username.remove(),
         User.photo_url.set(photo_url) if photo_url else User.photo_url.remove(),
         User.updated_at.set(now),
+        # A login also ends a block the reminder sweep recorded before it (see reminders).
+        User.allows_write_to_pm.set(allows_write_to_pm),
+        User.logged_in_at.set(now),
     ]
     with backend_errors():
         try:
@@ -103,6 +112,7 @@ def refresh_profile(
     after = copy.copy(before)
     after.attribute_values = dict(before.attribute_values)
     after.name, after.username, after.photo_url, after.updated_at = name, username, photo_url, now
+    after.allows_write_to_pm, after.logged_in_at = allows_write_to_pm, now
     return ProfileRefresh(before=before, after=after)
 
 
@@ -153,3 +163,28 @@ def set_role(telegram_id: int, role: str, now: datetime) -> bool:
             return False
         raise
     return True
+
+
+def set_reminders(telegram_id: int, enabled: bool, now: datetime) -> User | None:
+    """Turn a member's reminders on or off; the member as it is now, or None if unknown."""
+    try:
+        with backend_errors():
+            user = User(user_key(telegram_id))
+            user.update(
+                actions=[User.reminders.set(enabled), User.updated_at.set(now)],
+                condition=User.pk.exists(),
+            )
+            return user
+    except UpdateError as error:
+        if response_code(error) == CONDITION_FAILED:
+            return None
+        raise
+
+
+def get_many(telegram_ids: list[int]) -> dict[int, User]:
+    """The members with these Telegram ids that exist: one BatchGetItem per 100 ids."""
+    if not telegram_ids:
+        return {}
+    with backend_errors():
+        found = User.batch_get({user_key(telegram_id) for telegram_id in telegram_ids})
+        return {int(user.telegram_id): user for user in found}

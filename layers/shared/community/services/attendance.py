@@ -27,7 +27,7 @@ def rsvp(user: User, event_id: str) -> tuple[Rsvp, bool]:
         event = events_table.get(canonical, consistent=True)
         if event is None or not event.is_active or event.start_date <= event_date(now):
             raise NotFound("event not found")
-        outcome, attendance = attendances.add(event, user.id, now)
+        outcome, attendance = attendances.add(event, user.id, now, int(user.telegram_id))
         if outcome is Outcome.DONE:
             count("RsvpTaken")
             return Rsvp(attendance=AttendancePublic.model_validate(attendance)), True

@@ -33,6 +33,7 @@ def issue_login_code(init_data: str) -> LoginCode:
             username=verified.user.username,
             photo_url=verified.user.photo_url,
             start_param=verified.start_param,
+            allows_write_to_pm=verified.user.allows_write_to_pm,
             expires_at=datetime.now(UTC) + timedelta(seconds=settings.login_code_ttl_seconds),
         )
     )
@@ -53,6 +54,7 @@ def redeem_login_code(code: str, telegram_id: int) -> Session:
                 username=record.username,
                 photo_url=record.photo_url,
                 start_param=record.start_param,
+                allows_write_to_pm=bool(record.allows_write_to_pm),
             )
         )
     except Exception:

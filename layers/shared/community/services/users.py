@@ -15,6 +15,7 @@ from community.data.models import ROLES, User
 from community.data.users import CreateOutcome
 from community.errors import InvalidRequest, NotFound, ServiceUnavailable
 from community.observability import count, logger
+from community.schemas import UserUpdate
 
 REFERRAL_PREFIX = "UP-"
 REFERRAL_ALPHABET = string.ascii_uppercase + string.digits
@@ -32,6 +33,7 @@ class TelegramProfile:
     username: str | None
     photo_url: str | None
     start_param: str | None
+    allows_write_to_pm: bool = False
 
 
 def new_referral_code() -> str:
@@ -68,7 +70,12 @@ def login(profile: TelegramProfile) -> User:
     for _ in range(MAX_LOGIN_ROUNDS):
         now = datetime.now(UTC)
         refreshed = users_table.refresh_profile(
-            profile.telegram_id, profile.name, profile.username, profile.photo_url, now
+            profile.telegram_id,
+            profile.name,
+            profile.username,
+            profile.photo_url,
+            now,
+            allows_write_to_pm=profile.allows_write_to_pm,
         )
         if refreshed is not None:
             if refreshed.public_fields_changed:
@@ -101,6 +108,8 @@ def _create(profile: TelegramProfile, now: datetime) -> User | None:
             token_version=0,
             created_at=now,
             updated_at=now,
+            allows_write_to_pm=profile.allows_write_to_pm,
+            logged_in_at=now,
         )
         outcome = users_table.create(user, user.referred_by)
         if outcome is CreateOutcome.CREATED:
@@ -126,3 +135,14 @@ def set_role(telegram_id: int, role: str) -> None:
     if not users_table.set_role(telegram_id, role, datetime.now(UTC)):
         raise NotFound(f"no member with Telegram id {telegram_id}: they must log in once first")
     logger.info("role changed", extra={"telegram_id": telegram_id, "role": role})
+
+
+def update_me(user: User, changes: UserUpdate) -> User:
+    """Apply a member's own changes; nothing sent, nothing written."""
+    if changes.reminders is None:
+        return user
+    updated = users_table.set_reminders(int(user.telegram_id), changes.reminders, datetime.now(UTC))
+    if updated is None:
+        raise NotFound("member not found")
+    logger.info("reminders changed", extra={"reminders": changes.reminders})
+    return updated

@@ -1,0 +1,139 @@
+"""The bot's webhook: Telegram posts each update here. The answer is always a 200 (anything
+else makes Telegram deliver the same update again, forever) except for a wrong secret (401);
+a reply goes back as the response body, a Bot API call Telegram runs itself, so answering a
+command costs no outbound request."""
+
+import hmac
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from community import credentials
+from community.data import events as events_table
+from community.data import notifications
+from community.data.models import Event
+from community.errors import Unauthorized
+from community.observability import count, logger
+from community.schemas import event_date
+from community.services.users import normalise_referral_code
+from community.settings import get_settings
+
+NOTHING_TO_SAY: dict[str, Any] = {"ok": True}
+UPCOMING_SHOWN = 5
+WELCOME = (
+    "Welcome to the community! Open the app to see upcoming events, RSVP and share your "
+    "referral link. Send /events for what is coming next."
+)
+
+
+class WrongWebhookSecret(Unauthorized):
+    challenge = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def check_secret(received: str | None) -> None:
+    """Constant-time comparison, so the answer's timing says nothing about the secret."""
+    expected = credentials.telegram_webhook_secret().encode()
+    if not hmac.compare_digest(expected, (received or "").encode("utf-8", "replace")):
+        count("WebhookSecretRefused")
+        raise WrongWebhookSecret("wrong or missing secret token")
+
+
+def handle_update(raw_body: bytes, now: datetime | None = None) -> dict[str, Any]:
+    """The webhook's answer to one update: a `sendMessage` call, or NOTHING_TO_SAY."""
+    now = now or datetime.now(UTC)
+    try:
+        update = json.loads(raw_body)
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
+        update = None
+    update_id = update.get("update_id") if isinstance(update, dict) else None
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        logger.warning("malformed update ignored", extra={"bytes": len(raw_body)})
+        count("WebhookMalformed")
+        return NOTHING_TO_SAY
+    assert isinstance(update, dict)
+    message = update.get("message")
+    chat_id, text = _chat_and_text(message)
+    # The reply is built before the update is claimed: a failed read is a 503 that Telegram
+    # redelivers, and the redelivery must not find the update already taken.
+    reply = _reply(chat_id, text, now) if chat_id is not None and text else None
+    if not notifications.claim_update(update_id, now):
+        logger.info("update already handled", extra={"update_id": update_id})
+        count("WebhookRedelivered")
+        return NOTHING_TO_SAY
+    if reply is None:
+        logger.info(
+            "update not handled",
+            extra={"update_id": update_id, "kinds": sorted(k for k in update if k != "update_id")},
+        )
+        return NOTHING_TO_SAY
+    count("WebhookReplied")
+    return reply
+
+
+def _chat_and_text(message: object) -> tuple[int | None, str | None]:
+    if not isinstance(message, dict):
+        return None, None
+    chat = message.get("chat")
+    chat_id = chat.get("id") if isinstance(chat, dict) else None
+    text = message.get("text")
+    # Commands are answered in private chats only: in a group every member would see them.
+    private = isinstance(chat, dict) and chat.get("type") == "private"
+    if not isinstance(chat_id, int) or isinstance(chat_id, bool) or not private:
+        return None, None
+    return chat_id, text if isinstance(text, str) else None
+
+
+def _command(text: str) -> tuple[str, str]:
+    head, _, rest = text.strip().partition(" ")
+    # "/start@community_bot" is how a command addressed to this bot by name arrives.
+    return head.split("@", 1)[0].lower(), rest.strip()
+
+
+def _reply(chat_id: int, text: str, now: datetime) -> dict[str, Any] | None:
+    command, argument = _command(text)
+    if command == "/start":
+        return start_reply(chat_id, argument)
+    if command == "/events":
+        return events_reply(chat_id, events_table.upcoming(event_date(now), UPCOMING_SHOWN))
+    return None
+
+
+def send_message(chat_id: int, text: str, buttons: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "method": "sendMessage",
+        "chat_id": chat_id,
+        "text": text,
+        "reply_markup": {"inline_keyboard": [[button] for button in buttons]},
+    }
+
+
+def start_reply(chat_id: int, payload: str) -> dict[str, Any]:
+    """Welcome, and a button opening the Mini App; a referral code in the payload rides along
+    as `startapp`, so the newcomer's login records who referred them."""
+    settings = get_settings()
+    referral = normalise_referral_code(payload)
+    url = settings.join_url(referral) if referral else settings.mini_app_url()
+    return send_message(chat_id, WELCOME, [{"text": "Open the community app", "url": url}])
+
+
+def events_reply(chat_id: int, upcoming: list[Event]) -> dict[str, Any]:
+    settings = get_settings()
+    if not upcoming:
+        return send_message(
+            chat_id,
+            "No upcoming events yet.",
+            [{"text": "Open the community app", "url": settings.mini_app_url()}],
+        )
+    lines = ["Upcoming events:"]
+    buttons = []
+    for event in upcoming:
+        lines.append(f"- {event.title}: {display_time(event.start_date)}")
+        buttons.append({"text": event.title[:60], "url": settings.event_app_url(event.id)})
+    return send_message(chat_id, "\n".join(lines), buttons)
+
+
+def display_time(start_date: str) -> str:
+    """An event's start for a chat message. The members' time zones are unknown to the
+    backend, so it says UTC rather than guess."""
+    moment = datetime.strptime(start_date, "%Y-%m-%dT%H:%M:%SZ")
+    return moment.strftime("%a %d %b %Y, %H:%M UTC")

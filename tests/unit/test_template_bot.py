@@ -1,0 +1,102 @@
+"""The bot's part of template.yaml: the sweep's schedule, and least privilege. The sweep reads
+events (their index) and RSVPs and writes only its own records; the webhook cannot touch the
+events table at all (the listing index is all it reads) and writes only update ids."""
+
+from typing import Any
+
+from test_template_production import DYNAMODB_WRITES, FUNCTIONS, RESOURCES, actions, statements
+
+from community.data.notifications import REMINDER_PREFIX, UNREACHABLE_PREFIX, UPDATE_PREFIX
+
+
+def grants(function: str) -> list[tuple[set[str], list[Any], dict[str, Any]]]:
+    """(actions, resources, condition) of each DynamoDB statement of a function."""
+    found = []
+    for statement in statements(function):
+        dynamodb = {action for action in actions(statement) if action.startswith("dynamodb:")}
+        if dynamodb:
+            resource = statement["Resource"]
+            found.append(
+                (
+                    dynamodb,
+                    resource if isinstance(resource, list) else [resource],
+                    statement.get("Condition", {}),
+                )
+            )
+    return found
+
+
+def table_of(resource: Any) -> str:
+    """The logical id of the table a grant's resource names (the table or one of its indexes)."""
+    if "Fn::GetAtt" in resource:
+        return str(resource["Fn::GetAtt"][0])
+    return str(resource["Fn::Sub"].split(".Arn", 1)[0].removeprefix("${"))
+
+
+def leading_keys(condition: dict[str, Any]) -> set[str]:
+    return set(condition.get("ForAllValues:StringLike", {}).get("dynamodb:LeadingKeys", []))
+
+
+def test_the_sweep_runs_every_five_minutes_without_retries_or_overlap() -> None:
+    sweep = FUNCTIONS["ReminderSweepFunction"]["Properties"]
+    (schedule,) = sweep["Events"].values()
+
+    assert schedule["Type"] == "Schedule"
+    assert schedule["Properties"]["Schedule"] == "rate(5 minutes)"
+    assert sweep["EventInvokeConfig"]["MaximumRetryAttempts"] == 0
+    assert sweep["Timeout"] < 300  # a sweep ends before the next one starts
+    assert sweep["Environment"]["Variables"]["REMINDER_OFFSETS"] == {"Ref": "ReminderOffsets"}
+
+
+def test_the_sweep_reads_events_and_rsvps_and_writes_only_its_own_records() -> None:
+    writes = []
+    for granted, resources, condition in grants("ReminderSweepFunction"):
+        tables = {table_of(resource) for resource in resources}
+        if granted & DYNAMODB_WRITES:
+            writes.append(granted)
+            assert tables == {"NotificationsTable"}
+            assert leading_keys(condition) == {f"{REMINDER_PREFIX}*", f"{UNREACHABLE_PREFIX}*"}
+        elif "EventsTable" in tables:
+            assert granted == {"dynamodb:Query"}
+            assert {"Fn::Sub": "${EventsTable.Arn}/index/by_start_date"} in resources
+            assert {"Fn::GetAtt": ["EventsTable", "Arn"]} not in resources
+    assert writes, "the sweep claims reminders"
+    read = {
+        (action, table_of(resource))
+        for granted, resources, _ in grants("ReminderSweepFunction")
+        for action in granted
+        for resource in resources
+    }
+    assert {("dynamodb:Query", "EventsTable"), ("dynamodb:Query", "AttendancesTable")} <= read
+
+
+def test_the_webhook_cannot_touch_events_and_writes_only_update_ids() -> None:
+    for granted, resources, condition in grants("TelegramWebhookFunction"):
+        for resource in resources:
+            if table_of(resource) == "EventsTable":
+                # The listing index for /events; nothing on the table (no item read or write).
+                assert resource == {"Fn::Sub": "${EventsTable.Arn}/index/by_start_date"}
+                assert granted == {"dynamodb:Query"}
+            else:
+                assert table_of(resource) == "NotificationsTable"
+                assert granted == {"dynamodb:PutItem"}
+                assert leading_keys(condition) == {f"{UPDATE_PREFIX}*"}
+
+
+def test_the_webhook_secret_is_generated_in_secrets_manager_in_telegrams_alphabet() -> None:
+    secret = RESOURCES["TelegramWebhookSecret"]["Properties"]["GenerateSecretString"]
+    assert secret["ExcludePunctuation"] is True  # Telegram allows A-Z, a-z, 0-9, _ and -
+    assert 32 <= secret["PasswordLength"] <= 256
+    variables = FUNCTIONS["TelegramWebhookFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["TELEGRAM_WEBHOOK_SECRET_ARN"] == {"Ref": "TelegramWebhookSecret"}
+
+
+def test_the_notifications_table_expires_its_records_and_survives_replacement() -> None:
+    table = RESOURCES["NotificationsTable"]
+    assert table["Properties"]["TimeToLiveSpecification"] == {
+        "AttributeName": "expires_at",
+        "Enabled": True,
+    }
+    # Losing the claims would send every due reminder again.
+    assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
+    assert table["Properties"]["SSESpecification"] == {"SSEEnabled": True}
