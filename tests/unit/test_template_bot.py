@@ -1,6 +1,6 @@
 """The bot's part of template.yaml: the sweep's schedule, and least privilege. The sweep reads
-events (their index) and RSVPs and writes only its own records; the webhook cannot touch the
-events table at all (the listing index is all it reads) and writes only update ids."""
+events and RSVPs and writes only its own records; the webhook cannot change events (it reads
+the keys-only listing index and those events, nothing else) and writes only update ids."""
 
 from typing import Any
 
@@ -57,9 +57,11 @@ def test_the_sweep_reads_events_and_rsvps_and_writes_only_its_own_records() -> N
             assert tables == {"NotificationsTable"}
             assert leading_keys(condition) == {f"{REMINDER_PREFIX}*", f"{UNREACHABLE_PREFIX}*"}
         elif "EventsTable" in tables:
-            assert granted == {"dynamodb:Query"}
-            assert {"Fn::Sub": "${EventsTable.Arn}/index/by_start_date"} in resources
-            assert {"Fn::GetAtt": ["EventsTable", "Arn"]} not in resources
+            # The keys-only index, then the events themselves: item reads, no scan, no write.
+            assert granted in ({"dynamodb:Query"}, {"dynamodb:BatchGetItem"})
+            if granted == {"dynamodb:Query"}:
+                assert {"Fn::Sub": "${EventsTable.Arn}/index/by_start_date"} in resources
+                assert {"Fn::GetAtt": ["EventsTable", "Arn"]} not in resources
     assert writes, "the sweep claims reminders"
     read = {
         (action, table_of(resource))
@@ -70,13 +72,15 @@ def test_the_sweep_reads_events_and_rsvps_and_writes_only_its_own_records() -> N
     assert {("dynamodb:Query", "EventsTable"), ("dynamodb:Query", "AttendancesTable")} <= read
 
 
-def test_the_webhook_cannot_touch_events_and_writes_only_update_ids() -> None:
+def test_the_webhook_cannot_change_events_and_writes_only_update_ids() -> None:
     for granted, resources, condition in grants("TelegramWebhookFunction"):
         for resource in resources:
             if table_of(resource) == "EventsTable":
-                # The listing index for /events; nothing on the table (no item read or write).
-                assert resource == {"Fn::Sub": "${EventsTable.Arn}/index/by_start_date"}
-                assert granted == {"dynamodb:Query"}
+                # /events: the keys-only listing index, then those events; nothing else.
+                assert (granted, resource) in (
+                    ({"dynamodb:Query"}, {"Fn::Sub": "${EventsTable.Arn}/index/by_start_date"}),
+                    ({"dynamodb:BatchGetItem"}, {"Fn::GetAtt": ["EventsTable", "Arn"]}),
+                )
             else:
                 assert table_of(resource) == "NotificationsTable"
                 assert granted == {"dynamodb:PutItem"}

@@ -65,6 +65,18 @@ def get_many(event_ids: list[str]) -> dict[str, Event]:
         return {event.id: event for event in Event.batch_get(set(event_ids))}
 
 
+def in_order(positions: list[tuple[str, str]]) -> list[Event]:
+    """The active events at these (start_date, id) index positions, in their order: one
+    BatchGetItem (the listing indexes hold keys only). An event deactivated or deleted
+    between the index read and this one is left out."""
+    current = get_many([event_id for _, event_id in positions])
+    return [
+        current[event_id]
+        for _, event_id in positions
+        if event_id in current and current[event_id].is_active
+    ]
+
+
 def create(event: Event) -> None:
     """Write a new event; its id must be new (the caller generated it)."""
     try:
@@ -107,12 +119,14 @@ def put_many(events: Iterable[Event]) -> int:
 
 def starting_between(after: str, until: str) -> list[Event]:
     """Active events starting after `after` and at or before `until`, in start order: one
-    Query of the sparse by_start_date index (paged past 1 MB), never a scan."""
+    Query of the sparse, keys-only by_start_date index (paged past 1 MB), never a scan, then
+    the events themselves (`in_order`)."""
     with backend_errors():
-        return [
-            event
-            for event in Event.by_start_date.query(
+        positions = [
+            (entry.start_date, entry.id)
+            for entry in Event.by_start_date.query(
                 ACTIVE_LISTING, Event.start_date.between(after, until)
             )
-            if event.start_date > after
+            if entry.start_date > after
         ]
+    return in_order(positions)

@@ -94,7 +94,8 @@ def _reply(chat_id: int, text: str, now: datetime) -> dict[str, Any] | None:
     if command == "/start":
         return start_reply(chat_id, argument)
     if command == "/events":
-        return events_reply(chat_id, events_table.upcoming(event_date(now), UPCOMING_SHOWN))
+        positions = events_table.upcoming(event_date(now), UPCOMING_SHOWN)
+        return events_reply(chat_id, events_table.in_order(positions))
     return None
 
 

@@ -69,18 +69,12 @@ def upcoming_page(
     )
     positions = found[skip : skip + limit]
     has_more = len(found) > skip + limit
-    current = events_table.get_many([event_id for _, event_id in positions])
     next_cursor = None
     if has_more:
         # The index's position, not the event's: the next page resumes where this Query ended.
         next_cursor = cursors.encode(cursors.Position(*positions[-1]), key)
     return UpcomingEvents(
-        # An event deactivated (or deleted) between the two reads is left out of the page.
-        events=[
-            EventPublic.model_validate(current[event_id])
-            for _, event_id in positions
-            if event_id in current and current[event_id].is_active
-        ],
+        events=[EventPublic.model_validate(event) for event in events_table.in_order(positions)],
         next_cursor=next_cursor,
         has_more=has_more,
     )
