@@ -12,6 +12,7 @@ from faults import failing
 
 from community import snapstart
 from community.data import models
+from community.observability import logger
 from community.settings import get_settings
 
 
@@ -47,3 +48,4 @@ def test_priming_sets_the_client_up_without_a_request_and_restore_reseeds() -> N
     random.seed(1)
     snapstart.after_restore()
     assert random.random() != snapshot_state
+    logger.remove_keys(["restored_from_snapshot"])  # the process goes on with other tests
