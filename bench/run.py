@@ -39,6 +39,7 @@ ENVIRONMENT = {
     "ATTENDANCES_TABLE": "bench-attendances",
     "TELEGRAM_BOT_TOKEN": "123456:BENCH-BOT-TOKEN",
     "JWT_SECRET": "bench-jwt-secret-0123456789abcdef0123456789abcdef",
+    "TELEGRAM_WEBHOOK_SECRET": "bench-webhook-secret",
     "POWERTOOLS_METRICS_NAMESPACE": "Bench",
     "POWERTOOLS_SERVICE_NAME": "bench",
     # Production's level: the per-request access line is part of the overhead measured.
