@@ -298,6 +298,20 @@ def record_figure(case: str, tried: int, lost: int, retried: int = 0) -> None:
     entry["retried"] += retried
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under pytest-xdist, a worker hands its figures to the controller, which prints them."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["reliability_figures"] = FIGURES
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """The controller adds up each xdist worker's figures as the worker finishes."""
+    for case, entry in getattr(node, "workeroutput", {}).get("reliability_figures", {}).items():
+        record_figure(case, entry["tried"], entry["lost"], entry["retried"])
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if not FIGURES:
         return
