@@ -285,6 +285,16 @@ def isolating_backend(
     yield from fresh_server_backend(request, monkeypatch, request.param)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`browser` on every test of a module that imports playwright, so `make test-fast` can
+    leave the Chromium tests out (`-m 'not browser'`) without a list to keep up to date."""
+    for item in items:
+        module = getattr(item, "module", None)
+        imported = vars(module).values() if module is not None else ()
+        if any(getattr(value, "__module__", "").startswith("playwright") for value in imported):
+            item.add_marker(pytest.mark.browser)
+
+
 # Reliability figures: each case's count tried and count lost or let in, printed at the end of
 # the run and kept in pytest's cache (.pytest_cache/v/reliability/figures) for the README.
 FIGURES: dict[str, dict[str, int]] = {}
