@@ -18,7 +18,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # environment); otherwise they find the running `make run` themselves (.local/run-<port>.json).
 PORT_ARG = $(if $(filter file,$(origin PORT)),,--port $(PORT))
 
-.PHONY: help run start stop test lint format typecheck validate build browser pytest dev-init-data seed-events make-admin openapi bench bench-short clean remind set-webhook
+.PHONY: help run start stop test test-fast lint format typecheck validate build browser pytest dev-init-data seed-events make-admin openapi bench bench-short clean remind set-webhook
 
 # A test checks that every .PHONY target is named here.
 help:
@@ -27,6 +27,8 @@ help:
 	@echo "make stop           stop the make run/make start server (the one on PORT= if given)"
 	@echo "make test           everything: lint, typecheck, validate, build, pytest and test-sam"
 	@echo "                    (test-sam needs a Docker engine: started for it when root)"
+	@echo "make test-fast      the inner loop: lint, typecheck, build, pytest without the"
+	@echo "                    sam_local and browser tests (no Docker, no Chromium)"
 	@echo "make dev-init-data  signed Telegram initData for curl (TELEGRAM_ID=42 NAME=Alice)"
 	@echo "make seed-events FILE=events.json  load events (all or nothing) into make run's table"
 	@echo "make make-admin TELEGRAM_ID=42 [ROLE=member]  grant (or take back) the admin role"
@@ -142,9 +144,19 @@ browser:
 openapi: $(VENV)/.installed
 	$(PY) -m devkit.openapi > openapi.json
 
+# pytest-xdist: PYTEST_WORKERS processes (auto: one per core); PYTEST_WORKERS=0 runs the tests
+# in this process. worksteal: an idle worker takes queued tests from a busy one.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL = $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist worksteal)
+
 # build: tests/integration/test_build_bytecode.py checks what sam build made.
 pytest: $(VENV)/.installed browser $(DYNALITE_STAMP) miniapp-check build
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL)
+
+# The inner loop (README "Tests"): what make test runs but validate, the Vitest tests,
+# bench-short, the Chromium tests (marker browser) and test-sam. CI runs make test.
+test-fast: lint typecheck $(DYNALITE_STAMP) miniapp/dist/index.html build
+	$(PY) -m pytest $(PYTEST_PARALLEL) -m 'not sam_local and not browser'
 
 # The Mini App (miniapp/, README "The Mini App"): `npm ci` from the committed lockfile is its
 # only install step; dist/ is rebuilt when missing or older than any source file.

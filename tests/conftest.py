@@ -293,6 +293,16 @@ def isolating_backend(
     yield from fresh_server_backend(request, monkeypatch, request.param)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`browser` on every test of a module that imports playwright, so `make test-fast` can
+    leave the Chromium tests out (`-m 'not browser'`) without a list to keep up to date."""
+    for item in items:
+        module = getattr(item, "module", None)
+        imported = vars(module).values() if module is not None else ()
+        if any(getattr(value, "__module__", "").startswith("playwright") for value in imported):
+            item.add_marker(pytest.mark.browser)
+
+
 # Reliability figures: each case's count tried and count lost or let in, printed at the end of
 # the run and kept in pytest's cache (.pytest_cache/v/reliability/figures) for the README.
 FIGURES: dict[str, dict[str, int]] = {}
@@ -304,6 +314,20 @@ def record_figure(case: str, tried: int, lost: int, retried: int = 0) -> None:
     entry["tried"] += tried
     entry["lost"] += lost
     entry["retried"] += retried
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under pytest-xdist, a worker hands its figures to the controller, which prints them."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["reliability_figures"] = FIGURES
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """The controller adds up each xdist worker's figures as the worker finishes."""
+    for case, entry in getattr(node, "workeroutput", {}).get("reliability_figures", {}).items():
+        record_figure(case, entry["tried"], entry["lost"], entry["retried"])
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -5,13 +5,17 @@ moto's server in a container on a network of this run's own (see tools/devkit/sa
 Run by `make test-sam` (part of `make test`), which provides the Docker engine, the images
 and `sam build`; excluded from a plain `pytest` run by the `sam_local` marker."""
 
+import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from devkit.fixtures import expected, fixture_path
 from devkit.samlocal import (
+    SamLocalError,
     Stack,
     fixture_event,
     fixture_name,
@@ -26,6 +30,9 @@ from devkit.samlocal import (
 pytestmark = [pytest.mark.sam_local, pytest.mark.timeout(1800)]
 
 LOG_DIR = Path(__file__).resolve().parents[2] / ".local" / "sam-local" / "test"
+# `sam local invoke`s at a time. sam builds an image with the template's layers for every cold
+# container, under a lock: invokes that start while another builds wait and reuse its image.
+PARALLEL_INVOKES = int(os.environ.get("SAM_LOCAL_PARALLEL", "2"))
 
 
 @pytest.fixture(scope="module")
@@ -35,17 +42,39 @@ def stack() -> Iterator[Stack]:
         yield started
 
 
+@pytest.fixture(scope="module")
+def invoked(stack: Stack) -> dict[str, dict[str, Any] | SamLocalError]:
+    """Every function that has a fixture, each by its own `sam local invoke` with its fixture's
+    event (placeholders filled here first, one by one), PARALLEL_INVOKES at a time. Each
+    test below reads its function's result (or the error its invoke raised)."""
+    events = {
+        function: fixture_event(fixture_name(function))
+        for function in functions()
+        if fixture_path(fixture_name(function)).exists()
+    }
+
+    def invoke(function: str) -> dict[str, Any] | SamLocalError:
+        try:
+            return stack.invoke(function, events[function])
+        except SamLocalError as error:
+            return error
+
+    with ThreadPoolExecutor(max_workers=PARALLEL_INVOKES) as pool:
+        return dict(zip(events, pool.map(invoke, events), strict=True))
+
+
 @pytest.mark.parametrize("function", functions())
 def test_sam_local_invoke_answers_the_fixture_with_its_documented_status(
-    stack: Stack, function: str
+    invoked: dict[str, dict[str, Any] | SamLocalError], function: str
 ) -> None:
     # Given the function's fixture, its placeholders filled by the setup step
     name = fixture_name(function)
     assert fixture_path(name).exists(), f"events_fixtures/{name}.json is missing"
-    event = fixture_event(name)
 
     # When `sam local invoke` runs it in the emulation image, with the built layers
-    result = stack.invoke(function, event)
+    result = invoked[function]
+    if isinstance(result, SamLocalError):
+        raise result
 
     # Then it answers with the status the fixture documents, as JSON
     assert result["statusCode"] == expected(name)["statusCode"], result

@@ -1,7 +1,8 @@
 """Referral codes are unique by construction (guard items), not by luck."""
 
 import itertools
-from typing import Any
+import random
+from collections.abc import Callable
 
 import pytest
 
@@ -9,22 +10,30 @@ from community.data.models import ReferralGuard, User
 from community.services import users as users_service
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
-CREATIONS = 1000
+# Every creation meets collisions, so the property does not need many members: what costs is
+# moto copying the whole users table for each transaction (its rollback), O(members²) in all.
+CREATIONS = 200
+# Codes already taken offered before each fresh one: the newest, the oldest, one at random.
+COLLISIONS_PER_CREATION = 3
 
 
-def colliding_generator() -> Any:
-    """Every fresh code is first offered again after it was taken: each creation after the
-    first meets at least one collision."""
+def colliding_generator() -> Callable[[], str]:
+    """Before each fresh code, offer COLLISIONS_PER_CREATION codes already taken (the one
+    just taken, the first ever taken, and one of the others at random): every creation after
+    the first meets that many collisions, against old guards as well as the newest."""
     counter = itertools.count()
-    last: list[str] = []
+    chooser = random.Random(20261125)
+    taken: list[str] = []
+    offers: list[str] = []
 
     def generate() -> str:
-        if last and last[-1] != "retry-served":
-            code = last[-1]
-            last.append("retry-served")
-            return code
-        code = f"UP-{next(counter):06d}"
-        last.append(code)
+        if not offers:
+            if taken:
+                offers.extend([taken[-1], taken[0], chooser.choice(taken)])
+            offers.append(f"UP-{next(counter):06d}")
+        code = offers.pop(0)
+        if not offers:  # the fresh one
+            taken.append(code)
         return code
 
     return generate
@@ -36,7 +45,7 @@ def test_forced_collisions_never_give_two_users_one_code(monkeypatch: pytest.Mon
     collisions: list[str] = []
     monkeypatch.setattr(users_service, "count", collisions.append)
 
-    # When 1,000 members are created
+    # When 200 members are created, each after 3 collisions
     for telegram_id in range(1, CREATIONS + 1):
         users_service.login(
             users_service.TelegramProfile(telegram_id, f"Member {telegram_id}", None, None, None)
@@ -49,4 +58,4 @@ def test_forced_collisions_never_give_two_users_one_code(monkeypatch: pytest.Mon
     assert len(members) == CREATIONS
     assert len(set(codes)) == CREATIONS
     assert guards == {f"REFERRAL#{m.referral_code}": m.pk for m in members}
-    assert collisions.count("ReferralCodeCollision") >= CREATIONS - 1
+    assert collisions.count("ReferralCodeCollision") >= COLLISIONS_PER_CREATION * (CREATIONS - 1)

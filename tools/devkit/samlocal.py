@@ -345,8 +345,11 @@ def fixture_event(fixture: str) -> dict[str, Any]:
 
 @contextlib.contextmanager
 def start_api(stack: Stack) -> Iterator[str]:
-    """`sam local start-api` on 127.0.0.1 (warm containers, created on first use); yields its
-    base URL. Its output goes to a log file; it and its containers are gone afterwards."""
+    """`sam local start-api` on 127.0.0.1 with warm containers, all created at start (EAGER):
+    sam creates them side by side and builds the image with the layers once for all, where
+    LAZY creates each on its route's first request and builds the image again for each.
+    Yields its base URL. Its output goes to a log file; it and its containers are gone
+    afterwards."""
     port = free_port()
     log_path = stack.work_dir / "start-api.log"
     command = [
@@ -358,7 +361,7 @@ def start_api(stack: Stack) -> Iterator[str]:
         "--port",
         str(port),
         "--warm-containers",
-        "LAZY",
+        "EAGER",
         *stack.sam_local_args(),
     ]
     with log_path.open("wb") as log:
