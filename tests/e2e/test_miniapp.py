@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -38,12 +39,19 @@ SCREENSHOTS = ROOT / ".local" / "miniapp-screenshots"
 expect.set_options(timeout=15_000)
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    logs = tmp_path_factory.mktemp("miniapp")
+@contextmanager
+def miniapp_server(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[str]:
+    """`make run` with the built Mini App, on its own port, tables and log folder."""
+    logs = tmp_path_factory.mktemp(name)
     build_miniapp(logs / "build.log")
     unset = dict.fromkeys(["TELEGRAM_BOT_TOKEN", "JWT_SECRET", "DYNAMODB_ENDPOINT_URL"])
     with local_api(logs, **unset) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with miniapp_server(tmp_path_factory, "miniapp") as url:
         yield url
 
 
@@ -361,10 +369,7 @@ PAGING_EVENTS = 17  # with the 4 samples: 21 upcoming, three pages of 10
 
 @pytest.fixture(scope="module")
 def own_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    logs = tmp_path_factory.mktemp("miniapp-own")
-    build_miniapp(logs / "build.log")
-    unset = dict.fromkeys(["TELEGRAM_BOT_TOKEN", "JWT_SECRET", "DYNAMODB_ENDPOINT_URL"])
-    with local_api(logs, **unset) as url:
+    with miniapp_server(tmp_path_factory, "miniapp-own") as url:
         yield url
 
 
