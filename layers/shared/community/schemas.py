@@ -2,10 +2,11 @@
 named here, so a new internal attribute can never leak through them."""
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self, TypeVar, cast
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -17,6 +18,7 @@ from pydantic import (
     PlainSerializer,
     ValidationInfo,
     computed_field,
+    create_model,
     field_validator,
     model_validator,
 )
@@ -222,33 +224,39 @@ def _after_start_date(end_date: datetime, info: ValidationInfo) -> datetime:
     return end_date
 
 
-class EventIn(BaseModel):
-    """An event as an operator loads it (`make seed-events`). Any ISO 8601 date with an
-    offset is accepted and stored in UTC; a date without an offset is ambiguous and refused."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    id: Annotated[str, AfterValidator(_event_id)] | None = None
-    title: Title
-    description: Description
-    start_date: EventDate
-    end_date: EventDate
-    location: Location
-    price: PriceIn
-    capacity: Capacity | None
-    image_url: ImageUrl | None
-    category: EventCategory | None = None
-    is_active: bool = Field(strict=True)
-    created_at: EventDate | None = None
-
-    @field_validator("end_date")
-    @classmethod
-    def _ends_after_it_starts(cls, end_date: datetime, info: ValidationInfo) -> datetime:
-        return _after_start_date(end_date, info)
+M = TypeVar("M", bound=BaseModel)
 
 
-class EventCreate(BaseModel):
-    """POST /api/v1/events (admins): the server picks the id; optional fields may be left out."""
+def _reshaped(
+    *, required: tuple[str, ...] = (), optional: bool = False
+) -> Callable[[type[M]], type[M]]:
+    """The decorated model again, with the inherited fields named in `required` made required,
+    or with every field made optional and nullable (a PATCH body): each field is declared once,
+    in EventFields, and keeps its constraints, which apply to a value, never to a null."""
+
+    def reshape(model: type[M]) -> type[M]:
+        fields: dict[str, Any] = {}
+        for name, info in model.model_fields.items():
+            if optional or name in required:
+                value_type: Any = info.annotation
+                if info.metadata:
+                    value_type = Annotated[value_type, *info.metadata]
+                fields[name] = (value_type | None, None) if optional else (value_type, ...)
+        reshaped = create_model(
+            model.__name__,
+            __base__=model,
+            __module__=model.__module__,
+            __doc__=model.__doc__,
+            **fields,
+        )
+        return cast(type[M], reshaped)
+
+    return reshape
+
+
+class EventFields(BaseModel):
+    """An event's fields as an admin or an operator sets them, each declared once, with the
+    defaults of a new event (EventCreate)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -265,8 +273,23 @@ class EventCreate(BaseModel):
 
     @field_validator("end_date")
     @classmethod
-    def _ends_after_it_starts(cls, end_date: datetime, info: ValidationInfo) -> datetime:
-        return _after_start_date(end_date, info)
+    def _ends_after_it_starts(
+        cls, end_date: datetime | None, info: ValidationInfo
+    ) -> datetime | None:
+        return None if end_date is None else _after_start_date(end_date, info)
+
+
+class EventCreate(EventFields):
+    """POST /api/v1/events (admins): the server picks the id; optional fields may be left out."""
+
+
+@_reshaped(required=("description", "location", "price", "capacity", "image_url", "is_active"))
+class EventIn(EventFields):
+    """An event as an operator loads it (`make seed-events`). Any ISO 8601 date with an
+    offset is accepted and stored in UTC; a date without an offset is ambiguous and refused."""
+
+    id: Annotated[str, AfterValidator(_event_id)] | None = None
+    created_at: EventDate | None = None
 
 
 # What a PATCH may not clear; capacity, image_url and category may be set to null.
@@ -275,29 +298,10 @@ NOT_NULLABLE = frozenset(
 )
 
 
-class EventPatch(BaseModel):
+@_reshaped(optional=True)
+class EventPatch(EventFields):
     """PATCH /api/v1/events/{id} (admins): only the fields sent change; `null` clears
     capacity, image_url or category. The dates are checked against the stored ones too."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    title: Title | None = None
-    description: Description | None = None
-    start_date: EventDate | None = None
-    end_date: EventDate | None = None
-    location: Location | None = None
-    price: PriceIn | None = None
-    capacity: Capacity | None = None
-    image_url: ImageUrl | None = None
-    category: EventCategory | None = None
-    is_active: Annotated[bool, Field(strict=True)] | None = None
-
-    @field_validator("end_date")
-    @classmethod
-    def _ends_after_it_starts(
-        cls, end_date: datetime | None, info: ValidationInfo
-    ) -> datetime | None:
-        return None if end_date is None else _after_start_date(end_date, info)
 
     @model_validator(mode="after")
     def _changes_something(self) -> Self:
