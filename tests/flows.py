@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl
 import pytest
 from conftest import BOT_TOKEN
 
-from community.services import events
+from community.services import seeding
 from community.services.users import set_role
 from devkit.fixtures import load_event
 from devkit.handlers import invoke
@@ -50,7 +50,7 @@ def login(
 
 def add_events(records: list[dict[str, Any]]) -> list[str]:
     """Load records through the same validation and data layer as `make seed-events`."""
-    events.load(events.validate_records(records))
+    seeding.load(seeding.validate_records(records))
     return [record["id"] for record in records]
 
 

@@ -18,7 +18,7 @@ HTML = "text/html; charset=utf-8"
 @app.get("/u/{referral_code}", response_class=Response, responses=HTML_PAGE)
 async def get_profile_page(request: Request, referral_code: str) -> Response:
     try:
-        user = public_profile(referral_code)
+        user = public_profile(referral_code).user
     except NotFound:
         return conditional(request, not_found_page().encode(), HTML, PUBLIC_MISS, 404)
     settings = get_settings()

@@ -7,7 +7,7 @@ from fastapi import Path, Request, Response
 from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.caching import NOT_MODIFIED, PUBLIC_MISS, PUBLIC_PROFILE, conditional_json
-from community.schemas import PublicProfile, UserPublic
+from community.schemas import PublicProfile
 from community.services.users import public_profile
 
 app = create_app("public-profile", not_found_cache_control=PUBLIC_MISS)
@@ -17,10 +17,7 @@ app = create_app("public-profile", not_found_cache_control=PUBLIC_MISS)
 async def get_public_profile(
     request: Request, referral_code: Annotated[str, Path(max_length=64)]
 ) -> Response:
-    user = public_profile(referral_code)
-    return conditional_json(
-        request, PublicProfile(user=UserPublic.model_validate(user)), PUBLIC_PROFILE
-    )
+    return conditional_json(request, public_profile(referral_code), PUBLIC_PROFILE)
 
 
 handler = SafeMangum(app, lifespan="off")

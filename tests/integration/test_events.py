@@ -95,16 +95,14 @@ def test_paging_137_upcoming_events_returns_each_once_in_start_order_two_calls_a
     assert calls_per_page == [["Query", "BatchGetItem"]] * 14
 
 
-def test_an_event_starting_exactly_now_is_listed_and_one_a_second_earlier_is_not(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_an_event_starting_exactly_now_is_listed_and_one_a_second_earlier_is_not() -> None:
     at_now, just_before = event_record(NOW), event_record(NOW - timedelta(seconds=1))
     add_events([at_now, just_before])
-    monkeypatch.setattr(events, "utc_now", lambda: NOW + timedelta(microseconds=999_999))
 
-    listed = [event["id"] for event in page("")["events"]]
+    # Listed at NOW and most of a second (dates are kept to the second)
+    listing = events.upcoming_page(10, now=NOW + timedelta(microseconds=999_999))
 
-    assert listed == [at_now["id"]]
+    assert [event.id for event in listing.events] == [at_now["id"]]
 
 
 @contextmanager
@@ -132,23 +130,19 @@ def start_keys_checked_like_dynamodb() -> Iterator[None]:
             client.meta.events.unregister("before-call.dynamodb.Query", check)
 
 
-def test_a_cursor_whose_event_has_since_started_resumes_at_now(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_cursor_whose_event_has_since_started_resumes_at_now() -> None:
     # Given a cursor after the first of three events, and then the second one starts
     records = [event_record(NOW + timedelta(hours=hours)) for hours in (1, 2, 3)]
     add_events(records)
-    monkeypatch.setattr(events, "utc_now", lambda: NOW)
-    cursor = page("limit=1")["next_cursor"]
-    monkeypatch.setattr(events, "utc_now", lambda: NOW + timedelta(hours=2))
+    cursor = events.upcoming_page(1, now=NOW).next_cursor
 
     # When the client asks for the next page, of a DynamoDB that checks start keys
     with start_keys_checked_like_dynamodb():
-        body = page(f"limit=1&cursor={cursor}")
+        later = events.upcoming_page(1, cursor=cursor, now=NOW + timedelta(hours=2))
 
     # Then it gets the first event still to start, not an error
-    assert [event["id"] for event in body["events"]] == [records[1]["id"]]
-    assert body["has_more"] is True
+    assert [event.id for event in later.events] == [records[1]["id"]]
+    assert later.has_more is True
 
 
 def forged_cursors() -> dict[str, Any]:

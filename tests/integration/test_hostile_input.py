@@ -23,7 +23,7 @@ from flows import (
 
 from community.data.models import AuthCode, Event, User
 from community.errors import InvalidRequest
-from community.services import events
+from community.services import seeding
 from community.telegram import TELEGRAM_ID_LIMIT, sign
 from devkit.fixtures import load_event
 from devkit.handlers import invoke
@@ -215,7 +215,7 @@ def test_seeding_a_date_beyond_utc_names_the_record_and_field() -> None:
     ]
 
     with pytest.raises(InvalidRequest) as refused:
-        events.validate_records(records)
+        seeding.validate_records(records)
 
     assert "record 1: end_date: " in refused.value.detail
     assert "year must be between 1970 and 9999" in refused.value.detail

@@ -8,6 +8,7 @@ import pytest
 
 from community.data.models import ReferralGuard, User
 from community.services import users as users_service
+from community.telegram import TelegramUser
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
 # Every creation meets collisions, so the property does not need many members: what costs is
@@ -47,9 +48,7 @@ def test_forced_collisions_never_give_two_users_one_code(monkeypatch: pytest.Mon
 
     # When 200 members are created, each after 3 collisions
     for telegram_id in range(1, CREATIONS + 1):
-        users_service.login(
-            users_service.TelegramProfile(telegram_id, f"Member {telegram_id}", None, None, None)
-        )
+        users_service.login(TelegramUser(telegram_id, f"Member {telegram_id}", None, None))
 
     # Then every member has their own code, each with exactly one guard pointing back
     members = list(User.scan(User.pk.startswith("USER#")))

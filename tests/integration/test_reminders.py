@@ -34,10 +34,11 @@ from flows import (
 from community.botapi import BotApi, Pacer
 from community.data import users as users_table
 from community.data.models import Attendance, Event, User
+from community.entities import MEMBER_ROLE
 from community.errors import ServiceUnavailable
 from community.services import reminders
-from community.services.users import TelegramProfile
 from community.services.users import login as service_login
+from community.telegram import TelegramUser
 from devkit.fakebot import FakeBotApi
 from devkit.fixtures import load_event
 from devkit.handlers import invoke
@@ -80,7 +81,7 @@ def members(count: int, *, first_id: int = 1_000_000, **fields: Any) -> list[Use
                 id=str(uuid.uuid4()),
                 telegram_id=telegram_id,
                 name=f"Member {number}",
-                role="member",
+                role=MEMBER_ROLE,
                 coins=0,
                 referral_code=f"UP-{telegram_id % 36**6:06d}"[-9:],
                 token_version=0,
@@ -233,7 +234,7 @@ def test_a_403_marks_the_member_unreachable_until_their_next_login(
 
     # And once they log in again, they are reminded
     time.sleep(0.01)  # the login's time must be after the block's
-    service_login(TelegramProfile(int(member.telegram_id), "Member", None, None, None, True))
+    service_login(TelegramUser(int(member.telegram_id), "Member", None, None, True))
     after_login = reminders.sweep(now + timedelta(minutes=2), api=api_for(fake_bot))
     assert after_login.sent == 1
     assert chats(fake_bot) == [member.telegram_id]

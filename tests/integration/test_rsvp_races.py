@@ -13,6 +13,7 @@ from conftest import ServerBackend, record_figure
 from flows import add_events, body_of, cancel_rsvp, rsvp
 from races import all_at_once, retrying_503
 
+from community.data import users as users_table
 from community.data.models import Attendance, Event, User
 from community.services.auth import session_for
 from devkit.placeholders import event_record
@@ -42,7 +43,8 @@ def members(count: int) -> dict[str, str]:
         ]
         for person in people:
             batch.save(person)
-    return {session_for(person).token: person.id for person in people}
+    written = users_table.get_many([int(person.telegram_id) for person in people])
+    return {session_for(member).token: member.id for member in written.values()}
 
 
 def an_event(capacity: int | None) -> str:

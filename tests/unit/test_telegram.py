@@ -43,7 +43,7 @@ def test_valid_init_data_is_accepted_with_its_user_and_start_param() -> None:
     assert verified.user.name == "Vladislav Kibenko"
     assert verified.user.username == "vdkfrost"
     assert verified.user.photo_url == "https://t.me/i/userpic/320/x.jpg"
-    assert verified.start_param == "UP-ABC123"
+    assert verified.user.start_param == "UP-ABC123"
 
 
 def test_dev_tooling_signs_what_the_server_accepts() -> None:

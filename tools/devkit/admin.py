@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 
+from community.entities import ADMIN_ROLE, ROLES
 from devkit.runstate import NoServer, port_from_environment
 from devkit.seed import local_endpoint, use_tables
 from devkit.template import table_env_vars
@@ -20,7 +21,7 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--telegram-id", type=int, required=True)
-    parser.add_argument("--role", default="admin", choices=["admin", "member"])
+    parser.add_argument("--role", default=ADMIN_ROLE, choices=ROLES)
     parser.add_argument("--port", type=int, default=port_from_environment())
     args = parser.parse_args()
     try:

@@ -1,7 +1,7 @@
 """`make capacity`: launch-day DynamoDB capacity on paper, from the code and the template.
 
 Item sizes are measured on real items: built the way the services build them (events through
-`community.services.events.to_item`), serialised by PynamoDB as a PutItem would send them, and
+`community.services.seeding.to_event`), serialised by PynamoDB as a PutItem would send them, and
 sized by DynamoDB's rules (`community.data.sizes`). Tables, indexes and projections are read
 from template.yaml, so an index entry is what the template projects. Each request type is
 modelled as the DynamoDB calls its handler makes (the same sequence as the CALLS table of
@@ -213,10 +213,12 @@ def _use_placeholder_tables() -> None:
 
 def build_items(scenario: Scenario) -> Items:
     _use_placeholder_tables()
+    from community.data.events import to_item
     from community.data.models import Attendance, AuthCode, ReferralGuard, User
     from community.data.sizes import stored_form
+    from community.entities import MEMBER_ROLE
     from community.schemas import EventIn
-    from community.services.events import to_item
+    from community.services.seeding import to_event
 
     text = PROFILES[scenario.profile]
     prose = text.prose_char
@@ -232,7 +234,7 @@ def build_items(scenario: Scenario) -> Items:
         name=prose * text.name,
         username="u" * text.username,
         photo_url=_url(text.photo_url),
-        role="member",
+        role=MEMBER_ROLE,
         coins=0,
         email=None,
         referral_code=referral_code,
@@ -268,7 +270,7 @@ def build_items(scenario: Scenario) -> Items:
             category=CATEGORIES[index % len(CATEGORIES)],
             is_active=True,
         )
-        event = to_item(record, now)
+        event = to_item(to_event(record, now))
         # An event well into its RSVPs, edited once by an admin: every attribute present.
         event.attendee_count = 123_456
         event.updated_at = now

@@ -60,10 +60,10 @@ def event_record(start: datetime, *, active: bool = True, **fields: Any) -> dict
 
 
 def _event_id() -> str:
-    from community.services import events
+    from community.services import seeding
 
     record = event_record(datetime.now(UTC) + timedelta(days=7))
-    events.load(events.validate_records([record]))
+    seeding.load(seeding.validate_records([record]))
     return str(record["id"])
 
 

@@ -44,9 +44,9 @@ def use_tables(endpoint: str, region: str) -> dict[str, str]:
 
 def load(records: object) -> int:
     """Validate every record, then write them all; InvalidRequest names the bad ones."""
-    from community.services import events
+    from community.services import seeding
 
-    return events.load(events.validate_records(records))
+    return seeding.load(seeding.validate_records(records))
 
 
 def sample_events(now: datetime) -> list[dict[str, Any]]:

@@ -82,11 +82,6 @@ class UserPrivate(UserPublic):
     # Event reminders from the bot; on unless the member turned them off.
     reminders: bool = True
 
-    @field_validator("reminders", mode="before")
-    @classmethod
-    def _unset_is_on(cls, value: object) -> object:
-        return True if value is None else value
-
 
 class UserUpdate(BaseModel):
     """PATCH /api/users/me: what a member may change about themselves."""

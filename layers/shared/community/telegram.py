@@ -21,21 +21,25 @@ MAX_INIT_DATA_LENGTH = 8192
 TELEGRAM_ID_LIMIT = 2**53
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TelegramUser:
+    """A member as Telegram vouched for them at login: what a login code keeps until it is
+    redeemed, and what the login makes or refreshes the member from."""
+
     telegram_id: int
     name: str
     username: str | None
     photo_url: str | None
     # Whether the member let the bot message them first (initData's user.allows_write_to_pm).
     allows_write_to_pm: bool = False
+    # What the Mini App was opened with (`startapp`): a referral code, when there is one.
+    start_param: str | None = None
 
 
 @dataclass(frozen=True)
 class VerifiedInitData:
     user: TelegramUser
     auth_date: int
-    start_param: str | None
 
 
 def _secret_key(bot_token: str) -> bytes:
@@ -73,7 +77,7 @@ def _text_or_none(value: object) -> str | None:
     return storable(value) if isinstance(value, str) else None
 
 
-def _parse_user(raw_user: str | None) -> TelegramUser:
+def _parse_user(raw_user: str | None, start_param: str | None) -> TelegramUser:
     try:
         user = json.loads(raw_user or "")
         telegram_id = user["id"]
@@ -95,6 +99,7 @@ def _parse_user(raw_user: str | None) -> TelegramUser:
         username=username[:64] if username else None,
         photo_url=photo_url[:1024] if photo_url and photo_url.startswith("https://") else None,
         allows_write_to_pm=user.get("allows_write_to_pm") is True,
+        start_param=start_param,
     )
 
 
@@ -121,7 +126,6 @@ def verify_init_data(
         raise InvalidInitData("init data has expired")
 
     return VerifiedInitData(
-        user=_parse_user(fields.get("user")),
+        user=_parse_user(fields.get("user"), fields.get("start_param") or None),
         auth_date=auth_date,
-        start_param=fields.get("start_param") or None,
     )

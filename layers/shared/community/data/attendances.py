@@ -8,6 +8,7 @@ from pynamodb.constants import ALL_OLD
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from community import entities
 from community.data.backend import (
     CONDITION_FAILED,
     ITEM_CONDITION_FAILED,
@@ -15,7 +16,7 @@ from community.data.backend import (
     cancellation_codes,
     response_code,
 )
-from community.data.models import Attendance, Event, connection
+from community.data.models import Attendance, Event, connection, date_key, from_date_key
 from community.errors import ServiceUnavailable
 
 # Cancellation reasons DynamoDB gives when another transaction held one of the items.
@@ -32,28 +33,39 @@ class Outcome(enum.Enum):
     RETRY = "retry"
 
 
-def get(event_id: str, user_id: str) -> Attendance | None:
+def _attendance(item: Attendance) -> entities.Attendance:
+    return entities.Attendance(
+        event_id=item.event_id,
+        user_id=item.user_id,
+        start_date=from_date_key(item.start_date),
+        created_at=item.created_at,
+        telegram_id=None if item.telegram_id is None else int(item.telegram_id),
+    )
+
+
+def get(event_id: str, user_id: str) -> entities.Attendance | None:
     with backend_errors():
         try:
-            return Attendance.get(event_id, user_id, consistent_read=True)
+            return _attendance(Attendance.get(event_id, user_id, consistent_read=True))
         except Attendance.DoesNotExist:
             return None
 
 
 def add(
-    event: Event, user_id: str, now: datetime, telegram_id: int | None = None
-) -> tuple[Outcome, Attendance]:
+    event: entities.Event, user_id: str, now: datetime, telegram_id: int | None = None
+) -> tuple[Outcome, entities.Attendance]:
     """Put the attendance and increment attendee_count, in one transaction whose conditions
     are: no attendance yet, the event still as read (active, same start), and a spot free."""
+    start_date = date_key(event.start_date)
     attendance = Attendance(
-        event.id, user_id, start_date=event.start_date, created_at=now, telegram_id=telegram_id
+        event.id, user_id, start_date=start_date, created_at=now, telegram_id=telegram_id
     )
     has_room = (
         Event.capacity.does_not_exist()
         | Event.attendee_count.does_not_exist()
         | (Event.attendee_count < Event.capacity)
     )
-    unchanged = (Event.is_active == True) & (Event.start_date == event.start_date)  # noqa: E712
+    unchanged = (Event.is_active == True) & (Event.start_date == start_date)  # noqa: E712
     try:
         with backend_errors(), TransactWrite(connection=connection()) as transaction:
             # PynamoDB sends puts before updates: reasons come back as [attendance, event].
@@ -67,19 +79,19 @@ def add(
     except TransactWriteError as error:
         reasons = _reasons(error)
         if reasons[0] == ITEM_CONDITION_FAILED:
-            return Outcome.ALREADY, attendance
+            return Outcome.ALREADY, _attendance(attendance)
         if reasons[1] == ITEM_CONDITION_FAILED:
             current = _old_event(error)
             if (
                 current is not None
                 and current.is_active
-                and current.start_date == event.start_date
+                and current.start_date == start_date
                 and current.capacity is not None
                 and int(current.attendee_count) >= int(current.capacity)
             ):
-                return Outcome.FULL, attendance
-        return Outcome.RETRY, attendance
-    return Outcome.DONE, attendance
+                return Outcome.FULL, _attendance(attendance)
+        return Outcome.RETRY, _attendance(attendance)
+    return Outcome.DONE, _attendance(attendance)
 
 
 def remove(event_id: str, user_id: str) -> Outcome:
@@ -108,8 +120,8 @@ def remove(event_id: str, user_id: str) -> Outcome:
 
 
 def of_member(
-    user_id: str, not_before: str, count: int, after: tuple[str, str] | None = None
-) -> list[Attendance]:
+    user_id: str, not_before: datetime, count: int, after: tuple[str, str] | None = None
+) -> list[entities.Attendance]:
     """Up to `count` of a member's attendances for events starting at or after `not_before`,
     in start order, after the (start_date, event_id) position `after`: one Query on by_member."""
     start_key = None
@@ -121,17 +133,18 @@ def of_member(
             "event_id": {"S": event_id},
         }
     with backend_errors():
-        return list(
-            Attendance.by_member.query(
+        return [
+            _attendance(item)
+            for item in Attendance.by_member.query(
                 user_id,
-                Attendance.start_date >= not_before,
+                Attendance.start_date >= date_key(not_before),
                 limit=count,
                 last_evaluated_key=start_key,
             )
-        )
+        ]
 
 
-def move(event_id: str, start_date: str) -> int:
+def move(event_id: str, start_date: datetime) -> int:
     """Copy an event's new start date onto its attendances, so by_member keeps them in order.
     One conditional UpdateItem each: an RSVP cancelled meanwhile stays cancelled."""
     moved = 0
@@ -139,7 +152,7 @@ def move(event_id: str, start_date: str) -> int:
         for attendance in Attendance.query(event_id, consistent_read=True):
             try:
                 attendance.update(
-                    actions=[Attendance.start_date.set(start_date)],
+                    actions=[Attendance.start_date.set(date_key(start_date))],
                     condition=Attendance.event_id.exists(),
                 )
                 moved += 1
@@ -164,7 +177,7 @@ def _old_event(error: TransactWriteError) -> Event | None:
     return Event.from_raw_data(reason.raw_item)
 
 
-def of_event(event_id: str) -> list[Attendance]:
+def of_event(event_id: str) -> list[entities.Attendance]:
     """Every RSVP to an event: one Query on its partition (more only past 1 MB of items)."""
     with backend_errors():
-        return list(Attendance.query(event_id))
+        return [_attendance(item) for item in Attendance.query(event_id)]

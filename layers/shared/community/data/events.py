@@ -2,27 +2,79 @@
 reads, admin writes and bulk loading."""
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
+from community import entities
 from community.data.backend import CONDITION_FAILED, backend_errors, response_code
-from community.data.models import ACTIVE_LISTING, Event
+from community.data.models import ACTIVE_LISTING, Event, date_key, from_date_key
 from community.errors import Conflict, NotFound
 
 
+def _event(item: Event) -> entities.Event:
+    return entities.Event(
+        id=item.id,
+        title=item.title,
+        description=item.description,
+        start_date=from_date_key(item.start_date),
+        end_date=from_date_key(item.end_date),
+        location=item.location,
+        price=item.price,
+        capacity=None if item.capacity is None else int(item.capacity),
+        image_url=item.image_url,
+        category=item.category,
+        is_active=bool(item.is_active),
+        attendee_count=int(item.attendee_count),
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+    )
+
+
+def _listing(event: entities.Event) -> str | None:
+    # Only active events carry the listing keys, so only they are in the indexes.
+    return ACTIVE_LISTING if event.is_active else None
+
+
+def _category_listing(event: entities.Event) -> str | None:
+    return event.category if event.is_active and event.category else None
+
+
+def to_item(event: entities.Event) -> Event:
+    """The item a new event is written as (also what `make capacity` sizes)."""
+    return Event(
+        event.id,
+        title=event.title,
+        description=event.description,
+        start_date=date_key(event.start_date),
+        end_date=date_key(event.end_date),
+        location=event.location,
+        price=event.price,
+        capacity=event.capacity,
+        image_url=event.image_url,
+        category=event.category,
+        is_active=event.is_active,
+        listing=_listing(event),
+        category_listing=_category_listing(event),
+        attendee_count=event.attendee_count,
+        created_at=event.created_at,
+        updated_at=event.updated_at,
+    )
+
+
 def upcoming(
-    not_before: str,
+    not_before: datetime,
     count: int,
     after: tuple[str, str] | None = None,
     category: str | None = None,
 ) -> list[tuple[str, str]]:
-    """The (start_date, id) of up to `count` active events starting at or after `not_before`,
-    in start order, resuming after the (start_date, id) position `after`; of one category when
+    """The (start_date, id) positions of up to `count` active events starting at or after
+    `not_before`, in start order, resuming after the position `after`; of one category when
     given, read from that category's partition of by_category. The listing indexes hold keys
-    only (template.yaml says why), so the caller reads the events with `get_many`. The key
+    only (template.yaml says why), so the caller reads the events with `in_order`. The key
     condition alone does the filtering, so this is one Query (keys are small: 1 MB holds
     thousands)."""
     index: Any = Event.by_category if category else Event.by_start_date
@@ -42,30 +94,30 @@ def upcoming(
             (entry.start_date, entry.id)
             for entry in index.query(
                 partition,
-                Event.start_date >= not_before,
+                Event.start_date >= date_key(not_before),
                 limit=count,
                 last_evaluated_key=start_key,
             )
         ]
 
 
-def get(event_id: str, *, consistent: bool = False) -> Event | None:
+def get(event_id: str, *, consistent: bool = False) -> entities.Event | None:
     with backend_errors():
         try:
-            return Event.get(event_id, consistent_read=consistent)
+            return _event(Event.get(event_id, consistent_read=consistent))
         except Event.DoesNotExist:
             return None
 
 
-def get_many(event_ids: list[str]) -> dict[str, Event]:
+def get_many(event_ids: list[str]) -> dict[str, entities.Event]:
     """The events with these ids that exist, by id: one BatchGetItem per 100 ids."""
     if not event_ids:
         return {}
     with backend_errors():
-        return {event.id: event for event in Event.batch_get(set(event_ids))}
+        return {item.id: _event(item) for item in Event.batch_get(set(event_ids))}
 
 
-def in_order(positions: list[tuple[str, str]]) -> list[Event]:
+def in_order(positions: list[tuple[str, str]]) -> list[entities.Event]:
     """The active events at these (start_date, id) index positions, in their order: one
     BatchGetItem (the listing indexes hold keys only). An event deactivated or deleted
     between the index read and this one is left out."""
@@ -77,28 +129,67 @@ def in_order(positions: list[tuple[str, str]]) -> list[Event]:
     ]
 
 
-def create(event: Event) -> None:
+def create(event: entities.Event) -> None:
     """Write a new event; its id must be new (the caller generated it)."""
     try:
         with backend_errors():
-            event.save(condition=Event.id.does_not_exist())
+            to_item(event).save(condition=Event.id.does_not_exist())
     except PutError as error:
         if response_code(error) == CONDITION_FAILED:
             raise Conflict("an event with this id exists") from error
         raise
 
 
-def update(
+def update(event: entities.Event, *, expected: entities.Event) -> entities.Event | None:
+    """Write `event`'s editable fields (and the listing keys that follow from them) over the
+    stored event, provided its dates are still `expected`'s and its RSVPs fit the new capacity,
+    so a concurrent edit or RSVP cannot slip past the caller's checks. The event as it is now;
+    None when that condition failed; NotFound when there is no such event."""
+    return _update(
+        event.id,
+        [
+            Event.title.set(event.title),
+            Event.description.set(event.description),
+            Event.start_date.set(date_key(event.start_date)),
+            Event.end_date.set(date_key(event.end_date)),
+            Event.location.set(event.location),
+            Event.price.set(event.price),
+            _set_or_remove(Event.capacity, event.capacity),
+            _set_or_remove(Event.image_url, event.image_url),
+            _set_or_remove(Event.category, event.category),
+            Event.is_active.set(event.is_active),
+            _set_or_remove(Event.listing, _listing(event)),
+            _set_or_remove(Event.category_listing, _category_listing(event)),
+            _set_or_remove(Event.updated_at, event.updated_at),
+        ],
+        (Event.start_date == date_key(expected.start_date))
+        & (Event.end_date == date_key(expected.end_date))
+        & _capacity_covers_attendees(event.capacity),
+    )
+
+
+def deactivate(event_id: str, now: datetime) -> None:
+    """Take an event out of every listing (its RSVPs stay); NotFound when there is none."""
+    _update(
+        event_id,
+        [
+            Event.is_active.set(False),
+            Event.listing.remove(),
+            Event.category_listing.remove(),
+            Event.updated_at.set(now),
+        ],
+    )
+
+
+def _update(
     event_id: str, actions: list[Action], condition: Condition | None = None
-) -> Event | None:
-    """Apply `actions` to an existing event, if `condition` also holds; the event as it is
-    now, or None when the condition failed (the event exists: that is part of it)."""
+) -> entities.Event | None:
     exists = Event.id.exists()
     try:
         with backend_errors():
-            event = Event(event_id)
-            event.update(actions, condition=exists if condition is None else exists & condition)
-            return event
+            item = Event(event_id)
+            item.update(actions, condition=exists if condition is None else exists & condition)
+            return _event(item)
     except UpdateError as error:
         if response_code(error) == CONDITION_FAILED:
             if get(event_id, consistent=True) is None:
@@ -107,26 +198,38 @@ def update(
         raise
 
 
-def put_many(events: Iterable[Event]) -> int:
+def _capacity_covers_attendees(capacity: int | None) -> Any:
+    if capacity is None:
+        return Event.id.exists()
+    return Event.attendee_count.does_not_exist() | (Event.attendee_count <= capacity)
+
+
+def _set_or_remove(attribute: Any, value: Any) -> Action:
+    action: Action = attribute.remove() if value is None else attribute.set(value)
+    return action
+
+
+def put_many(events: Iterable[entities.Event]) -> int:
     """Write (or overwrite) events with BatchWriteItem, 25 per request."""
     written = 0
     with backend_errors(), Event.batch_write() as batch:
         for event in events:
-            batch.save(event)
+            batch.save(to_item(event))
             written += 1
     return written
 
 
-def starting_between(after: str, until: str) -> list[Event]:
-    """Active events starting after `after` and at or before `until`, in start order: one
-    Query of the sparse, keys-only by_start_date index (paged past 1 MB), never a scan, then
-    the events themselves (`in_order`)."""
+def starting_between(after: datetime, until: datetime) -> list[entities.Event]:
+    """Active events starting after `after` and at or before `until` (to the second), in start
+    order: one Query of the sparse, keys-only by_start_date index (paged past 1 MB), never a
+    scan, then the events themselves (`in_order`)."""
+    first, last = date_key(after), date_key(until)
     with backend_errors():
         positions = [
             (entry.start_date, entry.id)
             for entry in Event.by_start_date.query(
-                ACTIVE_LISTING, Event.start_date.between(after, until)
+                ACTIVE_LISTING, Event.start_date.between(first, last)
             )
-            if entry.start_date > after
+            if entry.start_date > first
         ]
     return in_order(positions)

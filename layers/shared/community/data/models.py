@@ -1,7 +1,8 @@
 """PynamoDB items. Key schemas, GSIs and TTL are declared once, in template.yaml; the local
 server and the tests create tables from the template, and a unit test checks these models
-against it."""
+against it. Only the data layer sees these: it hands out `community.entities` instead."""
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,14 +20,12 @@ from pynamodb.constants import NUMBER
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
+from community.entities import MEMBER_ROLE
+from community.schemas import event_date
 from community.settings import Settings, get_settings
 
 USER_PREFIX = "USER#"
 REFERRAL_GUARD_PREFIX = "REFERRAL#"
-MEMBER_ROLE = "member"
-# Granted only by `make make-admin` (devkit.admin), never through the API.
-ADMIN_ROLE = "admin"
-ROLES = (MEMBER_ROLE, ADMIN_ROLE)
 # The by_start_date partition every active event is listed under (see EventsTable).
 ACTIVE_LISTING = "ACTIVE"
 
@@ -257,6 +256,16 @@ def connection() -> Connection:
     """The one Connection every model (and every transaction) uses."""
     assert _shared_connection is not None, "bind() runs at import"
     return _shared_connection
+
+
+def date_key(moment: datetime) -> str:
+    """An event date as stored and indexed (schemas.EVENT_DATE_FORMAT)."""
+    return event_date(moment)
+
+
+def from_date_key(value: str) -> datetime:
+    # fromisoformat (C) reads the stored form's "Z" as UTC, several times faster than strptime.
+    return datetime.fromisoformat(value)
 
 
 def prime() -> None:

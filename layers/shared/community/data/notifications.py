@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import PutError
 
 from community.data.backend import CONDITION_FAILED, backend_errors, response_code
-from community.data.models import Notification
+from community.data.models import Notification, date_key
 
 UPDATE_PREFIX = "UPDATE#"
 REMINDER_PREFIX = "REMINDER#"
@@ -23,9 +23,9 @@ def update_key(update_id: int) -> str:
     return f"{UPDATE_PREFIX}{update_id}"
 
 
-def reminder_key(event_id: str, start_date: str, user_id: str, offset_minutes: int) -> str:
+def reminder_key(event_id: str, start_date: datetime, user_id: str, offset_minutes: int) -> str:
     # The start date is part of the key: a rescheduled event is reminded again, at its new time.
-    return f"{REMINDER_PREFIX}{event_id}#{start_date}#{user_id}#{offset_minutes}m"
+    return f"{REMINDER_PREFIX}{event_id}#{date_key(start_date)}#{user_id}#{offset_minutes}m"
 
 
 def unreachable_key(telegram_id: int) -> str:
@@ -79,9 +79,10 @@ def mark_unreachable(telegram_id: int, now: datetime) -> None:
         ).save()
 
 
-def existing(keys: list[str]) -> dict[str, Notification]:
-    """The records with these keys that exist: one BatchGetItem per 100 keys."""
+def existing(keys: list[str]) -> dict[str, datetime]:
+    """When each of the records with these keys that exist was written: one BatchGetItem per
+    100 keys."""
     if not keys:
         return {}
     with backend_errors():
-        return {record.pk: record for record in Notification.batch_get(set(keys))}
+        return {record.pk: record.created_at for record in Notification.batch_get(set(keys))}

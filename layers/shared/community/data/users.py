@@ -1,6 +1,6 @@
-"""Users and their referral-code guard items."""
+"""Members (user items) and their referral-code guard items."""
 
-import copy
+import dataclasses
 import enum
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +24,7 @@ from community.data.models import (
     User,
     connection,
 )
+from community.entities import Member
 from community.errors import ServiceUnavailable
 
 
@@ -43,25 +44,72 @@ def guard_key(referral_code: str) -> str:
     return f"{REFERRAL_GUARD_PREFIX}{referral_code}"
 
 
-def get(telegram_id: int, *, consistent: bool = False) -> User | None:
+def _member(item: User) -> Member:
+    return Member(
+        id=item.id,
+        telegram_id=int(item.telegram_id),
+        name=item.name,
+        username=item.username,
+        photo_url=item.photo_url,
+        role=item.role,
+        coins=int(item.coins),
+        email=item.email,
+        referral_code=item.referral_code,
+        referred_by=item.referred_by,
+        token_version=int(item.token_version),
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        # Unset on members older than the bot: no permission to write to them.
+        allows_write_to_pm=bool(item.allows_write_to_pm),
+        logged_in_at=item.logged_in_at,
+        # Unset unless the member turned them off or on again: on.
+        reminders=item.reminders is not False,
+    )
+
+
+def _item(member: Member) -> User:
+    return User(
+        user_key(member.telegram_id),
+        id=member.id,
+        telegram_id=member.telegram_id,
+        name=member.name,
+        username=member.username,
+        photo_url=member.photo_url,
+        role=member.role,
+        coins=member.coins,
+        email=member.email,
+        referral_code=member.referral_code,
+        referred_by=member.referred_by,
+        token_version=member.token_version,
+        created_at=member.created_at,
+        updated_at=member.updated_at,
+        allows_write_to_pm=member.allows_write_to_pm,
+        logged_in_at=member.logged_in_at,
+        # Reminders on is the attribute's absence: only a member's own choice writes it.
+        reminders=None if member.reminders else False,
+    )
+
+
+def get(telegram_id: int, *, consistent: bool = False) -> Member | None:
     with backend_errors():
         try:
-            return User.get(user_key(telegram_id), consistent_read=consistent)
+            return _member(User.get(user_key(telegram_id), consistent_read=consistent))
         except User.DoesNotExist:
             return None
 
 
-def find_by_referral_code(referral_code: str) -> User | None:
+def find_by_referral_code(referral_code: str) -> Member | None:
     """One Query on the referral-code index. The index is eventually consistent: a member
     created a moment ago may not be found yet."""
     with backend_errors():
-        return next(iter(User.by_referral_code.query(referral_code, limit=1)), None)
+        found = next(iter(User.by_referral_code.query(referral_code, limit=1)), None)
+    return None if found is None else _member(found)
 
 
 @dataclass(frozen=True)
 class ProfileRefresh:
-    before: User
-    after: User
+    before: Member
+    after: Member
 
     @property
     def public_fields_changed(self) -> bool:
@@ -106,20 +154,28 @@ def refresh_profile(
         # its own whole-table transaction rollback, sometimes does not. Treat it as "not yet
         # there": the caller's next round re-reads or creates.
         return None
-    before = User.from_raw_data(attributes)
-    # A copy with our four changes applied equals what DynamoDB now holds (the update was
-    # unconditional on those fields), without deserialising the item a second time.
-    after = copy.copy(before)
-    after.attribute_values = dict(before.attribute_values)
-    after.name, after.username, after.photo_url, after.updated_at = name, username, photo_url, now
-    after.allows_write_to_pm, after.logged_in_at = allows_write_to_pm, now
+    before = _member(User.from_raw_data(attributes))
+    # The old item with our changes applied equals what DynamoDB now holds (the update was
+    # unconditional on those fields), without reading the item a second time.
+    after = dataclasses.replace(
+        before,
+        name=name,
+        username=username,
+        photo_url=photo_url,
+        updated_at=now,
+        allows_write_to_pm=allows_write_to_pm,
+        logged_in_at=now,
+    )
     return ProfileRefresh(before=before, after=after)
 
 
-def create(user: User, referrer_code: str | None) -> CreateOutcome:
-    """Write the user, its referral guard and (when given) a check that the referrer's guard
-    exists, all in one transaction: either all of it holds or nothing is written."""
-    guard = ReferralGuard(guard_key(user.referral_code), user_pk=user.pk)
+def create(member: Member) -> CreateOutcome:
+    """Write the member, its referral guard and (when it names a referrer) a check that the
+    referrer's guard exists, all in one transaction: either all of it holds or nothing is
+    written."""
+    user = _item(member)
+    referrer_code = member.referred_by
+    guard = ReferralGuard(guard_key(member.referral_code), user_pk=user.pk)
     try:
         with backend_errors(), TransactWrite(connection=connection()) as transaction:
             transaction.save(user, condition=User.pk.does_not_exist())
@@ -129,7 +185,7 @@ def create(user: User, referrer_code: str | None) -> CreateOutcome:
                     ReferralGuard, guard_key(referrer_code), condition=ReferralGuard.pk.exists()
                 )
     except TransactWriteError as error:
-        return _cancellation_outcome(error, has_referrer=referrer_code is not None)
+        return _cancellation_outcome(error, has_referrer=bool(referrer_code))
     return CreateOutcome.CREATED
 
 
@@ -165,26 +221,28 @@ def set_role(telegram_id: int, role: str, now: datetime) -> bool:
     return True
 
 
-def set_reminders(telegram_id: int, enabled: bool, now: datetime) -> User | None:
+def set_reminders(telegram_id: int, enabled: bool, now: datetime) -> Member | None:
     """Turn a member's reminders on or off; the member as it is now, or None if unknown."""
     try:
         with backend_errors():
             user = User(user_key(telegram_id))
+            # PynamoDB asks for ALL_NEW and loads the answer into `user`: no second read.
             user.update(
                 actions=[User.reminders.set(enabled), User.updated_at.set(now)],
                 condition=User.pk.exists(),
             )
-            return user
+            return _member(user)
     except UpdateError as error:
         if response_code(error) == CONDITION_FAILED:
             return None
         raise
 
 
-def get_many(telegram_ids: list[int]) -> dict[int, User]:
+def get_many(telegram_ids: list[int]) -> dict[int, Member]:
     """The members with these Telegram ids that exist: one BatchGetItem per 100 ids."""
     if not telegram_ids:
         return {}
     with backend_errors():
         found = User.batch_get({user_key(telegram_id) for telegram_id in telegram_ids})
-        return {int(user.telegram_id): user for user in found}
+        members = [_member(user) for user in found]
+    return {member.telegram_id: member for member in members}

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header
 
-from community.data.models import ADMIN_ROLE, User
+from community.entities import ADMIN_ROLE, Member
 from community.errors import Forbidden, InvalidInitData, Unauthorized
 from community.services.auth import authenticate
 
@@ -16,11 +16,11 @@ async def bearer_token(authorization: Annotated[str | None, Header()] = None) ->
     return token.strip()
 
 
-async def current_user(token: Annotated[str, Depends(bearer_token)]) -> User:
+async def current_user(token: Annotated[str, Depends(bearer_token)]) -> Member:
     return authenticate(token)
 
 
-async def current_user_consistent(token: Annotated[str, Depends(bearer_token)]) -> User:
+async def current_user_consistent(token: Annotated[str, Depends(bearer_token)]) -> Member:
     return authenticate(token, consistent=True)
 
 
@@ -34,11 +34,11 @@ def init_data_from(authorization: str | None, body_init_data: str | None) -> str
     raise InvalidInitData("missing init data")
 
 
-CurrentUser = Annotated[User, Depends(current_user)]
-CurrentUserConsistent = Annotated[User, Depends(current_user_consistent)]
+CurrentUser = Annotated[Member, Depends(current_user)]
+CurrentUserConsistent = Annotated[Member, Depends(current_user_consistent)]
 
 
-async def current_admin(user: CurrentUserConsistent) -> User:
+async def current_admin(user: CurrentUserConsistent) -> Member:
     # Read consistently: a member just demoted by `make make-admin ROLE=member` loses admin
     # routes at once, not after a stale read.
     if user.role != ADMIN_ROLE:
@@ -46,4 +46,4 @@ async def current_admin(user: CurrentUserConsistent) -> User:
     return user
 
 
-AdminUser = Annotated[User, Depends(current_admin)]
+AdminUser = Annotated[Member, Depends(current_admin)]

@@ -2,37 +2,38 @@
 
 import random
 import time
+from datetime import UTC, datetime
 
 from community import credentials, cursors
 from community.data import attendances
 from community.data import events as events_table
 from community.data.attendances import Outcome
-from community.data.models import User
+from community.entities import Member
 from community.errors import Conflict, NotFound, ServiceUnavailable
 from community.observability import count
 from community.schemas import AttendancePublic, EventPublic, Rsvp, UpcomingEvents, event_date
-from community.services.events import check_limit, existing_id, utc_now
+from community.services.events import check_limit, existing_id
 
 # Transactions on one popular event conflict with each other in DynamoDB; a few quick
 # retries absorb that before the client is asked to retry (503 + Retry-After).
 MAX_ATTEMPTS = 4
 
 
-def rsvp(user: User, event_id: str) -> tuple[Rsvp, bool]:
+def rsvp(member: Member, event_id: str, now: datetime | None = None) -> tuple[Rsvp, bool]:
     """Take a spot at an upcoming active event: (the attendance, whether it is new). A member
     who already has one gets it back unchanged, even when the event has filled up since."""
     canonical = existing_id(event_id)
     for attempt in range(MAX_ATTEMPTS):
-        now = utc_now()
+        moment = now or datetime.now(UTC)
         event = events_table.get(canonical, consistent=True)
-        if event is None or not event.is_active or event.start_date <= event_date(now):
+        if event is None or not event.is_active or event.start_date <= moment:
             raise NotFound("event not found")
-        outcome, attendance = attendances.add(event, user.id, now, int(user.telegram_id))
+        outcome, attendance = attendances.add(event, member.id, moment, member.telegram_id)
         if outcome is Outcome.DONE:
             count("RsvpTaken")
             return Rsvp(attendance=AttendancePublic.model_validate(attendance)), True
         if outcome is Outcome.ALREADY:
-            existing = attendances.get(canonical, user.id)
+            existing = attendances.get(canonical, member.id)
             if existing is not None:
                 return Rsvp(attendance=AttendancePublic.model_validate(existing)), False
         if outcome is Outcome.FULL:
@@ -42,17 +43,17 @@ def rsvp(user: User, event_id: str) -> tuple[Rsvp, bool]:
     raise ServiceUnavailable()
 
 
-def cancel(user: User, event_id: str) -> None:
+def cancel(member: Member, event_id: str, now: datetime | None = None) -> None:
     """Give the spot back. Cancelling an RSVP that does not exist (twice, or never taken)
     changes nothing; an event that has started keeps its attendance record."""
     canonical = existing_id(event_id)
     event = events_table.get(canonical)
     if event is None:
         raise NotFound("event not found")
-    if event.start_date <= event_date(utc_now()):
+    if event.start_date <= (now or datetime.now(UTC)):
         raise Conflict("the event has started; its RSVPs can no longer be cancelled")
     for attempt in range(MAX_ATTEMPTS):
-        outcome = attendances.remove(canonical, user.id)
+        outcome = attendances.remove(canonical, member.id)
         if outcome is Outcome.DONE:
             count("RsvpCancelled")
             return
@@ -62,21 +63,26 @@ def cancel(user: User, event_id: str) -> None:
     raise ServiceUnavailable()
 
 
-def my_events_page(user: User, limit: int, cursor: str | None = None) -> UpcomingEvents:
+def my_events_page(
+    member: Member, limit: int, cursor: str | None = None, now: datetime | None = None
+) -> UpcomingEvents:
     """The member's RSVPs for events starting now or later, in start order, a page at a time:
     one Query on by_member (limit + 1 items, the extra one telling whether there is more), then
     one BatchGetItem for those events as they are now (counts, or a cancellation)."""
     check_limit(limit)
-    key = cursors.cursor_key(credentials.jwt_secret(), f"member:{user.id}")
-    now = event_date(utc_now())
-    found = attendances.of_member(user.id, now, limit + 1, cursors.resume_after(cursor, key, now))
+    key = cursors.cursor_key(credentials.jwt_secret(), f"member:{member.id}")
+    now = now or datetime.now(UTC)
+    after = cursors.resume_after(cursor, key, event_date(now))
+    found = attendances.of_member(member.id, now, limit + 1, after)
     page = found[:limit]
     current = events_table.get_many([attendance.event_id for attendance in page])
     has_more = len(found) > limit
     next_cursor = None
     if has_more:
         last = page[-1]
-        next_cursor = cursors.encode(cursors.Position(last.start_date, last.event_id), key)
+        next_cursor = cursors.encode(
+            cursors.Position(event_date(last.start_date), last.event_id), key
+        )
     return UpcomingEvents(
         events=[
             EventPublic.model_validate(current[attendance.event_id])

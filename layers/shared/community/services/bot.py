@@ -11,10 +11,9 @@ from typing import Any
 from community import credentials
 from community.data import events as events_table
 from community.data import notifications
-from community.data.models import Event
+from community.entities import Event
 from community.errors import Unauthorized
 from community.observability import count, logger
-from community.schemas import event_date
 from community.services.users import normalise_referral_code
 from community.settings import get_settings
 
@@ -94,7 +93,7 @@ def _reply(chat_id: int, text: str, now: datetime) -> dict[str, Any] | None:
     if command == "/start":
         return start_reply(chat_id, argument)
     if command == "/events":
-        positions = events_table.upcoming(event_date(now), UPCOMING_SHOWN)
+        positions = events_table.upcoming(now, UPCOMING_SHOWN)
         return events_reply(chat_id, events_table.in_order(positions))
     return None
 
@@ -133,8 +132,7 @@ def events_reply(chat_id: int, upcoming: list[Event]) -> dict[str, Any]:
     return send_message(chat_id, "\n".join(lines), buttons)
 
 
-def display_time(start_date: str) -> str:
+def display_time(start_date: datetime) -> str:
     """An event's start for a chat message. The members' time zones are unknown to the
     backend, so it says UTC rather than guess."""
-    moment = datetime.strptime(start_date, "%Y-%m-%dT%H:%M:%SZ")
-    return moment.strftime("%a %d %b %Y, %H:%M UTC")
+    return start_date.astimezone(UTC).strftime("%a %d %b %Y, %H:%M UTC")

@@ -31,9 +31,8 @@ from community.data import attendances as attendances_table
 from community.data import events as events_table
 from community.data import notifications
 from community.data import users as users_table
-from community.data.models import Event, User
+from community.entities import Event, Member
 from community.observability import count, logger
-from community.schemas import event_date
 from community.settings import get_settings
 
 # Seconds of the invocation kept back when the deadline nears: nothing new is claimed then
@@ -73,7 +72,7 @@ class Delivery:
     key: str
     event: Event
     offset: timedelta
-    user: User
+    user: Member
 
 
 def due_offset(start: datetime, now: datetime, offsets: list[timedelta]) -> timedelta | None:
@@ -84,10 +83,6 @@ def due_offset(start: datetime, now: datetime, offsets: list[timedelta]) -> time
         return None
     due = [offset for offset in offsets if offset >= left]
     return min(due) if due else None
-
-
-def parse_event_date(value: str) -> datetime:
-    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 def default_api() -> botapi.BotApi:
@@ -113,10 +108,10 @@ def sweep(
     now = now or datetime.now(UTC)
     offsets = settings.reminder_offset_list()
     report = SweepReport()
-    upcoming = events_table.starting_between(event_date(now), event_date(now + offsets[0]))
+    upcoming = events_table.starting_between(now, now + offsets[0])
     api = api or default_api()
     for event in upcoming:
-        offset = due_offset(parse_event_date(event.start_date), now, offsets)
+        offset = due_offset(event.start_date, now, offsets)
         if offset is None:
             continue
         report.events += 1
@@ -143,31 +138,31 @@ def _deliveries(event: Event, offset: timedelta, report: SweepReport) -> list[De
         if rsvp.telegram_id is None:
             report.without_telegram_id += 1  # an RSVP older than the bot: no chat to write to
             continue
-        telegram_ids[rsvp.user_id] = int(rsvp.telegram_id)
+        telegram_ids[rsvp.user_id] = rsvp.telegram_id
     minutes = int(offset.total_seconds() // 60)
     keys = {
         user_id: notifications.reminder_key(event.id, event.start_date, user_id, minutes)
         for user_id in telegram_ids
     }
     members = users_table.get_many(sorted(set(telegram_ids.values())))
-    records = notifications.existing(
+    written = notifications.existing(
         [*keys.values(), *(notifications.unreachable_key(t) for t in set(telegram_ids.values()))]
     )
     deliveries = []
     for user_id, telegram_id in telegram_ids.items():
         report.recipients += 1
         user = members.get(telegram_id)
-        blocked = records.get(notifications.unreachable_key(telegram_id))
+        blocked_at = written.get(notifications.unreachable_key(telegram_id))
         if user is None or user.id != user_id:
             report.unknown_member += 1
-        elif keys[user_id] in records:
+        elif keys[user_id] in written:
             report.already_claimed += 1
-        elif user.reminders is False:
+        elif not user.reminders:
             report.opted_out += 1
         elif not user.allows_write_to_pm:
             report.no_pm += 1
-        elif blocked is not None and (
-            user.logged_in_at is None or blocked.created_at >= user.logged_in_at
+        elif blocked_at is not None and (
+            user.logged_in_at is None or blocked_at >= user.logged_in_at
         ):
             report.unreachable += 1
         else:
@@ -194,8 +189,8 @@ def _send_all(
         if remaining_seconds is not None and remaining_seconds() < margin:
             stopped = True  # left unclaimed: the next sweep sends it
             return
-        telegram_id = int(delivery.user.telegram_id)
-        expires = parse_event_date(delivery.event.start_date) + CLAIM_KEPT_AFTER_START
+        telegram_id = delivery.user.telegram_id
+        expires = delivery.event.start_date + CLAIM_KEPT_AFTER_START
         if not notifications.claim_reminder(delivery.key, telegram_id, now, expires):
             with lock:
                 report.already_claimed += 1
@@ -220,7 +215,7 @@ def _settle(
     lock: Lock,
     blocked: set[int],
 ) -> None:
-    telegram_id = int(delivery.user.telegram_id)
+    telegram_id = delivery.user.telegram_id
     outcome = result.outcome
     if outcome is botapi.Outcome.SENT:
         with lock:
@@ -272,7 +267,7 @@ def message(delivery: Delivery) -> dict[str, Any]:
         text += f"\nWhere: {event.location}"
     url = get_settings().event_app_url(event.id)
     return {
-        "chat_id": int(delivery.user.telegram_id),
+        "chat_id": delivery.user.telegram_id,
         "text": text,
         "reply_markup": {
             "inline_keyboard": [[{"text": "Open the event", "web_app": {"url": url}}]]

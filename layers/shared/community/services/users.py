@@ -6,16 +6,16 @@ import secrets
 import string
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from community.data import cdn
 from community.data import users as users_table
-from community.data.models import ROLES, User
 from community.data.users import CreateOutcome
+from community.entities import MEMBER_ROLE, ROLES, Member
 from community.errors import InvalidRequest, NotFound, ServiceUnavailable
 from community.observability import count, logger
-from community.schemas import UserUpdate
+from community.schemas import PrivateProfile, PublicProfile, UserPrivate, UserPublic, UserUpdate
+from community.telegram import TelegramUser
 
 REFERRAL_PREFIX = "UP-"
 REFERRAL_ALPHABET = string.ascii_uppercase + string.digits
@@ -24,16 +24,6 @@ REFERRAL_CODE_RE = re.compile(r"^UP-[A-Z0-9]{6}$")
 # so a handful of attempts is plenty; running out means something else is wrong.
 MAX_CREATE_ATTEMPTS = 8
 MAX_LOGIN_ROUNDS = 3
-
-
-@dataclass(frozen=True)
-class TelegramProfile:
-    telegram_id: int
-    name: str
-    username: str | None
-    photo_url: str | None
-    start_param: str | None
-    allows_write_to_pm: bool = False
 
 
 def new_referral_code() -> str:
@@ -55,51 +45,54 @@ def profile_paths(referral_code: str) -> list[str]:
     return [f"{prefix}/{code}" for code in codes for prefix in ("/u", "/api/users/u")]
 
 
-def public_profile(raw_referral_code: str) -> User:
+def public_profile(raw_referral_code: str) -> PublicProfile:
     """The member a shared referral code belongs to, in any letter case."""
     referral_code = normalise_referral_code(raw_referral_code)
-    user = users_table.find_by_referral_code(referral_code) if referral_code else None
-    if user is None:
+    member = users_table.find_by_referral_code(referral_code) if referral_code else None
+    if member is None:
         raise NotFound("no member has this referral code")
-    return user
+    return PublicProfile(user=UserPublic.model_validate(member))
 
 
-def login(profile: TelegramProfile) -> User:
+def private_profile(member: Member) -> PrivateProfile:
+    return PrivateProfile(user=UserPrivate.model_validate(member))
+
+
+def login(profile: TelegramUser, now: datetime | None = None) -> Member:
     """The member behind a verified Telegram profile: refreshed from Telegram if known,
     created (with a unique referral code) if not."""
     for _ in range(MAX_LOGIN_ROUNDS):
-        now = datetime.now(UTC)
+        moment = now or datetime.now(UTC)
         refreshed = users_table.refresh_profile(
             profile.telegram_id,
             profile.name,
             profile.username,
             profile.photo_url,
-            now,
+            moment,
             allows_write_to_pm=profile.allows_write_to_pm,
         )
         if refreshed is not None:
             if refreshed.public_fields_changed:
                 cdn.invalidate(profile_paths(refreshed.after.referral_code))
             return refreshed.after
-        user = _create(profile, now)
-        if user is not None:
-            return user
+        member = _create(profile, moment)
+        if member is not None:
+            return member
         # Another request created this member between our two calls: refresh theirs.
     raise ServiceUnavailable()
 
 
-def _create(profile: TelegramProfile, now: datetime) -> User | None:
+def _create(profile: TelegramUser, now: datetime) -> Member | None:
     referrer = normalise_referral_code(profile.start_param)
     for attempt in range(MAX_CREATE_ATTEMPTS):
         code = new_referral_code()
-        user = User(
-            users_table.user_key(profile.telegram_id),
+        member = Member(
             id=str(uuid.uuid4()),
             telegram_id=profile.telegram_id,
             name=profile.name,
             username=profile.username,
             photo_url=profile.photo_url,
-            role="member",
+            role=MEMBER_ROLE,
             coins=0,
             email=None,
             referral_code=code,
@@ -110,11 +103,12 @@ def _create(profile: TelegramProfile, now: datetime) -> User | None:
             updated_at=now,
             allows_write_to_pm=profile.allows_write_to_pm,
             logged_in_at=now,
+            reminders=True,
         )
-        outcome = users_table.create(user, user.referred_by)
+        outcome = users_table.create(member)
         if outcome is CreateOutcome.CREATED:
             count("UserCreated")
-            return user
+            return member
         if outcome is CreateOutcome.USER_EXISTS:
             return None
         if outcome is CreateOutcome.REFERRER_UNKNOWN:
@@ -127,22 +121,24 @@ def _create(profile: TelegramProfile, now: datetime) -> User | None:
     raise ServiceUnavailable()
 
 
-def set_role(telegram_id: int, role: str) -> None:
+def set_role(telegram_id: int, role: str, now: datetime | None = None) -> None:
     """Make a member an admin or a member again (`make make-admin`); the API has no way to.
     Their tokens stay valid: every admin route reads the role from the user item."""
     if role not in ROLES:
         raise InvalidRequest(f"role must be one of {', '.join(ROLES)}")
-    if not users_table.set_role(telegram_id, role, datetime.now(UTC)):
+    if not users_table.set_role(telegram_id, role, now or datetime.now(UTC)):
         raise NotFound(f"no member with Telegram id {telegram_id}: they must log in once first")
     logger.info("role changed", extra={"telegram_id": telegram_id, "role": role})
 
 
-def update_me(user: User, changes: UserUpdate) -> User:
+def update_me(member: Member, changes: UserUpdate, now: datetime | None = None) -> PrivateProfile:
     """Apply a member's own changes; nothing sent, nothing written."""
     if changes.reminders is None:
-        return user
-    updated = users_table.set_reminders(int(user.telegram_id), changes.reminders, datetime.now(UTC))
+        return private_profile(member)
+    updated = users_table.set_reminders(
+        member.telegram_id, changes.reminders, now or datetime.now(UTC)
+    )
     if updated is None:
         raise NotFound("member not found")
     logger.info("reminders changed", extra={"reminders": changes.reminders})
-    return updated
+    return private_profile(updated)

@@ -1,0 +1,89 @@
+"""What the data layer reads and writes: plain frozen values with Python types (int, str,
+datetime, Decimal), never a PynamoDB item. Services decide on these, schemas show them
+(`from_attributes`), and the data layer maps them to and from its items.
+
+Here rather than in `community.data` so that services, schemas and the HTTP layer can name
+them without importing the data package; dataclasses rather than pydantic models because they
+are built on every read (a slotted dataclass costs a fraction of a validated model) and hold
+only what the data layer already checked on the way in."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from community.telegram import TelegramUser
+
+MEMBER_ROLE = "member"
+# Granted only by `make make-admin` (devkit.admin), never through the API.
+ADMIN_ROLE = "admin"
+ROLES = (MEMBER_ROLE, ADMIN_ROLE)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A member of the community, found by Telegram id (their table key) or referral code."""
+
+    id: str
+    telegram_id: int
+    name: str
+    username: str | None
+    photo_url: str | None
+    role: str
+    coins: int
+    email: str | None
+    referral_code: str
+    referred_by: str | None
+    token_version: int
+    created_at: datetime
+    updated_at: datetime
+    # From the last login's initData: whether the bot may message this member first.
+    allows_write_to_pm: bool
+    # When the member last logged in (None for members older than the bot): a block the bot
+    # saw before it no longer holds.
+    logged_in_at: datetime | None
+    # Event reminders from the bot: on unless the member turned them off.
+    reminders: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """An event. Dates are aware UTC datetimes, whole seconds (schemas.EventDate)."""
+
+    id: str
+    title: str
+    description: str
+    start_date: datetime
+    end_date: datetime
+    location: str
+    price: Decimal
+    capacity: int | None
+    image_url: str | None
+    # An EventCategory value, or None.
+    category: str | None
+    is_active: bool
+    # Changed only by the RSVP transactions of the data layer, never written by a service.
+    attendee_count: int
+    created_at: datetime
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Attendance:
+    """A member's RSVP to an event; `start_date` is the event's when the RSVP was taken (kept
+    in step when the event moves)."""
+
+    event_id: str
+    user_id: str
+    start_date: datetime
+    created_at: datetime
+    # None on RSVPs made before the bot existed: no chat to remind.
+    telegram_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingLogin:
+    """A one-time login code as stored: only its hash, and what the login will need."""
+
+    code_hash: str
+    user: TelegramUser
+    expires_at: datetime
