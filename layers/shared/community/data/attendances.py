@@ -17,6 +17,7 @@ from community.data.backend import (
     response_code,
 )
 from community.data.models import Attendance, Event, connection, date_key, from_date_key
+from community.data.paging import query_page
 from community.errors import ServiceUnavailable
 
 # Cancellation reasons DynamoDB gives when another transaction held one of the items.
@@ -124,24 +125,15 @@ def of_member(
 ) -> list[entities.Attendance]:
     """Up to `count` of a member's attendances for events starting at or after `not_before`,
     in start order, after the (start_date, event_id) position `after`: one Query on by_member."""
-    start_key = None
-    if after is not None:
-        start_date, event_id = after
-        start_key = {
-            "user_id": {"S": user_id},
-            "start_date": {"S": start_date},
-            "event_id": {"S": event_id},
-        }
-    with backend_errors():
-        return [
-            _attendance(item)
-            for item in Attendance.by_member.query(
-                user_id,
-                Attendance.start_date >= date_key(not_before),
-                limit=count,
-                last_evaluated_key=start_key,
-            )
-        ]
+    found = query_page(
+        Attendance.by_member,
+        ("user_id", user_id),
+        Attendance.start_date >= date_key(not_before),
+        count,
+        after,
+        item_key="event_id",
+    )
+    return [_attendance(item) for item in found]
 
 
 def move(event_id: str, start_date: datetime) -> int:

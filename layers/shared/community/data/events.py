@@ -12,6 +12,7 @@ from pynamodb.expressions.update import Action
 from community import entities
 from community.data.backend import CONDITION_FAILED, backend_errors, response_code
 from community.data.models import ACTIVE_LISTING, Event, date_key, from_date_key
+from community.data.paging import query_page
 from community.errors import Conflict, NotFound
 
 
@@ -78,27 +79,15 @@ def upcoming(
     condition alone does the filtering, so this is one Query (keys are small: 1 MB holds
     thousands)."""
     index: Any = Event.by_category if category else Event.by_start_date
-    partition_key = "category_listing" if category else "listing"
-    partition = category or ACTIVE_LISTING
-    start_key = None
-    if after is not None:
-        # Rebuilt here from two values: whatever a client sends, the read stays in the listing.
-        start_date, event_id = after
-        start_key = {
-            partition_key: {"S": partition},
-            "start_date": {"S": start_date},
-            "id": {"S": event_id},
-        }
-    with backend_errors():
-        return [
-            (entry.start_date, entry.id)
-            for entry in index.query(
-                partition,
-                Event.start_date >= date_key(not_before),
-                limit=count,
-                last_evaluated_key=start_key,
-            )
-        ]
+    entries = query_page(
+        index,
+        (("category_listing" if category else "listing"), category or ACTIVE_LISTING),
+        Event.start_date >= date_key(not_before),
+        count,
+        after,
+        item_key="id",
+    )
+    return [(entry.start_date, entry.id) for entry in entries]
 
 
 def get(event_id: str, *, consistent: bool = False) -> entities.Event | None:
