@@ -1,5 +1,5 @@
-"""Shared fixtures. The environment is set before any `community` import, because settings
-are read once per process, as in a Lambda container."""
+"""Shared fixtures. `pytest_configure` sets the tests' environment and runs the start-up, once
+per process, as a Lambda container's init does."""
 
 import io
 import logging
@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from community import startup
+from community.data import models
+from community.settings import get_settings
+from devkit.dynamo import configured_table_names, create_missing_tables
 
 TEST_ENVIRONMENT = {
     "AWS_REGION": "us-east-1",
@@ -35,18 +43,21 @@ TEST_ENVIRONMENT = {
     "POWERTOOLS_METRICS_NAMESPACE": "CommunityTest",
     "POWERTOOLS_SERVICE_NAME": "community-test",
 }
-os.environ.update(TEST_ENVIRONMENT)
-os.environ.pop("DYNAMODB_ENDPOINT_URL", None)
-for variable in ("JWT_SECRET_ARN", "TELEGRAM_BOT_TOKEN_SECRET_ARN", "TELEGRAM_WEBHOOK_SECRET_ARN"):
-    os.environ.pop(variable, None)
 
-import boto3  # noqa: E402
-from botocore.exceptions import ClientError  # noqa: E402
-from moto import mock_aws  # noqa: E402
 
-from community.data import models  # noqa: E402
-from community.settings import get_settings  # noqa: E402
-from devkit.dynamo import configured_table_names, create_missing_tables  # noqa: E402
+def pytest_configure() -> None:
+    os.environ.update(TEST_ENVIRONMENT)
+    os.environ.pop("DYNAMODB_ENDPOINT_URL", None)
+    for variable in (
+        "JWT_SECRET_ARN",
+        "TELEGRAM_BOT_TOKEN_SECRET_ARN",
+        "TELEGRAM_WEBHOOK_SECRET_ARN",
+    ):
+        os.environ.pop(variable, None)
+    # Before any test loads a function (whose create_app would start it otherwise, possibly
+    # inside a test that hooked the clients of an earlier binding).
+    startup.start()
+
 
 ROOT = Path(__file__).resolve().parents[1]
 DYNALITE_CLI = ROOT / ".local/dynalite/node_modules/dynalite/cli.js"

@@ -5,8 +5,12 @@ import json
 from datetime import datetime
 from typing import Any
 
+from community import startup
 from community.observability import logger, metrics
 from community.services import reminders
+
+# The same start-up as every HTTP function's create_app, during init.
+startup.start()
 
 
 def _now(event: Any) -> datetime | None:

@@ -45,8 +45,11 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
+    from community import startup
     from community.errors import CommunityError
     from community.services.users import set_role
+
+    startup.start()  # use_tables did for a local server; for a deployed stack this does
 
     try:
         set_role(args.telegram_id, args.role)

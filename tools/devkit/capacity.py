@@ -23,7 +23,6 @@ key value is over its limit."""
 
 import argparse
 import math
-import os
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -32,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from devkit.template import load_template, resources, table_env_vars
+from devkit.template import load_template, resources
 
 StoredItem = dict[str, dict[str, Any]]
 
@@ -205,14 +204,8 @@ class Items:
     referral_code: str
 
 
-def _use_placeholder_tables() -> None:
-    """`community` reads its settings once, at import; nothing here connects anywhere."""
-    for variable, logical_id in table_env_vars().items():
-        os.environ.setdefault(variable, logical_id)
-
-
 def build_items(scenario: Scenario) -> Items:
-    _use_placeholder_tables()
+    # Items are only built and serialised: no settings, no start-up, nothing connects.
     from community.data.events import to_item
     from community.data.models import Attendance, AuthCode, ReferralGuard, User
     from community.data.sizes import stored_form

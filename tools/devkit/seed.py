@@ -32,13 +32,16 @@ def local_endpoint(port: int | None) -> str:
 
 
 def use_tables(endpoint: str, region: str) -> dict[str, str]:
-    """Point this process at `endpoint` and the configured tables, creating missing ones.
-    Must run before `community` is imported: its settings are read once."""
+    """Point this process at `endpoint` and the configured tables, creating missing ones, and
+    start `community` on them (its settings are read once, by the start-up)."""
+    from community import startup
+
     os.environ["DYNAMODB_ENDPOINT_URL"] = endpoint
     names = configured_table_names()
     for variable, logical_id in table_env_vars().items():
         os.environ[variable] = names[logical_id]
     create_missing_tables(dynamodb_client(endpoint, region), names)
+    startup.start()
     return names
 
 

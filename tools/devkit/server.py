@@ -74,6 +74,11 @@ def prepare_environment(port: int) -> None:
         os.environ[variable] = names[logical_id]
     client = dynamodb_client(os.environ["DYNAMODB_ENDPOINT_URL"], os.environ["AWS_REGION"])
     created = create_missing_tables(client, names)
+    # The environment is complete: start `community` on it (every function's create_app
+    # would, but the samples below are loaded before any function is).
+    from community import startup
+
+    startup.start()
     print(f"DynamoDB at {os.environ['DYNAMODB_ENDPOINT_URL']}; created tables: {created or 'none'}")
     if not client.scan(TableName=names["EventsTable"], Limit=1)["Items"]:
         # A new user sees the listing filter something: past, started and inactive samples.

@@ -1,24 +1,33 @@
-"""Powertools Logger and Metrics, one of each per container, and Tracer only when tracing is
-on: importing the X-Ray SDK costs ~100 ms of every cold start (measured by `make bench`), so
-the template turns it on only where the EnableTracing parameter asks for it."""
+"""Powertools Logger and Metrics, one of each per container, named from the settings at
+start-up (`configure`), and Tracer only when tracing is on: importing the X-Ray SDK costs
+~100 ms of every cold start (measured by `make bench`), so the template turns it on only where
+the EnableTracing parameter asks for it."""
 
-import os
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-SERVICE = os.getenv("POWERTOOLS_SERVICE_NAME", "community-api")
-TRACING = os.getenv("POWERTOOLS_TRACE_DISABLED", "false").lower() not in ("true", "1")
+from community.settings import Settings
 
-logger = Logger(service=SERVICE)
-metrics = Metrics(namespace=os.getenv("POWERTOOLS_METRICS_NAMESPACE", "Community"))
+# Named at start-up; until then (nothing logs before it in Lambda) the template's defaults.
+logger = Logger(service="community-api")
+metrics = Metrics(namespace="Community", service="community-api")
 tracer: Any = None
-if TRACING:
-    from aws_lambda_powertools import Tracer
 
-    # Created at import so it patches botocore before any DynamoDB client exists.
-    tracer = Tracer(service=SERVICE)
+
+def configure(settings: Settings) -> None:
+    """Name the logs and metrics after the settings, and create the Tracer when tracing is
+    on. Part of the start-up, so it runs before any DynamoDB client exists: the Tracer
+    patches botocore when it is created."""
+    global tracer
+    logger.append_keys(service=settings.powertools_service_name)
+    metrics.namespace = settings.powertools_metrics_namespace
+    metrics.service = settings.powertools_service_name
+    if not settings.powertools_trace_disabled and tracer is None:
+        from aws_lambda_powertools import Tracer
+
+        tracer = Tracer(service=settings.powertools_service_name)
 
 
 def annotate(key: str, value: str) -> None:

@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 from functools import lru_cache
 
-from pydantic import AliasChoices, Field, HttpUrl, SecretStr
+from pydantic import AliasChoices, Field, HttpUrl, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -55,6 +55,18 @@ class Settings(BaseSettings):
     # The Bot API allows about 30 messages per second to different chats, overall; 25 leaves
     # room for the jitter of the network, so Telegram never counts more than 30 in a second.
     telegram_messages_per_second: float = Field(default=25.0, gt=0, le=30)
+
+    # Powertools' own variables (template.yaml Globals), read here with the rest: the logs'
+    # `service` key, the metrics' namespace and service dimension, and whether X-Ray traces.
+    powertools_service_name: str = "community-api"
+    powertools_metrics_namespace: str = "Community"
+    powertools_trace_disabled: bool = False
+
+    @field_validator("powertools_trace_disabled", mode="before")
+    @classmethod
+    def _disabled_only_by_true(cls, value: object) -> bool:
+        # Anything but "true" or "1" (an empty value included) leaves tracing on.
+        return str(value).lower() in ("true", "1")
 
     def join_url(self, referral_code: str) -> str:
         return self.join_url_template.replace("{code}", referral_code)

@@ -9,12 +9,6 @@ import random
 
 from community.observability import logger
 
-try:
-    # Provided by Lambda's Python runtime (3.12+); absent locally, where there is no snapshot.
-    from snapshot_restore_py import register_after_restore
-except ImportError:
-    register_after_restore = None
-
 
 def after_restore() -> None:
     # Restored environments share the snapshot's PRNG state; only retry jitter uses `random`
@@ -23,5 +17,11 @@ def after_restore() -> None:
     logger.append_keys(restored_from_snapshot=True)
 
 
-if register_after_restore is not None:
+def register() -> None:
+    """Hand the hooks to the runtime (start-up does, once per process)."""
+    try:
+        # Provided by Lambda's Python runtime (3.12+); absent locally, where there is no snapshot.
+        from snapshot_restore_py import register_after_restore
+    except ImportError:
+        return
     register_after_restore(after_restore)

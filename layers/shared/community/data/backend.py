@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
+from community.data import models
 from community.errors import InvalidRequest, ServiceUnavailable
 from community.observability import count, logger
 
@@ -82,7 +83,10 @@ def _server_side(error: ClientError) -> bool:
 def backend_errors() -> Iterator[None]:
     """Turn a transient backend failure into ServiceUnavailable (503 + Retry-After) and a
     refused value into InvalidRequest (400); any other PynamoDB error propagates, to be logged
-    and answered as a controlled 500."""
+    and answered as a controlled 500. Every data call passes through here, so this is also
+    where a process that skipped the start-up fails plainly, not on a table named `users`."""
+    if not models.bound():
+        raise RuntimeError(models.UNBOUND)
     try:
         yield
     except (PynamoDBException, BotoCoreError) as error:

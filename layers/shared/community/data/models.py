@@ -22,7 +22,7 @@ from pynamodb.models import Model
 
 from community.entities import MEMBER_ROLE
 from community.schemas import event_date
-from community.settings import Settings, get_settings
+from community.settings import Settings
 
 USER_PREFIX = "USER#"
 REFERRAL_GUARD_PREFIX = "REFERRAL#"
@@ -220,7 +220,8 @@ def bind(settings: Settings) -> None:
     PynamoDB gives each model a Connection of its own, hence a botocore session and client of
     its own, and loading botocore's DynamoDB model once per session costs tens of milliseconds
     of cold start per table; sharing one pays it once. Nothing connects here: botocore creates
-    the client on the first call. Runs at import (cold start); tests rerun it."""
+    the client on the first call. Run by `community.startup.start()` (cold start); tests rerun
+    it against their own tables."""
     global _shared_connection
     _shared_connection = Connection(
         region=settings.aws_region,
@@ -252,10 +253,18 @@ def bind(settings: Settings) -> None:
         table_connection.connection = _shared_connection
 
 
+def bound() -> bool:
+    return _shared_connection is not None
+
+
 def connection() -> Connection:
     """The one Connection every model (and every transaction) uses."""
-    assert _shared_connection is not None, "bind() runs at import"
+    if _shared_connection is None:
+        raise RuntimeError(UNBOUND)
     return _shared_connection
+
+
+UNBOUND = "the data layer is not bound to any tables: call community.startup.start() first"
 
 
 def date_key(moment: datetime) -> str:
@@ -285,6 +294,3 @@ def prime() -> None:
         client.get_item(TableName=User.Meta.table_name, Key={"pk": {"S": "PRIME"}})
     finally:
         client.meta.events.unregister("before-call.dynamodb.GetItem", answer)
-
-
-bind(get_settings())

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from community import snapstart  # noqa: F401 - registers the SnapStart hooks at cold start
+from community import startup
 from community.data.models import prime
 from community.errors import CommunityError, NotFound, ServiceUnavailable, Unauthorized
 from community.observability import annotate, logger, metrics
@@ -211,9 +211,12 @@ def create_app(
     not_found_cache_control: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> FastAPI:
-    """`not_found_cache_control` lets a public endpoint have its 404s cached (briefly) by
-    browsers and CloudFront; every other error is `no-store`. `max_body_bytes` is the largest
-    request body the route accepts (413 above it)."""
+    """The function's app, after the process's start-up (`community.startup`): handlers call
+    this at module level, so it all happens during Lambda's init. `not_found_cache_control`
+    lets a public endpoint have its 404s cached (briefly) by browsers and CloudFront; every
+    other error is `no-store`. `max_body_bytes` is the largest request body the route accepts
+    (413 above it)."""
+    startup.start()
     app = FastAPI(
         title=function_name,
         docs_url=None,
