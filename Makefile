@@ -216,7 +216,7 @@ bench: $(VENV)/.installed build
 bench-short: $(VENV)/.installed build
 	$(PY) bench/run.py --runs 2 --warm 300 --results .local/bench-short.json
 
-# Launch-day DynamoDB capacity on paper (tools/devkit/capacity.py, README "Capacity"): exits 1
+# Launch-day DynamoDB capacity on paper (tools/devkit/capacity/, README "Capacity"): exits 1
 # when a partition key value is over DynamoDB's per-partition limits.
 .PHONY: capacity
 capacity: $(VENV)/.installed

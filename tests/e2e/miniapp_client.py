@@ -13,7 +13,7 @@ from urllib.parse import quote, urlencode
 from playwright.sync_api import Page
 
 from devkit.initdata import DEV_SIGNATURE, signed_init_data
-from devkit.server import LOCAL_DEFAULTS
+from devkit.localenv import LOCAL_DEFAULTS
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "miniapp/node_modules/axe-core/axe.min.js"

@@ -13,8 +13,8 @@ from conftest import free_port
 from local_api import ROOT, local_api, request
 from test_local_server import login_over_http
 
+from devkit.localenv import LOCAL_DEFAULTS
 from devkit.runstate import alive
-from devkit.server import LOCAL_DEFAULTS
 
 SERVER_TABLES = {
     "USERS_TABLE": "run-state-users",

@@ -12,7 +12,7 @@ from conftest import record_figure
 from local_api import local_api
 
 from devkit.initdata import signed_init_data
-from devkit.server import LOCAL_DEFAULTS
+from devkit.localenv import LOCAL_DEFAULTS
 from devkit.template import routes
 
 MIN_REQUESTS = 1_000

@@ -8,13 +8,12 @@ import os
 import sys
 from datetime import datetime
 
+from devkit.localenv import use_local_defaults
 from devkit.runstate import NoServer, find, port_from_environment
 from devkit.seed import use_tables
 
 
 def main() -> int:
-    from devkit.server import LOCAL_DEFAULTS
-
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=port_from_environment())
     parser.add_argument("--now", default=os.environ.get("NOW") or None)
@@ -30,8 +29,7 @@ def main() -> int:
         return 2
     # The server's own origin for the reminders' links, as its PUBLIC_BASE_URL default is.
     os.environ.setdefault("PUBLIC_BASE_URL", server.endpoint)
-    for name, value in LOCAL_DEFAULTS.items():
-        os.environ.setdefault(name, value)
+    use_local_defaults()
     os.environ.update(server.tables)
     if server.telegram_api:
         os.environ["TELEGRAM_API_BASE_URL"] = server.telegram_api

@@ -7,7 +7,6 @@ import base64
 import contextlib
 import errno
 import os
-import socket
 import sys
 from datetime import UTC, datetime
 from typing import Any
@@ -17,29 +16,10 @@ from devkit import static
 from devkit.apigw import http_api_event
 from devkit.dynamo import configured_table_names, create_missing_tables, dynamodb_client
 from devkit.httpserver import BadRequest, LocalHTTPServer, StrictHandler
+from devkit.localenv import LOCAL_DEFAULTS, use_local_defaults
+from devkit.processes import free_port
 from devkit.runstate import RunInfo, announce
 from devkit.template import Route, routes, table_env_vars
-
-# Local-only defaults, documented in the README. Lambda never sees them: there the secrets
-# come from Secrets Manager and the settings refuse to start without them.
-LOCAL_DEFAULTS = {
-    "TELEGRAM_BOT_TOKEN": "123456:LOCAL-DEV-BOT-TOKEN",
-    "JWT_SECRET": "local-dev-jwt-secret-change-me-0123456789abcdef",
-    "TELEGRAM_WEBHOOK_SECRET": "local-dev-webhook-secret-0123456789",
-    "AWS_REGION": "us-east-1",
-    "AWS_ACCESS_KEY_ID": "local",
-    "AWS_SECRET_ACCESS_KEY": "local",
-    "POWERTOOLS_TRACE_DISABLED": "true",
-    "POWERTOOLS_METRICS_NAMESPACE": "Community",
-    "POWERTOOLS_SERVICE_NAME": "community-api",
-    "PUBLIC_BASE_URL": "http://127.0.0.1:3000",
-}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def start_embedded_dynamodb() -> str:
@@ -54,8 +34,7 @@ def start_embedded_dynamodb() -> str:
 
 
 def prepare_environment(port: int) -> None:
-    for name, value in LOCAL_DEFAULTS.items():
-        os.environ.setdefault(name, value)
+    use_local_defaults()
     if (
         "PUBLIC_BASE_URL" not in os.environ
         or os.environ["PUBLIC_BASE_URL"] == LOCAL_DEFAULTS["PUBLIC_BASE_URL"]
