@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from local_api import local_api, request
 from playwright.sync_api import sync_playwright
+from support.local_api import local_api, request
 
 from devkit.initdata import signed_init_data
 from devkit.localenv import LOCAL_DEFAULTS

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import free_port
-from local_api import ROOT
+from support.environment import ROOT
+from support.processes import free_port
 
 from devkit.runstate import alive
 from devkit.server import match

@@ -8,8 +8,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import record_figure
-from local_api import local_api
+from support.figures import record_figure
+from support.local_api import local_api
 
 from devkit.initdata import signed_init_data
 from devkit.localenv import LOCAL_DEFAULTS

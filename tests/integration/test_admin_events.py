@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from faults import counting_calls
-from flows import (
+from support.faults import counting_calls
+from support.flows import (
     add_events,
     admin_login,
     body_of,

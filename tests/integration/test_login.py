@@ -10,8 +10,8 @@ from typing import Any
 
 import jwt
 import pytest
-from conftest import BOT_TOKEN, JWT_SECRET
-from flows import body_of, callback, generate_code, login
+from support.environment import BOT_TOKEN, JWT_SECRET
+from support.flows import body_of, callback, generate_code, login
 
 from community.data.models import AuthCode, ReferralGuard, User
 from community.services import auth as auth_service

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from faults import counting_calls
-from flows import body_of, login
+from support.faults import counting_calls
+from support.flows import body_of, login
 
 from community.data.models import User
 from devkit.fixtures import load_event

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, daemon, free_port, fresh_server_backend, record_figure
-from faults import counting_calls, failing
-from flows import (
+from support.backends import fresh_server_backend
+from support.environment import ROOT
+from support.faults import counting_calls, failing
+from support.figures import record_figure
+from support.flows import (
     add_events,
     admin_login,
     body_of,
@@ -30,6 +32,7 @@ from flows import (
     rsvp,
     update_event,
 )
+from support.processes import daemon, free_port
 
 from community.botapi import BotApi, Pacer
 from community.data import users as users_table
@@ -363,7 +366,7 @@ def test_the_scheduled_function_runs_a_sweep_at_the_given_now(
 ) -> None:
     # Given the Bot API's base URL pointing at the fake and an RSVP due at NOW
     monkeypatch.setenv("TELEGRAM_API_BASE_URL", fake_bot.url)
-    from conftest import bind_models
+    from support.backends import bind_models
 
     bind_models()
     now = datetime.now(UTC) + timedelta(days=3)
