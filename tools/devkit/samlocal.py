@@ -60,6 +60,7 @@ LOCAL_ONLY_VARIABLES = [
     "TELEGRAM_API_BASE_URL",
     "POWERTOOLS_TRACE_DISABLED",
     "PUBLIC_BASE_URL",
+    "SES_ENDPOINT_URL",
 ]
 # Whatever AWS account the machine might be configured for, sam and the functions get dummies.
 DUMMY_AWS = {
@@ -170,6 +171,9 @@ class Stack:
             # Nothing answers there: a sweep invoked under sam local finds no reminder due.
             "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9",
             "DYNAMODB_ENDPOINT_URL": f"http://{MOTO_ALIAS}:5000",
+            # moto's SES on the same server (no fixture sends a mail: nothing is verified).
+            "SES_ENDPOINT_URL": f"http://{MOTO_ALIAS}:5000",
+            "SES_SENDER": "community@example.com",
             "POWERTOOLS_TRACE_DISABLED": "true",
             "PUBLIC_BASE_URL": "http://127.0.0.1:3000",
         }
@@ -211,6 +215,7 @@ class Stack:
                 **self.function_environment,
                 **DUMMY_AWS,
                 "DYNAMODB_ENDPOINT_URL": self.dynamodb_url,
+                "SES_ENDPOINT_URL": self.dynamodb_url,
                 "POWERTOOLS_LOG_LEVEL": "WARNING",  # the setup step's requests are not news
             }
         )
