@@ -621,3 +621,24 @@ def test_two_sweeps_at_once_email_each_member_once(
         )
     finally:
         next(backend, None)
+
+
+def test_links_tokens_and_nonces_are_never_logged(
+    ses: None, log_output: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a whole email flow, refusals included, logged as CloudWatch would get it
+    configure(monkeypatch, EMAIL_RESEND_SECONDS="0")
+    session = login(42, "Alice")
+    patch_me(session["token"], {"email": "alice@example.com"})
+    patch_me(session["token"], {"email": "alice@example.com"})
+    first, second = (link_token(mail) for mail in sent_mails())
+    follow(second)
+    follow(first, "text/html")
+    follow(forged(first, "bad-signature", session["token"]))
+
+    # Then no token, nonce or link is in any line
+    logged = log_output.getvalue()
+    nonce = jwt.decode(first, options={"verify_signature": False})["nonce"]
+    assert '"request"' in logged  # the failures were logged
+    for secret in (first, second, nonce, JWT_SECRET, "token="):
+        assert secret not in logged
