@@ -18,7 +18,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # environment); otherwise they find the running `make run` themselves (.local/run-<port>.json).
 PORT_ARG = $(if $(filter file,$(origin PORT)),,--port $(PORT))
 
-.PHONY: help run start stop test test-fast lint format typecheck validate build browser pytest dev-init-data seed-events make-admin openapi alarms bench bench-short clean remind set-webhook
+.PHONY: help run start stop test test-fast lint format typecheck validate build browser pytest dev-init-data seed-events make-admin openapi alarms bench bench-short clean remind mails set-webhook
 
 # A test checks that every .PHONY target is named here.
 help:
@@ -35,6 +35,7 @@ help:
 	@echo "make openapi        write openapi.json, the combined OpenAPI document of every function"
 	@echo "make alarms         write template.yaml's function alarms from tools/devkit/alarms.py"
 	@echo "make remind [NOW=2030-01-10T17:30:00Z]  one reminder sweep against make run (fake Bot API)"
+	@echo "make mails [TO=address]  the emails make run sent (moto's SES), with their links"
 	@echo "make set-webhook URL=https://.../api/telegram/webhook [ENV=stack]  Telegram's setWebhook"
 	@echo "make lint           ruff check + ruff format --check    make format   fix both"
 	@echo "make typecheck      mypy (strict) on the shared package"
@@ -107,6 +108,10 @@ seed-events: $(VENV)/.installed
 # One reminder sweep now (or at NOW=) against the running make run's tables and fake Bot API.
 remind: $(VENV)/.installed
 	$(PY) -m devkit.remind $(PORT_ARG) $(if $(NOW),--now "$(NOW)")
+
+# The emails the running make run sent through moto's SES (verification links, reminders).
+mails: $(VENV)/.installed
+	@$(PY) -m devkit.mails $(PORT_ARG) $(if $(TO),--to "$(TO)")
 
 # Register the bot's webhook with Telegram (secret token, allowed updates); README "The bot".
 set-webhook: $(VENV)/.installed

@@ -40,6 +40,8 @@ CALLS = {
     "UsersMeFunction": ["GetItem"],
     "UsersMeRefreshFunction": ["GetItem"],
     "UsersMeUpdateFunction": ["GetItem", "UpdateItem"],
+    # The link's conditional write; a refused link reads the member to say why.
+    "UsersMeEmailVerifyFunction": ["UpdateItem"],
 }
 FAULTS = [
     "ProvisionedThroughputExceededException",

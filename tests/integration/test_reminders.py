@@ -129,10 +129,11 @@ def test_an_rsvp_30_minutes_before_gets_the_1h_reminder_only_and_only_once(
     first = reminders.sweep(now, api=api_for(fake_bot))
     second = reminders.sweep(now + timedelta(minutes=5), api=api_for(fake_bot))
 
-    # Then one message went, the 1-hour one, with the title, the time and a button to the event
+    # Then one message went, the 1-hour one, saying the time really left (not the offset's),
+    # with the title, the time and a button to the event
     (sent,) = fake_bot.messages()
     assert sent["chat_id"] == member.telegram_id
-    assert "Board games starts in 1 hour" in sent["text"]
+    assert "Board games starts in 30 minutes," in sent["text"]
     assert "UTC" in sent["text"]
     assert "Cafe" in sent["text"]
     (button,) = sent["reply_markup"]["inline_keyboard"][0]
@@ -150,11 +151,12 @@ def test_24h_then_1h_each_once(tables: Any, fake_bot: FakeBotApi) -> None:
     for step in range(0, 23 * 12 + 3, 6):  # every 30 minutes, to keep the test short
         reminders.sweep(now + timedelta(minutes=5 * step), api=api_for(fake_bot))
 
-    # Then exactly two messages: the 24-hour one, then the 1-hour one
+    # Then exactly two messages: the 24-hour one (sent 23 hours before, and saying so), then
+    # the 1-hour one
     texts = [message["text"] for message in fake_bot.messages()]
     assert len(texts) == 2
-    assert "in 24 hours" in texts[0]
-    assert "in 1 hour," in texts[1]
+    assert "starts in 23 hours," in texts[0]
+    assert "starts in 1 hour," in texts[1]
 
 
 def test_two_sweeps_at_once_send_each_reminder_once(
@@ -322,7 +324,7 @@ def test_reschedule_reminds_at_the_new_time_cancel_and_deactivate_get_none(
     reminders.sweep(new_start - timedelta(minutes=30), api=api_for(fake_bot))
     texts = [message["text"] for message in fake_bot.messages()]
     assert len(texts) == 1
-    assert texts[0].startswith("Reminder: Moved starts in 1 hour")
+    assert texts[0].startswith("Reminder: Moved starts in 30 minutes,")
 
 
 def test_started_events_opt_outs_and_members_without_pm_get_nothing(

@@ -51,6 +51,7 @@ GROUPS = (
             "PublicProfileFunction",
             "ProfilePageFunction",
             "UsersMeUpdateFunction",
+            "UsersMeEmailVerifyFunction",
         ),
     ),
     Group(

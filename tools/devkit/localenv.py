@@ -31,6 +31,9 @@ LOCAL_DEFAULTS = {
     "POWERTOOLS_SERVICE_NAME": "community-api",
     # `make run` replaces it with its own origin (PUBLIC_BASE_URL for its port).
     "PUBLIC_BASE_URL": "http://127.0.0.1:3000",
+    # moto's SES refuses a sender that is not a verified identity, as SES does: make run
+    # verifies this one there at start.
+    "SES_SENDER": "community@example.com",
 }
 
 

@@ -37,6 +37,7 @@ LOCAL_ONLY_VARIABLES = [
     "TELEGRAM_API_BASE_URL",
     "POWERTOOLS_TRACE_DISABLED",
     "PUBLIC_BASE_URL",
+    "SES_ENDPOINT_URL",
 ]
 # sam removes its containers on SIGINT; the rest are for a sam that hangs.
 SAM_STOP_STEPS = ((signal.SIGINT, 30.0), (signal.SIGTERM, 10.0), (signal.SIGKILL, 10.0))
@@ -84,6 +85,9 @@ class Stack:
             # Nothing answers there: a sweep invoked under sam local finds no reminder due.
             "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9",
             "DYNAMODB_ENDPOINT_URL": f"http://{MOTO_ALIAS}:5000",
+            # moto's SES on the same server (no fixture sends a mail: nothing is verified).
+            "SES_ENDPOINT_URL": f"http://{MOTO_ALIAS}:5000",
+            "SES_SENDER": LOCAL_DEFAULTS["SES_SENDER"],
         }
 
     @property
@@ -123,6 +127,7 @@ class Stack:
                 **self.function_environment,
                 **DUMMY_AWS,
                 "DYNAMODB_ENDPOINT_URL": self.dynamodb_url,
+                "SES_ENDPOINT_URL": self.dynamodb_url,
                 "POWERTOOLS_LOG_LEVEL": "WARNING",  # the setup step's requests are not news
             }
         )

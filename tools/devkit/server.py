@@ -42,6 +42,12 @@ def prepare_environment(port: int) -> None:
         os.environ["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
     if not os.environ.get("DYNAMODB_ENDPOINT_URL"):
         os.environ["DYNAMODB_ENDPOINT_URL"] = start_embedded_dynamodb()
+        # One moto server serves every service: its SES is the embedded DynamoDB's.
+        os.environ.setdefault("SES_ENDPOINT_URL", os.environ["DYNAMODB_ENDPOINT_URL"])
+    if not os.environ.get("SES_ENDPOINT_URL"):
+        os.environ["SES_ENDPOINT_URL"] = start_embedded_dynamodb()
+    verify_sender(os.environ["SES_ENDPOINT_URL"], os.environ["SES_SENDER"])
+    print(f"SES at {os.environ['SES_ENDPOINT_URL']} (moto; sent mails: make mails)")
     if not os.environ.get("TELEGRAM_API_BASE_URL"):
         # The bot's messages go to a fake Bot API on loopback (GET <it>/messages lists them).
         from devkit.fakebot import FakeBotApi
@@ -59,6 +65,20 @@ def prepare_environment(port: int) -> None:
         from devkit.seed import load, sample_events
 
         print(f"loaded {load(sample_events(datetime.now(UTC)))} sample events")
+
+
+def verify_sender(endpoint: str, sender: str) -> None:
+    """What a deployer does once in SES: the sender becomes a verified identity (moto's SES
+    answers a second time with AlreadyExists)."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    client = boto3.client("sesv2", endpoint_url=endpoint, region_name=os.environ["AWS_REGION"])
+    try:
+        client.create_email_identity(EmailIdentity=sender)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "AlreadyExistsException":
+            raise
 
 
 def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
@@ -169,6 +189,7 @@ def main() -> None:
             tables={variable: os.environ[variable] for variable in table_env_vars()},
             pid=os.getpid(),
             telegram_api=os.environ["TELEGRAM_API_BASE_URL"],
+            ses_endpoint=os.environ["SES_ENDPOINT_URL"],
         )
     )
     print(f'Mini App: {endpoint}/app/ (README "The Mini App")')

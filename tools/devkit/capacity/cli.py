@@ -62,6 +62,12 @@ def parse_args(argv: Sequence[str] | None = None) -> Scenario:
         default=None,
         help="first logins (generate-code, callback, /me); default: members / 3600",
     )
+    parser.add_argument(
+        "--email-verifications-per-second",
+        type=float,
+        default=None,
+        help="verification links followed (GET /api/users/me/email/verify); default: logins / 10",
+    )
     parser.add_argument("--page-size", type=int, default=defaults.page_size)
     parser.add_argument(
         "--profile",

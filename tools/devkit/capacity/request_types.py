@@ -78,6 +78,13 @@ def request_types(model: Billing) -> list[RequestType]:
             "GET /api/users/me", "UsersMeFunction", login_rate, [(1.0, [m.get("user", user)])]
         ),
         RequestType(
+            "GET /api/users/me/email/verify",
+            "UsersMeEmailVerifyFunction",
+            s.email_verifications,
+            # The link's conditional UpdateItem (a refused link adds a GetItem: rare).
+            [(1.0, [Call("UpdateItem", m.write("user", items.pending_user, items.verified_user))])],
+        ),
+        RequestType(
             "GET /events/upcoming (page 1)",
             "EventsUpcomingFunction",
             listings * (1 - s.category_share),

@@ -27,6 +27,7 @@ class Scenario:
     my_events_per_second: float = 500.0
     cancels_per_second: float = 0.0
     logins_per_second: float | None = None
+    email_verifications_per_second: float | None = None
     page_size: int = 10
     profile: str = "max"
 
@@ -34,6 +35,13 @@ class Scenario:
     def logins(self) -> float:
         # Unless given: every member logs in once during the launch hour.
         return self.members / 3600 if self.logins_per_second is None else self.logins_per_second
+
+    @property
+    def email_verifications(self) -> float:
+        # Unless given: one member in ten gives an address (and follows its link) that hour.
+        if self.email_verifications_per_second is None:
+            return self.logins / 10
+        return self.email_verifications_per_second
 
     @property
     def origin_share(self) -> float:
@@ -71,6 +79,9 @@ def _url(length: int) -> str:
 @dataclass(frozen=True)
 class Items:
     user: StoredItem
+    # The member with an address waiting for its link, and once the link was followed.
+    pending_user: StoredItem
+    verified_user: StoredItem
     guard: StoredItem
     auth_code: StoredItem
     attendance: StoredItem
@@ -117,6 +128,12 @@ def build_items(scenario: Scenario) -> Items:
         created_at=now,
         updated_at=now,
     )
+    # As services.email stores an address (the longest one allowed), then verifies it.
+    pending = User(**user.attribute_values)
+    pending.email, pending.email_verified = "e" * 64 + "@" + ("d" * 61 + ".") * 3 + "com", False
+    pending.email_nonce, pending.email_sent_at = "n" * 22, now
+    verified = User(**pending.attribute_values)
+    verified.email_verified, verified.email_verified_at, verified.email_nonce = True, now, None
     guard = ReferralGuard(f"REFERRAL#{referral_code}", user_pk=user.pk)
     # As services.auth.issue_login_code stores a code: only its SHA-256 (64 hex digits).
     auth_code = AuthCode(
@@ -154,6 +171,8 @@ def build_items(scenario: Scenario) -> Items:
     )
     return Items(
         user=stored_form(user),
+        pending_user=stored_form(pending),
+        verified_user=stored_form(verified),
         guard=stored_form(guard),
         auth_code=stored_form(auth_code),
         attendance=stored_form(attendance),
