@@ -4,7 +4,6 @@ expired, reused and superseded links are refused with nothing written; bad addre
 422; links are rate-limited; the reminder sweep emails verified members with reminders on,
 once, and says the time really left."""
 
-import itertools
 import json
 import threading
 import time
@@ -558,11 +557,11 @@ def test_a_mail_ses_rejects_is_kept_and_counted_not_retried(
 def test_the_email_pace_keeps_under_ses_max_send_rate(
     ses: None, fake_bot: FakeBotApi, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Given 6 verified members and SES allowing 5 messages a second
+    # Given 11 verified members and SES allowing 5 messages a second
     configure(monkeypatch, SES_MAX_SEND_RATE="5")
     now = datetime.now(UTC)
     event = new_event(now + timedelta(minutes=30))
-    attend(event, [member(n, email=f"m{n}@example.com", verified=True) for n in range(1, 7)])
+    attend(event, [member(n, email=f"m{n}@example.com", verified=True) for n in range(1, 12)])
     stamps: list[float] = []
 
     def record(**_: Any) -> None:
@@ -571,11 +570,12 @@ def test_the_email_pace_keeps_under_ses_max_send_rate(
     with ses_hooked("before-call.sesv2.SendEmail", record):
         report = reminders.sweep(now, api=api_for(fake_bot))
 
-    # Then the six went at least 0.2 s apart: a second at the least
-    assert report.email.sent == 6
-    gaps = [later - earlier for earlier, later in itertools.pairwise(stamps)]
-    assert min(gaps) >= 0.19
-    assert stamps[-1] - stamps[0] >= 0.95
+    # Then no second held more than five: any six sends in a row span a second. (Not a gap
+    # between two: the pacer spaces the moments senders pass it, and on a loaded machine one
+    # call can reach botocore later than the next one's, which a window absorbs.)
+    assert report.email.sent == 11
+    windows = [later - earlier for earlier, later in zip(stamps, stamps[5:], strict=False)]
+    assert min(windows) >= 0.95, windows
 
 
 def test_two_sweeps_at_once_email_each_member_once(
