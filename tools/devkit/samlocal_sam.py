@@ -21,7 +21,7 @@ from devkit.dynamo import create_missing_tables
 from devkit.localenv import DUMMY_AWS, LOCAL_DEFAULTS, LOCAL_SECRETS, REGION, table_names
 from devkit.processes import free_port, running
 from devkit.samlocal_docker import MOTO_ALIAS, SamLocalError, moto_network, pulls_lambda_image
-from devkit.template import ROOT, _CloudFormationLoader, table_env_vars
+from devkit.template import ROOT, _CloudFormationLoader, resources, table_env_vars
 
 BUILD_DIR = ROOT / ".aws-sam" / "build"
 BUILT_TEMPLATE = BUILD_DIR / "template.yaml"
@@ -222,7 +222,11 @@ def start_api(stack: Stack) -> Iterator[str]:
         command,
         stack.work_dir / "start-api.log",
         f"{base}/",
-        timeout=180,
+        # EAGER: sam creates every function's container before it listens, and rebuilds the
+        # layered image for each (SAM CLI rebuilds whenever a layer is defined in the template:
+        # samcli/local/docker/lambda_image.py), ~10 s a function here: 18 functions took more
+        # than 180 s on a fresh clone. Bounded by the function count, not a fixed guess.
+        timeout=60 + 20 * len(resources("AWS::Serverless::Function")),
         steps=SAM_STOP_STEPS,
         cwd=ROOT,
         env=stack.sam_environment(),
