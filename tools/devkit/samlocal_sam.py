@@ -92,9 +92,14 @@ class Stack:
 
     @property
     def env_vars_file(self) -> Path:
+        # Rewritten when it differs: the work dir outlives a run, and a file left by an older
+        # checkout (other secrets) made every invoke answer 401.
         path = self.work_dir / "env-vars.json"
-        if not path.exists():
-            path.write_text(json.dumps({"Parameters": self.function_environment}, indent=2))
+        content = json.dumps({"Parameters": self.function_environment}, indent=2)
+        if not path.exists() or path.read_text() != content:
+            staged = path.with_suffix(f".{os.getpid()}.tmp")
+            staged.write_text(content)
+            staged.replace(path)
         return path
 
     def sam_environment(self) -> dict[str, str]:
