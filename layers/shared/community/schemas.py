@@ -211,6 +211,11 @@ def event_date(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(EVENT_DATE_FORMAT)
 
 
+def parse_event_date(value: str) -> datetime:
+    """The inverse of `event_date`: a stored start or end date as an aware UTC datetime."""
+    return datetime.strptime(value, EVENT_DATE_FORMAT).replace(tzinfo=UTC)
+
+
 def _event_id(raw: str) -> str:
     canonical = normalise_event_id(raw)
     if canonical is None:

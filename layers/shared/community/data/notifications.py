@@ -19,6 +19,9 @@ EMAIL_REMINDER_PREFIX = "EMAIL#"
 UPDATE_TTL = timedelta(days=2)
 # A block is remembered a year at most; a login ends it sooner.
 UNREACHABLE_TTL = timedelta(days=365)
+# A reminder claim (either channel) is useless once its event began; kept a week after the
+# start, then TTL removes it.
+CLAIM_KEPT_AFTER_START = timedelta(days=7)
 CLAIMED = "claimed"
 
 

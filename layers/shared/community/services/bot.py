@@ -14,7 +14,7 @@ from community.data import notifications
 from community.data.models import Event
 from community.errors import Unauthorized
 from community.observability import count, logger
-from community.schemas import event_date
+from community.schemas import event_date, parse_event_date
 from community.services.users import normalise_referral_code
 from community.settings import get_settings
 
@@ -136,5 +136,4 @@ def events_reply(chat_id: int, upcoming: list[Event]) -> dict[str, Any]:
 def display_time(start_date: str) -> str:
     """An event's start for a chat message. The members' time zones are unknown to the
     backend, so it says UTC rather than guess."""
-    moment = datetime.strptime(start_date, "%Y-%m-%dT%H:%M:%SZ")
-    return moment.strftime("%a %d %b %Y, %H:%M UTC")
+    return parse_event_date(start_date).strftime("%a %d %b %Y, %H:%M UTC")

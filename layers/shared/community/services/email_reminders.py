@@ -23,7 +23,7 @@ holds them all."""
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from html import escape
 from threading import Lock
 
@@ -34,13 +34,12 @@ from community.data import mail, notifications
 from community.data import users as users_table
 from community.data.models import Event
 from community.observability import count, logger
+from community.schemas import parse_event_date
 from community.settings import get_settings
 
 # Two senders keep the pace while each waits ~100 ms for SES's answer; more would only queue
 # at the pacer at these rates.
 SENDERS = 2
-# A claim is useless once its event began; kept a week after the start, then TTL removes it.
-CLAIM_KEPT_AFTER_START = timedelta(days=7)
 
 
 @dataclass
@@ -63,10 +62,6 @@ class EmailDelivery:
     key: str
     event: Event
     address: str
-
-
-def parse_event_date(value: str) -> datetime:
-    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 def remind(
@@ -139,7 +134,7 @@ def _send_all(
         if remaining_seconds is not None and remaining_seconds() < margin:
             stopped = True  # left unclaimed: the next sweep sends it
             return
-        expires = parse_event_date(delivery.event.start_date) + CLAIM_KEPT_AFTER_START
+        expires = parse_event_date(delivery.event.start_date) + notifications.CLAIM_KEPT_AFTER_START
         if not notifications.claim_email_reminder(delivery.key, now, expires):
             with lock:
                 report.already_claimed += 1

@@ -33,7 +33,7 @@ from community.data import notifications
 from community.data import users as users_table
 from community.data.models import Event, User
 from community.observability import count, logger
-from community.schemas import event_date
+from community.schemas import event_date, parse_event_date
 from community.services import email_reminders
 from community.settings import get_settings
 
@@ -43,8 +43,6 @@ DEADLINE_MARGIN = 20.0
 # Senders in flight at once. The pace is the Pacer's; several senders let it be kept while
 # each waits ~50-100 ms for Telegram's answer.
 SENDERS = 4
-# How long a claim is kept after the event starts (TTL); it is useless once the event began.
-CLAIM_KEPT_AFTER_START = timedelta(days=7)
 
 
 @dataclass
@@ -87,10 +85,6 @@ def due_offset(start: datetime, now: datetime, offsets: list[timedelta]) -> time
         return None
     due = [offset for offset in offsets if offset >= left]
     return min(due) if due else None
-
-
-def parse_event_date(value: str) -> datetime:
-    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 def default_api() -> botapi.BotApi:
@@ -206,7 +200,7 @@ def _send_all(
             stopped = True  # left unclaimed: the next sweep sends it
             return
         telegram_id = int(delivery.user.telegram_id)
-        expires = parse_event_date(delivery.event.start_date) + CLAIM_KEPT_AFTER_START
+        expires = parse_event_date(delivery.event.start_date) + notifications.CLAIM_KEPT_AFTER_START
         if not notifications.claim_reminder(delivery.key, telegram_id, now, expires):
             with lock:
                 report.already_claimed += 1
