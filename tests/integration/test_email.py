@@ -17,7 +17,7 @@ import pytest
 from support.backends import fresh_server_backend
 from support.environment import JWT_SECRET
 from support.figures import record_figure
-from support.flows import add_events, body_of, login
+from support.flows import body_of, login
 from support.mail_outbox import (
     SENDER,
     link_token,
@@ -28,17 +28,17 @@ from support.mail_outbox import (
     ses_hooked,
     verify_identity,
 )
+from support.reminder_items import attend, member_item, new_event
 
 from community import email_tokens
 from community.botapi import BotApi, Pacer
 from community.data import users as users_table
-from community.data.models import Attendance, Event, User
+from community.data.models import User
 from community.services import reminders
 from community.settings import get_settings
 from devkit.fakebot import FakeBotApi
 from devkit.fixtures import load_event
 from devkit.handlers import invoke
-from devkit.placeholders import event_record
 
 BOT_TOKEN = "7000000001:TEST-bot-token-for-unit-tests"
 
@@ -418,46 +418,18 @@ def api_for(fake: FakeBotApi) -> BotApi:
     return BotApi(fake.url, BOT_TOKEN, pacer=Pacer(1000), sleep=lambda _: None)
 
 
-def new_event(start: datetime, **fields: Any) -> Event:
-    (event_id,) = add_events([event_record(start, **fields)])
-    return Event.get(event_id)
-
-
 def member(telegram_id: int, *, email: str | None, verified: bool, **fields: Any) -> User:
-    now = datetime.now(UTC)
-    user = User(
-        users_table.user_key(telegram_id),
-        id=str(uuid.uuid4()),
-        telegram_id=telegram_id,
-        name=f"Member {telegram_id}",
-        role="member",
-        coins=0,
-        referral_code=f"UP-{telegram_id:06d}"[-9:],
-        token_version=0,
-        created_at=now,
-        updated_at=now,
+    user = member_item(
+        telegram_id,
+        f"Member {telegram_id}",
+        datetime.now(UTC),
         allows_write_to_pm=fields.get("allows_write_to_pm", True),
-        logged_in_at=now,
         reminders=fields.get("reminders"),
         email=email,
         email_verified=verified,
     )
     user.save()
     return user
-
-
-def attend(event: Event, people: list[User]) -> None:
-    with Attendance.batch_write() as batch:
-        for user in people:
-            batch.save(
-                Attendance(
-                    event.id,
-                    user.id,
-                    start_date=event.start_date,
-                    created_at=datetime.now(UTC),
-                    telegram_id=int(user.telegram_id),
-                )
-            )
 
 
 def test_the_sweep_emails_verified_members_with_reminders_on_once(

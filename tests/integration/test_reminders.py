@@ -10,7 +10,6 @@ import sys
 import threading
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,7 +21,6 @@ from support.environment import ROOT
 from support.faults import counting_calls, failing
 from support.figures import record_figure
 from support.flows import (
-    add_events,
     admin_login,
     body_of,
     callback,
@@ -33,10 +31,11 @@ from support.flows import (
     update_event,
 )
 from support.processes import daemon, free_port
+from support.reminder_items import attend, member_item, new_event
 
 from community.botapi import BotApi, Pacer
 from community.data import users as users_table
-from community.data.models import Attendance, Event, User
+from community.data.models import User
 from community.errors import ServiceUnavailable
 from community.services import reminders
 from community.services.users import TelegramProfile
@@ -44,7 +43,6 @@ from community.services.users import login as service_login
 from devkit.fakebot import FakeBotApi
 from devkit.fixtures import load_event
 from devkit.handlers import invoke
-from devkit.placeholders import event_record
 
 BOT_TOKEN = "7000000001:TEST-bot-token-for-unit-tests"
 
@@ -65,51 +63,22 @@ def api_for(fake: FakeBotApi, **options: Any) -> BotApi:
     return BotApi(fake.url, BOT_TOKEN, pacer=Pacer(1000), sleep=lambda _: None, **options)
 
 
-def new_event(start: datetime, **fields: Any) -> Event:
-    (event_id,) = add_events([event_record(start, **fields)])
-    event = Event.get(event_id)
-    return event
-
-
 def members(count: int, *, first_id: int = 1_000_000, **fields: Any) -> list[User]:
     """Members as a login leaves them, written in batches (a login each would take minutes)."""
     now = datetime.now(UTC)
     made = []
     with User.batch_write() as batch:
         for number in range(count):
-            telegram_id = first_id + number
-            user = User(
-                users_table.user_key(telegram_id),
-                id=str(uuid.uuid4()),
-                telegram_id=telegram_id,
-                name=f"Member {number}",
-                role="member",
-                coins=0,
-                referral_code=f"UP-{telegram_id % 36**6:06d}"[-9:],
-                token_version=0,
-                created_at=now,
-                updated_at=now,
+            user = member_item(
+                first_id + number,
+                f"Member {number}",
+                now,
                 allows_write_to_pm=fields.get("allows_write_to_pm", True),
-                logged_in_at=now,
                 reminders=fields.get("reminders"),
             )
             batch.save(user)
             made.append(user)
     return made
-
-
-def attend(event: Event, people: list[User]) -> None:
-    with Attendance.batch_write() as batch:
-        for user in people:
-            batch.save(
-                Attendance(
-                    event.id,
-                    user.id,
-                    start_date=event.start_date,
-                    created_at=datetime.now(UTC),
-                    telegram_id=int(user.telegram_id),
-                )
-            )
 
 
 def chats(fake: FakeBotApi) -> list[int]:
