@@ -11,10 +11,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import boto3
-from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ReadTimeoutError
 
 from community.data import mail
+from support.faults import error_answers
 
 SENDER = "community@example.com"
 LINK = re.compile(r"https?://[^\s\"'<>]+/api/users/me/email/verify\?token=([A-Za-z0-9._-]+)")
@@ -73,18 +73,7 @@ def ses_hooked(event_name: str, handler: Any) -> Iterator[None]:
 def ses_failing(code: str, status: int, times: int = 1_000) -> Iterator[list[str]]:
     """The next `times` SendEmail calls answered with error `code` and HTTP `status`, before
     they reach SES (nothing is sent)."""
-    failures: list[str] = []
-
-    def fail(**_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
-        if len(failures) >= times:
-            return None
-        failures.append(code)
-        response = AWSResponse("https://email.local", status, {}, None)
-        return response, {
-            "Error": {"Code": code, "Message": "injected"},
-            "ResponseMetadata": {"HTTPStatusCode": status},
-        }
-
+    failures, fail = error_answers(times, code, "https://email.local", code, status)
     with ses_hooked("before-call.sesv2.SendEmail", fail):
         yield failures
 
