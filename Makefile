@@ -18,7 +18,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # environment); otherwise they find the running `make run` themselves (.local/run-<port>.json).
 PORT_ARG = $(if $(filter file,$(origin PORT)),,--port $(PORT))
 
-.PHONY: help run start stop test test-fast lint format typecheck validate build browser pytest dev-init-data seed-events make-admin openapi bench bench-short clean remind set-webhook
+.PHONY: help run start stop test test-fast lint format typecheck validate build browser pytest dev-init-data seed-events make-admin openapi alarms bench bench-short clean remind mails set-webhook
 
 # A test checks that every .PHONY target is named here.
 help:
@@ -33,7 +33,9 @@ help:
 	@echo "make seed-events FILE=events.json  load events (all or nothing) into make run's table"
 	@echo "make make-admin TELEGRAM_ID=42 [ROLE=member]  grant (or take back) the admin role"
 	@echo "make openapi        write openapi.json, the combined OpenAPI document of every function"
+	@echo "make alarms         write template.yaml's function alarms from tools/devkit/alarms.py"
 	@echo "make remind [NOW=2030-01-10T17:30:00Z]  one reminder sweep against make run (fake Bot API)"
+	@echo "make mails [TO=address]  the emails make run sent (moto's SES), with their links"
 	@echo "make set-webhook URL=https://.../api/telegram/webhook [ENV=stack]  Telegram's setWebhook"
 	@echo "make lint           ruff check + ruff format --check    make format   fix both"
 	@echo "make typecheck      mypy (strict) on the shared package"
@@ -107,6 +109,10 @@ seed-events: $(VENV)/.installed
 remind: $(VENV)/.installed
 	$(PY) -m devkit.remind $(PORT_ARG) $(if $(NOW),--now "$(NOW)")
 
+# The emails the running make run sent through moto's SES (verification links, reminders).
+mails: $(VENV)/.installed
+	@$(PY) -m devkit.mails $(PORT_ARG) $(if $(TO),--to "$(TO)")
+
 # Register the bot's webhook with Telegram (secret token, allowed updates); README "The bot".
 set-webhook: $(VENV)/.installed
 	@test -n "$(URL)" || { echo "usage: make set-webhook URL=https://<domain>/api/telegram/webhook [ENV=<stack>]" >&2; exit 2; }
@@ -123,11 +129,12 @@ format: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
 
-# Skipped checkov checks are justified in each resource's Metadata, next to the resource.
+# checkov skips a check for every resource of a type in .checkov.yaml, for one resource in that
+# resource's Metadata; each with its reason.
 validate: $(VENV)/.installed $(CHECKOV_VENV)/.installed
 	$(VENV)/bin/sam validate --lint --region us-east-1
 	$(VENV)/bin/cfn-lint template.yaml
-	$(CHECKOV_VENV)/bin/checkov --file template.yaml --framework cloudformation --skip-download --compact --quiet
+	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml --file template.yaml --framework cloudformation --skip-download --compact --quiet
 
 build: $(VENV)/.installed
 	$(VENV)/bin/sam build --parallel
@@ -143,6 +150,11 @@ browser:
 
 openapi: $(VENV)/.installed
 	$(PY) -m devkit.openapi > openapi.json
+
+# The functions' Errors and Throttles alarms, from the list in tools/devkit/alarms.py (a test
+# checks template.yaml holds what this writes; README "Adding an endpoint").
+alarms: $(VENV)/.installed
+	$(PY) -m devkit.alarms
 
 # pytest-xdist: PYTEST_WORKERS processes (auto: one per core); PYTEST_WORKERS=0 runs the tests
 # in this process. worksteal: an idle worker takes queued tests from a busy one.
@@ -209,7 +221,7 @@ bench: $(VENV)/.installed build
 bench-short: $(VENV)/.installed build
 	$(PY) bench/run.py --runs 2 --warm 300 --results .local/bench-short.json
 
-# Launch-day DynamoDB capacity on paper (tools/devkit/capacity.py, README "Capacity"): exits 1
+# Launch-day DynamoDB capacity on paper (tools/devkit/capacity/, README "Capacity"): exits 1
 # when a partition key value is over DynamoDB's per-partition limits.
 .PHONY: capacity
 capacity: $(VENV)/.installed

@@ -6,7 +6,7 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
-from local_api import ROOT
+from support.environment import ROOT
 
 from devkit.fakebot import FakeBotApi
 

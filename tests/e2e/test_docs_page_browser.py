@@ -5,8 +5,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from local_api import local_api
 from playwright.sync_api import sync_playwright
+from support.local_api import local_api
 from test_profile_page_screenshot import CHROMIUM, CHROMIUM_ARGS
 
 from devkit.template import routes

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import boto3
-from conftest import BOT_TOKEN
-from local_api import ROOT, local_api, request
+from support.environment import BOT_TOKEN, ROOT
+from support.local_api import local_api, request
 
 from devkit.initdata import signed_init_data
-from devkit.server import LOCAL_DEFAULTS
+from devkit.localenv import LOCAL_DEFAULTS
 
 
 def login_over_http(base: str, bot_token: str) -> dict:  # type: ignore[type-arg]

@@ -15,7 +15,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from local_api import ROOT, local_api, request
+from support.environment import ROOT
+from support.local_api import local_api, request
 
 from devkit.httpserver import MAX_BODY_BYTES
 

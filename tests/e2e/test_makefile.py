@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from local_api import ROOT
+from support.environment import ROOT
 
 
 def phony_targets() -> set[str]:

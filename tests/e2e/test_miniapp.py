@@ -15,8 +15,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from local_api import local_api, request
-from miniapp_client import (
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from support.local_api import local_api, request
+from support.miniapp_client import (
     BOTTOM_INSET,
     DARK,
     LIGHT,
@@ -28,7 +29,6 @@ from miniapp_client import (
     posted,
     send,
 )
-from playwright.sync_api import Browser, Page, expect, sync_playwright
 from test_profile_page_screenshot import CHROMIUM, CHROMIUM_ARGS, PHONE
 
 SAMPLE_UPCOMING = ["Welcome meetup", "Python workshop", "Community hike", "Demo night"]

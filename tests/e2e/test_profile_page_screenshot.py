@@ -6,11 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from local_api import local_api, request
 from playwright.sync_api import sync_playwright
+from support.local_api import local_api, request
 
 from devkit.initdata import signed_init_data
-from devkit.server import LOCAL_DEFAULTS
+from devkit.localenv import LOCAL_DEFAULTS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Flags for a machine with no outside network: no background connections, no sandbox (root).

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import free_port
-from local_api import ROOT
+from support.environment import ROOT
+from support.processes import free_port
 
 from devkit.runstate import alive
 from devkit.server import match
@@ -28,7 +28,8 @@ EXPECTED = {
     ("POST", "/api/auth/callback"): {200},
     ("GET", "/api/users/me"): {200, 304},
     ("POST", "/api/users/me/refresh"): {200},
-    ("PATCH", "/api/users/me"): {200},
+    ("PATCH", "/api/users/me"): {200, 429},
+    ("GET", "/api/users/me/email/verify"): {200, 410},
     ("GET", "/api/users/u/{referral_code}"): {200},
     ("GET", "/u/{referral_code}"): {200},
     ("GET", "/api/v1/events/upcoming"): {200},
@@ -119,6 +120,12 @@ def test_the_readme_walkthrough_runs_as_pasted_and_covers_every_route(checkout: 
     assert re.search(r'"sent": 1,', transcript), transcript[-4000:]
     assert re.search(r'"sent": 0, "already_claimed": 1,', transcript), transcript[-4000:]
     assert re.search(r'"messages": \[\{"chat_id": 42, "text": "Reminder: ', transcript)
+    # Email: the link verified the address once, and the sweep emailed the reminder, once
+    assert re.search(r'"email":\s*"alice@example.com",\s*"email_verified":\s*true', transcript)
+    assert "this verification link has already been used" in transcript
+    assert re.search(r'"email": \{"recipients": 1, "sent": 1,', transcript), transcript[-4000:]
+    assert re.search(r'"email": \{"recipients": 1, "sent": 0, "already_claimed": 1,', transcript)
+    assert "starts in 30 minutes" in transcript
     assert f"stopped the API on port {port}" in transcript
     assert not list((checkout / ".local").glob("run-*.json"))
     assert "Traceback" not in transcript

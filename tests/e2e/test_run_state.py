@@ -9,12 +9,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from conftest import free_port
-from local_api import ROOT, local_api, request
+from support.environment import ROOT
+from support.local_api import local_api, request
+from support.processes import free_port
 from test_local_server import login_over_http
 
+from devkit.localenv import LOCAL_DEFAULTS
 from devkit.runstate import alive
-from devkit.server import LOCAL_DEFAULTS
 
 SERVER_TABLES = {
     "USERS_TABLE": "run-state-users",

@@ -1,6 +1,6 @@
 """The functions under the real `sam local invoke` and `sam local start-api`: the built
 template, the built layers, the Lambda runtime interface client and Docker, with DynamoDB from
-moto's server in a container on a network of this run's own (see tools/devkit/samlocal.py).
+moto's server in a container on a network of this run's own (see tools/devkit/samlocal*.py).
 
 Run by `make test-sam` (part of `make test`), which provides the Docker engine, the images
 and `sam build`; excluded from a plain `pytest` run by the `sam_local` marker."""
@@ -12,21 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sam_walk_through import walk_through
 
 from devkit.fixtures import expected, fixture_path
-from devkit.samlocal import (
-    SamLocalError,
-    Stack,
-    fixture_event,
-    fixture_name,
-    functions,
-    sam_local_stack,
-    start_api,
-    walk_through,
-)
+from devkit.samlocal import fixture_event, fixture_name, functions
+from devkit.samlocal_docker import SamLocalError
+from devkit.samlocal_sam import Stack, sam_local_stack, start_api
 
 # The module's first test also starts the stack (images, moto's container); each `sam local`
-# call has its own bound (devkit.samlocal), so this only stops a hang they miss.
+# call has its own bound (devkit.samlocal_sam), so this only stops a hang they miss.
 pytestmark = [pytest.mark.sam_local, pytest.mark.timeout(1800)]
 
 LOG_DIR = Path(__file__).resolve().parents[2] / ".local" / "sam-local" / "test"

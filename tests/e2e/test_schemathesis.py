@@ -8,11 +8,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import record_figure
-from local_api import local_api
+from support.figures import record_figure
+from support.local_api import local_api
 
 from devkit.initdata import signed_init_data
-from devkit.server import LOCAL_DEFAULTS
+from devkit.localenv import LOCAL_DEFAULTS
 from devkit.template import routes
 
 MIN_REQUESTS = 1_000

@@ -8,8 +8,9 @@ from urllib.parse import parse_qsl, urlencode
 
 import jwt
 import pytest
-from conftest import BOT_TOKEN, JWT_SECRET, record_figure
-from flows import body_of, callback, generate_code, login
+from support.environment import BOT_TOKEN, JWT_SECRET
+from support.figures import record_figure
+from support.flows import body_of, callback, generate_code, login
 
 from community.data.models import User
 from devkit.fixtures import load_event

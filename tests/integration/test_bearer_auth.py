@@ -5,9 +5,9 @@ from typing import Any
 
 import jwt
 import pytest
-from conftest import JWT_SECRET
 from fastapi.testclient import TestClient
-from flows import login
+from support.environment import JWT_SECRET
+from support.flows import login
 
 from community.data.models import User
 from community.http.app import create_app

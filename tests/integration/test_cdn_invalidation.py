@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 import pytest
 from aws_lambda_powertools.utilities import parameters
-from flows import login
+from support.flows import login
 
 from community.data import cdn
 from community.observability import logger

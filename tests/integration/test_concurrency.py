@@ -5,9 +5,10 @@ containers would hit the table."""
 from datetime import UTC, datetime
 
 import pytest
-from conftest import ServerBackend, record_figure
-from flows import body_of, callback, generate_code
-from races import all_at_once, retrying_503
+from support.backends import ServerBackend
+from support.figures import record_figure
+from support.flows import body_of, callback, generate_code
+from support.races import all_at_once, retrying_503
 
 from community.data.models import AuthCode, ReferralGuard, User
 

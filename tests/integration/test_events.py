@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from botocore.awsrequest import AWSResponse
-from conftest import JWT_SECRET
-from faults import counting_calls, dynamodb_clients, failing
-from flows import add_events, body_of, event_detail, follow_pages, login, rsvp, upcoming
+from support.environment import JWT_SECRET
+from support.faults import counting_calls, dynamodb_clients, failing
+from support.flows import add_events, body_of, event_detail, follow_pages, login, rsvp, upcoming
 
 from community import cursors
 from community.data import events as events_table

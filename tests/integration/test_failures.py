@@ -3,8 +3,8 @@
 from typing import Any
 
 import pytest
-from faults import counting_calls, failing
-from flows import body_of, callback, generate_code
+from support.faults import counting_calls, failing
+from support.flows import body_of, callback, generate_code
 
 from community.data.models import User
 

@@ -11,9 +11,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from conftest import record_figure
-from faults import counting_calls, failing, timing_out
-from flows import body_of, callback, fixture_name, fixture_values
+from support.faults import counting_calls, failing, timing_out
+from support.figures import record_figure
+from support.flows import body_of, callback, fixture_name, fixture_values
 
 from community.data.models import Attendance, Event, ReferralGuard, User
 from devkit.fixtures import expected, load_event
@@ -40,6 +40,8 @@ CALLS = {
     "UsersMeFunction": ["GetItem"],
     "UsersMeRefreshFunction": ["GetItem"],
     "UsersMeUpdateFunction": ["GetItem", "UpdateItem"],
+    # The link's conditional write; a refused link reads the member to say why.
+    "UsersMeEmailVerifyFunction": ["UpdateItem"],
 }
 FAULTS = [
     "ProvisionedThroughputExceededException",

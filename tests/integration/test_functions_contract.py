@@ -5,8 +5,8 @@ import base64
 import json
 
 import pytest
-from conftest import record_figure
-from flows import fixture_name, fixture_values
+from support.figures import record_figure
+from support.flows import fixture_name, fixture_values
 
 from devkit.fixtures import expected, fixture_path, load_event
 from devkit.handlers import invoke

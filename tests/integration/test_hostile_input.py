@@ -9,8 +9,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from conftest import BOT_TOKEN
-from flows import (
+from support.environment import BOT_TOKEN
+from support.flows import (
     admin_login,
     body_of,
     callback,

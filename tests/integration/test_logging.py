@@ -5,8 +5,8 @@ import json
 from urllib.parse import parse_qsl
 
 import pytest
-from conftest import BOT_TOKEN, JWT_SECRET
-from flows import body_of, callback
+from support.environment import BOT_TOKEN, JWT_SECRET
+from support.flows import body_of, callback
 
 from devkit.fixtures import load_event
 from devkit.handlers import invoke

@@ -10,8 +10,8 @@ from typing import Any
 
 import jwt
 import pytest
-from conftest import BOT_TOKEN, JWT_SECRET
-from flows import body_of, callback, generate_code, login
+from support.environment import BOT_TOKEN, JWT_SECRET
+from support.flows import body_of, callback, generate_code, login
 
 from community.data.models import AuthCode, ReferralGuard, User
 from community.services import auth as auth_service
@@ -35,6 +35,7 @@ PRIVATE_FIELDS = {
     "referred_by",
     "created_at",
     "reminders",
+    "email_verified",
 }
 
 
@@ -64,6 +65,7 @@ def test_valid_init_data_gets_a_code_that_logs_in_once() -> None:
     assert user["role"] == "member"
     assert user["coins"] == 0
     assert user["email"] is None
+    assert user["email_verified"] is False
     assert user["referred_by"] is None
     assert users_service.REFERRAL_CODE_RE.fullmatch(user["referral_code"])
     claims = jwt.decode(session["token"], JWT_SECRET, algorithms=["HS256"], issuer="community-api")

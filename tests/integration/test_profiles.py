@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from faults import counting_calls
-from flows import body_of, login
+from support.faults import counting_calls
+from support.flows import body_of, login
 
 from community.data.models import User
 from devkit.fixtures import load_event
@@ -47,6 +47,8 @@ def fill_every_private_field(telegram_id: int) -> None:
     User("USER#" + str(telegram_id)).update(
         actions=[
             User.email.set("alice@example.com"),
+            User.email_verified.set(True),
+            User.email_nonce.set("nonce-of-a-link"),
             User.coins.set(1234),
             User.username.set("alice_secret"),
             User.referred_by.set("UP-REFER1"),
@@ -152,7 +154,16 @@ def test_the_public_profile_shows_exactly_the_allow_listed_fields() -> None:
     assert body["success"] is True
     assert set(body["user"]) == PUBLIC_FIELDS
     assert body["user"]["role"] == "admin"
-    for secret in ("alice@example.com", "alice_secret", "UP-REFER1", "1234", '"42"', "token"):
+    for secret in (
+        "alice@example.com",
+        "alice_secret",
+        "UP-REFER1",
+        "1234",
+        '"42"',
+        "token",
+        "verified",
+        "nonce",
+    ):
         assert secret not in response["body"]
     assert response["headers"]["cache-control"] == PUBLIC_CACHE
 

@@ -10,17 +10,17 @@ import sys
 import threading
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, daemon, free_port, fresh_server_backend, record_figure
-from faults import counting_calls, failing
-from flows import (
-    add_events,
+from support.backends import fresh_server_backend
+from support.environment import ROOT
+from support.faults import counting_calls, failing
+from support.figures import record_figure
+from support.flows import (
     admin_login,
     body_of,
     callback,
@@ -30,11 +30,12 @@ from flows import (
     rsvp,
     update_event,
 )
+from support.processes import daemon, free_port
+from support.reminder_items import attend, member_item, new_event
 
 from community.botapi import BotApi, Pacer
 from community.data import users as users_table
-from community.data.models import Attendance, Event, User
-from community.entities import MEMBER_ROLE
+from community.data.models import User
 from community.errors import ServiceUnavailable
 from community.services import reminders
 from community.services.users import login as service_login
@@ -42,7 +43,6 @@ from community.telegram import TelegramUser
 from devkit.fakebot import FakeBotApi
 from devkit.fixtures import load_event
 from devkit.handlers import invoke
-from devkit.placeholders import event_record
 
 BOT_TOKEN = "7000000001:TEST-bot-token-for-unit-tests"
 
@@ -63,51 +63,22 @@ def api_for(fake: FakeBotApi, **options: Any) -> BotApi:
     return BotApi(fake.url, BOT_TOKEN, pacer=Pacer(1000), sleep=lambda _: None, **options)
 
 
-def new_event(start: datetime, **fields: Any) -> Event:
-    (event_id,) = add_events([event_record(start, **fields)])
-    event = Event.get(event_id)
-    return event
-
-
 def members(count: int, *, first_id: int = 1_000_000, **fields: Any) -> list[User]:
     """Members as a login leaves them, written in batches (a login each would take minutes)."""
     now = datetime.now(UTC)
     made = []
     with User.batch_write() as batch:
         for number in range(count):
-            telegram_id = first_id + number
-            user = User(
-                users_table.user_key(telegram_id),
-                id=str(uuid.uuid4()),
-                telegram_id=telegram_id,
-                name=f"Member {number}",
-                role=MEMBER_ROLE,
-                coins=0,
-                referral_code=f"UP-{telegram_id % 36**6:06d}"[-9:],
-                token_version=0,
-                created_at=now,
-                updated_at=now,
+            user = member_item(
+                first_id + number,
+                f"Member {number}",
+                now,
                 allows_write_to_pm=fields.get("allows_write_to_pm", True),
-                logged_in_at=now,
                 reminders=fields.get("reminders"),
             )
             batch.save(user)
             made.append(user)
     return made
-
-
-def attend(event: Event, people: list[User]) -> None:
-    with Attendance.batch_write() as batch:
-        for user in people:
-            batch.save(
-                Attendance(
-                    event.id,
-                    user.id,
-                    start_date=event.start_date,
-                    created_at=datetime.now(UTC),
-                    telegram_id=int(user.telegram_id),
-                )
-            )
 
 
 def chats(fake: FakeBotApi) -> list[int]:
@@ -127,10 +98,11 @@ def test_an_rsvp_30_minutes_before_gets_the_1h_reminder_only_and_only_once(
     first = reminders.sweep(now, api=api_for(fake_bot))
     second = reminders.sweep(now + timedelta(minutes=5), api=api_for(fake_bot))
 
-    # Then one message went, the 1-hour one, with the title, the time and a button to the event
+    # Then one message went, the 1-hour one, saying the time really left (not the offset's),
+    # with the title, the time and a button to the event
     (sent,) = fake_bot.messages()
     assert sent["chat_id"] == member.telegram_id
-    assert "Board games starts in 1 hour" in sent["text"]
+    assert "Board games starts in 30 minutes," in sent["text"]
     assert "UTC" in sent["text"]
     assert "Cafe" in sent["text"]
     (button,) = sent["reply_markup"]["inline_keyboard"][0]
@@ -148,11 +120,12 @@ def test_24h_then_1h_each_once(tables: Any, fake_bot: FakeBotApi) -> None:
     for step in range(0, 23 * 12 + 3, 6):  # every 30 minutes, to keep the test short
         reminders.sweep(now + timedelta(minutes=5 * step), api=api_for(fake_bot))
 
-    # Then exactly two messages: the 24-hour one, then the 1-hour one
+    # Then exactly two messages: the 24-hour one (sent 23 hours before, and saying so), then
+    # the 1-hour one
     texts = [message["text"] for message in fake_bot.messages()]
     assert len(texts) == 2
-    assert "in 24 hours" in texts[0]
-    assert "in 1 hour," in texts[1]
+    assert "starts in 23 hours," in texts[0]
+    assert "starts in 1 hour," in texts[1]
 
 
 def test_two_sweeps_at_once_send_each_reminder_once(
@@ -320,7 +293,7 @@ def test_reschedule_reminds_at_the_new_time_cancel_and_deactivate_get_none(
     reminders.sweep(new_start - timedelta(minutes=30), api=api_for(fake_bot))
     texts = [message["text"] for message in fake_bot.messages()]
     assert len(texts) == 1
-    assert texts[0].startswith("Reminder: Moved starts in 1 hour")
+    assert texts[0].startswith("Reminder: Moved starts in 30 minutes,")
 
 
 def test_started_events_opt_outs_and_members_without_pm_get_nothing(
@@ -364,7 +337,7 @@ def test_the_scheduled_function_runs_a_sweep_at_the_given_now(
 ) -> None:
     # Given the Bot API's base URL pointing at the fake and an RSVP due at NOW
     monkeypatch.setenv("TELEGRAM_API_BASE_URL", fake_bot.url)
-    from conftest import bind_models
+    from support.backends import bind_models
 
     bind_models()
     now = datetime.now(UTC) + timedelta(days=3)

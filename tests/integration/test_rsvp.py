@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from faults import counting_calls, hooked
-from flows import (
+from support.faults import counting_calls, hooked
+from support.flows import (
     add_events,
     admin_login,
     body_of,

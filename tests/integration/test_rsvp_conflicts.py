@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from faults import failing
-from flows import add_events, body_of, cancel_rsvp, login, rsvp
+from support.faults import failing
+from support.flows import add_events, body_of, cancel_rsvp, login, rsvp
 
 from community.data.models import Attendance, Event
 from community.services import attendance

@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import ServerBackend, record_figure
-from flows import add_events, body_of, cancel_rsvp, rsvp
-from races import all_at_once, retrying_503
+from support.backends import ServerBackend
+from support.figures import record_figure
+from support.flows import add_events, body_of, cancel_rsvp, rsvp
+from support.races import all_at_once, retrying_503
 
 from community.data import users as users_table
 from community.data.models import Attendance, Event, User

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from flows import add_events
+from support.flows import add_events
 
 from devkit.fixtures import load_event
 from devkit.handlers import invoke

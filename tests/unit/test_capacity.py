@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from community.data.sizes import item_size, number_size
-from devkit import capacity
-from devkit.capacity import Scenario, compute
+from devkit.capacity.cli import main, parse_args
+from devkit.capacity.model import PARTITION_RCU, calls_of, compute
+from devkit.capacity.scenario import Scenario
 
 FAULT_INJECTION = Path(__file__).parents[1] / "integration" / "test_fault_injection.py"
 
@@ -41,21 +42,21 @@ def test_the_modelled_calls_are_the_calls_each_endpoint_makes() -> None:
     report = compute(Scenario())
 
     # Then every modelled request type makes the calls, in order, that its endpoint makes
-    modelled = capacity.calls_of(report)
+    modelled = calls_of(report)
     assert modelled == {function: measured_calls()[function] for function in modelled}
 
 
 def test_the_default_scenario_has_every_partition_key_value_under_its_limits() -> None:
     # Given the launch-day scenario of issue 15 (the argparse defaults)
-    report = compute(capacity.parse_args([]))
+    report = compute(parse_args([]))
 
     # Then no partition key value of any table or index is over 3,000 RCU/s or 1,000 WCU/s
     assert report.over_limit == []
-    assert capacity.main([]) == 0
+    assert main([]) == 0
     # And the one listing partition every active event shares is far below them
     active = report.per_key[("EventsTable", "by_start_date", "listing=ACTIVE")]
     assert active.wcu == 0
-    assert active.rcu < capacity.PARTITION_RCU / 4
+    assert active.rcu < PARTITION_RCU / 4
 
 
 def test_the_default_scenario_writes_no_index_on_an_rsvp_but_its_attendance() -> None:
@@ -78,8 +79,8 @@ def test_a_hot_scenario_is_flagged_and_fails_the_command(capsys) -> None:  # typ
     argv = ["--rsvps-per-second", "2000", "--rsvp-events", "1"]
 
     # When the model runs
-    report = compute(capacity.parse_args(argv))
-    status = capacity.main(argv)
+    report = compute(parse_args(argv))
+    status = main(argv)
 
     # Then that event's partition is over 1,000 WCU/s, printed, and the command fails
     hot = [(table, index, key) for table, index, key, _ in report.over_limit]

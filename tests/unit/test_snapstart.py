@@ -7,7 +7,7 @@ import types
 from collections.abc import Callable
 
 import pytest
-from faults import failing
+from support.faults import failing
 
 from community import snapstart
 from community.data import models

@@ -6,7 +6,12 @@ from typing import Any
 
 from test_template_production import DYNAMODB_WRITES, FUNCTIONS, RESOURCES, actions, statements
 
-from community.data.notifications import REMINDER_PREFIX, UNREACHABLE_PREFIX, UPDATE_PREFIX
+from community.data.notifications import (
+    EMAIL_REMINDER_PREFIX,
+    REMINDER_PREFIX,
+    UNREACHABLE_PREFIX,
+    UPDATE_PREFIX,
+)
 
 
 def grants(function: str) -> list[tuple[set[str], list[Any], dict[str, Any]]]:
@@ -55,7 +60,11 @@ def test_the_sweep_reads_events_and_rsvps_and_writes_only_its_own_records() -> N
         if granted & DYNAMODB_WRITES:
             writes.append(granted)
             assert tables == {"NotificationsTable"}
-            assert leading_keys(condition) == {f"{REMINDER_PREFIX}*", f"{UNREACHABLE_PREFIX}*"}
+            assert leading_keys(condition) == {
+                f"{REMINDER_PREFIX}*",
+                f"{EMAIL_REMINDER_PREFIX}*",
+                f"{UNREACHABLE_PREFIX}*",
+            }
         elif "EventsTable" in tables:
             # The keys-only index, then the events themselves: item reads, no scan, no write.
             assert granted in ({"dynamodb:Query"}, {"dynamodb:BatchGetItem"})

@@ -11,14 +11,13 @@ import os
 import sys
 
 from community.entities import ADMIN_ROLE, ROLES
+from devkit.localenv import use_local_defaults
 from devkit.runstate import NoServer, port_from_environment
 from devkit.seed import local_endpoint, use_tables
 from devkit.template import table_env_vars
 
 
 def main() -> int:
-    from devkit.server import LOCAL_DEFAULTS
-
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--telegram-id", type=int, required=True)
     parser.add_argument("--role", default=ADMIN_ROLE, choices=ROLES)
@@ -29,8 +28,7 @@ def main() -> int:
     except NoServer as error:
         endpoint, no_server = None, error
     if endpoint:
-        for name, value in LOCAL_DEFAULTS.items():
-            os.environ.setdefault(name, value)
+        use_local_defaults()
         use_tables(endpoint, os.environ["AWS_REGION"])
         where = endpoint
     elif os.environ.get("USERS_TABLE"):

@@ -7,10 +7,10 @@ A second `start` on the same port says the server already runs.
 import argparse
 import os
 import signal
-import subprocess
 import sys
 import time
 
+from devkit import processes
 from devkit.runstate import NoServer, alive, find, port_from_environment, run_dir
 
 START_TIMEOUT_SECONDS = 120  # moto's first import and the sample events take ~10 s on 2 cores
@@ -29,16 +29,9 @@ def start(port: int) -> int:
     except NoServer:
         pass
     log_path = run_dir() / "run.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
     # Appended: a server started on another port may still be writing to it.
-    with log_path.open("ab") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "devkit.server", "--port", str(port)],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # a Ctrl-C in the terminal is not meant for it
-        )
+    command = [sys.executable, "-m", "devkit.server", "--port", str(port)]
+    server = processes.start(command, log_path, append=True)
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:

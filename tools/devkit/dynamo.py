@@ -5,21 +5,15 @@ from typing import Any
 
 import boto3
 
+from devkit.localenv import table_names
 from devkit.template import create_table_requests, table_env_vars
-
-DEFAULT_TABLE_NAMES = {
-    "USERS_TABLE": "community-users",
-    "EVENTS_TABLE": "community-events",
-    "AUTH_CODES_TABLE": "community-auth-codes",
-    "ATTENDANCES_TABLE": "community-attendances",
-    "NOTIFICATIONS_TABLE": "community-notifications",
-}
 
 
 def configured_table_names() -> dict[str, str]:
     """Table logical id -> physical name, from the environment or the local defaults."""
+    defaults = table_names()
     return {
-        logical_id: os.environ.get(variable) or DEFAULT_TABLE_NAMES[variable]
+        logical_id: os.environ.get(variable) or defaults[variable]
         for variable, logical_id in table_env_vars().items()
     }
 

@@ -8,7 +8,7 @@ import time
 from urllib.parse import urlencode
 
 from community.telegram import sign
-from devkit.server import LOCAL_DEFAULTS
+from devkit.localenv import LOCAL_SECRETS
 
 DEV_SIGNATURE = "bG9jYWwtZGV2LXNpZ25hdHVyZS1ub3QtY2hlY2tlZA"  # base64url, unchecked
 
@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--username", default=None)
     parser.add_argument("--start-param", default=None)
     args = parser.parse_args()
-    token = os.environ.get("TELEGRAM_BOT_TOKEN") or LOCAL_DEFAULTS["TELEGRAM_BOT_TOKEN"]
+    token = os.environ.get("TELEGRAM_BOT_TOKEN") or LOCAL_SECRETS["TELEGRAM_BOT_TOKEN"]
     # Telegram's clients add an Ed25519 `signature` (Bot API 8.0+); @telegram-apps/sdk refuses
     # initData without one, so this dummy one lets the output launch the Mini App locally too.
     extra = {"signature": DEV_SIGNATURE}

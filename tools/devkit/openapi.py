@@ -4,12 +4,10 @@ the functions, `app.openapi()` still builds it). Printed to stdout; `make openap
 to openapi.json, and a test checks the committed file is current."""
 
 import json
-import os
 from typing import Any
 
-from devkit.dynamo import DEFAULT_TABLE_NAMES
 from devkit.handlers import load_module
-from devkit.server import LOCAL_DEFAULTS
+from devkit.localenv import table_names, use_local_defaults
 from devkit.template import routes
 
 TITLE = "Community API"
@@ -51,8 +49,7 @@ def render() -> str:
 
 def main() -> None:
     # Importing a function reads its settings; the local defaults are enough to build a schema.
-    for name, value in {**LOCAL_DEFAULTS, **DEFAULT_TABLE_NAMES}.items():
-        os.environ.setdefault(name, value)
+    use_local_defaults(table_names())
     print(render(), end="")
 
 

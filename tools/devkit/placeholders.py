@@ -42,6 +42,27 @@ def _admin_token() -> str:
     return session.token
 
 
+def _email_token() -> str:
+    """A verification link's token for an address of member 42, stored pending as PATCH
+    /api/users/me stores it (services.email), without the mail and its resend interval: the
+    fixture needs the token, and a run may produce several."""
+    import secrets
+
+    from community.data import email_addresses
+    from community.services.auth import redeem_login_code
+    from community.services.email import link_token
+
+    user_id = redeem_login_code(_login_code(), TELEGRAM_ID).user.id
+    now, nonce = datetime.now(UTC), secrets.token_urlsafe(16)
+    # A new address each time: one that earlier runs verified would not be pending again.
+    address = f"alice+{uuid.uuid4().hex[:8]}@example.com"
+    stored = email_addresses.start_verification(
+        TELEGRAM_ID, user_id, address, nonce, now, last_sent_before=now + timedelta(days=1)
+    )
+    assert stored, "member 42 was not found"
+    return link_token(user_id, TELEGRAM_ID, address, nonce, now)
+
+
 def event_record(start: datetime, *, active: bool = True, **fields: Any) -> dict[str, Any]:
     """A seed-file record of an event starting at `start`, lasting two hours."""
     return {
@@ -78,6 +99,7 @@ PRODUCERS: dict[str, Callable[[], str]] = {
     # The webhook's: the configured secret, and an update id no earlier run has used.
     "WEBHOOK_SECRET": lambda: os.environ["TELEGRAM_WEBHOOK_SECRET"],
     "UPDATE_ID": lambda: str(uuid.uuid4().int % 2**31),
+    "EMAIL_TOKEN": _email_token,
 }
 
 

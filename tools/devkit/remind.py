@@ -1,6 +1,7 @@
-"""`make remind [PORT=...] [NOW=...]`: one reminder sweep now, against the tables and the fake
-Bot API of the running `make run` (on $PORT if given, else the only one running). NOW (ISO 8601
-with an offset) pretends the sweep runs then, for demos: the reminders due at that moment go."""
+"""`make remind [PORT=...] [NOW=...]`: one reminder sweep now, against the tables, the fake
+Bot API and moto's SES of the running `make run` (on $PORT if given, else the only one
+running). NOW (ISO 8601 with an offset) pretends the sweep runs then, for demos: the reminders
+due at that moment go."""
 
 import argparse
 import json
@@ -8,13 +9,12 @@ import os
 import sys
 from datetime import datetime
 
+from devkit.localenv import use_local_defaults
 from devkit.runstate import NoServer, find, port_from_environment
 from devkit.seed import use_tables
 
 
 def main() -> int:
-    from devkit.server import LOCAL_DEFAULTS
-
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=port_from_environment())
     parser.add_argument("--now", default=os.environ.get("NOW") or None)
@@ -30,17 +30,19 @@ def main() -> int:
         return 2
     # The server's own origin for the reminders' links, as its PUBLIC_BASE_URL default is.
     os.environ.setdefault("PUBLIC_BASE_URL", server.endpoint)
-    for name, value in LOCAL_DEFAULTS.items():
-        os.environ.setdefault(name, value)
+    use_local_defaults()
     os.environ.update(server.tables)
     if server.telegram_api:
         os.environ["TELEGRAM_API_BASE_URL"] = server.telegram_api
+    if server.ses_endpoint:
+        os.environ["SES_ENDPOINT_URL"] = server.ses_endpoint
     use_tables(server.dynamodb_endpoint, os.environ["AWS_REGION"])
     from community.services import reminders
 
     report = reminders.sweep(now)
     print(json.dumps(report.as_dict()))
     print(f"sent to {os.environ.get('TELEGRAM_API_BASE_URL')} (GET /messages lists them)")
+    print(f"emails through {os.environ.get('SES_ENDPOINT_URL')} (make mails lists them)")
     return 0
 
 

@@ -26,6 +26,8 @@ class RunInfo:
     pid: int
     # The fake Bot API `make run` started (TELEGRAM_API_BASE_URL); `make remind` sends there.
     telegram_api: str = ""
+    # The SES endpoint (moto's) the functions send through; `make mails` reads it.
+    ses_endpoint: str = ""
 
 
 class NoServer(Exception):

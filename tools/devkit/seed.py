@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from devkit.dynamo import configured_table_names, create_missing_tables, dynamodb_client
+from devkit.localenv import use_local_defaults
 from devkit.runstate import NoServer, find, port_from_environment
 from devkit.template import table_env_vars
 
@@ -93,14 +94,11 @@ def sample_events(now: datetime) -> list[dict[str, Any]]:
 
 
 def main() -> int:
-    from devkit.server import LOCAL_DEFAULTS
-
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("file", type=Path, help="a JSON list of events")
     parser.add_argument("--port", type=int, default=port_from_environment())
     args = parser.parse_args()
-    for name, value in LOCAL_DEFAULTS.items():
-        os.environ.setdefault(name, value)
+    use_local_defaults()
     try:
         endpoint = local_endpoint(args.port)
     except NoServer as error:

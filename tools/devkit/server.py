@@ -7,7 +7,6 @@ import base64
 import contextlib
 import errno
 import os
-import socket
 import sys
 from datetime import UTC, datetime
 from typing import Any
@@ -17,29 +16,10 @@ from devkit import static
 from devkit.apigw import http_api_event
 from devkit.dynamo import configured_table_names, create_missing_tables, dynamodb_client
 from devkit.httpserver import BadRequest, LocalHTTPServer, StrictHandler
+from devkit.localenv import LOCAL_DEFAULTS, use_local_defaults
+from devkit.processes import free_port
 from devkit.runstate import RunInfo, announce
 from devkit.template import Route, routes, table_env_vars
-
-# Local-only defaults, documented in the README. Lambda never sees them: there the secrets
-# come from Secrets Manager and the settings refuse to start without them.
-LOCAL_DEFAULTS = {
-    "TELEGRAM_BOT_TOKEN": "123456:LOCAL-DEV-BOT-TOKEN",
-    "JWT_SECRET": "local-dev-jwt-secret-change-me-0123456789abcdef",
-    "TELEGRAM_WEBHOOK_SECRET": "local-dev-webhook-secret-0123456789",
-    "AWS_REGION": "us-east-1",
-    "AWS_ACCESS_KEY_ID": "local",
-    "AWS_SECRET_ACCESS_KEY": "local",
-    "POWERTOOLS_TRACE_DISABLED": "true",
-    "POWERTOOLS_METRICS_NAMESPACE": "Community",
-    "POWERTOOLS_SERVICE_NAME": "community-api",
-    "PUBLIC_BASE_URL": "http://127.0.0.1:3000",
-}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def start_embedded_dynamodb() -> str:
@@ -54,8 +34,7 @@ def start_embedded_dynamodb() -> str:
 
 
 def prepare_environment(port: int) -> None:
-    for name, value in LOCAL_DEFAULTS.items():
-        os.environ.setdefault(name, value)
+    use_local_defaults()
     if (
         "PUBLIC_BASE_URL" not in os.environ
         or os.environ["PUBLIC_BASE_URL"] == LOCAL_DEFAULTS["PUBLIC_BASE_URL"]
@@ -63,6 +42,12 @@ def prepare_environment(port: int) -> None:
         os.environ["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
     if not os.environ.get("DYNAMODB_ENDPOINT_URL"):
         os.environ["DYNAMODB_ENDPOINT_URL"] = start_embedded_dynamodb()
+        # One moto server serves every service: its SES is the embedded DynamoDB's.
+        os.environ.setdefault("SES_ENDPOINT_URL", os.environ["DYNAMODB_ENDPOINT_URL"])
+    if not os.environ.get("SES_ENDPOINT_URL"):
+        os.environ["SES_ENDPOINT_URL"] = start_embedded_dynamodb()
+    verify_sender(os.environ["SES_ENDPOINT_URL"], os.environ["SES_SENDER"])
+    print(f"SES at {os.environ['SES_ENDPOINT_URL']} (moto; sent mails: make mails)")
     if not os.environ.get("TELEGRAM_API_BASE_URL"):
         # The bot's messages go to a fake Bot API on loopback (GET <it>/messages lists them).
         from devkit.fakebot import FakeBotApi
@@ -85,6 +70,20 @@ def prepare_environment(port: int) -> None:
         from devkit.seed import load, sample_events
 
         print(f"loaded {load(sample_events(datetime.now(UTC)))} sample events")
+
+
+def verify_sender(endpoint: str, sender: str) -> None:
+    """What a deployer does once in SES: the sender becomes a verified identity (moto's SES
+    answers a second time with AlreadyExists)."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    client = boto3.client("sesv2", endpoint_url=endpoint, region_name=os.environ["AWS_REGION"])
+    try:
+        client.create_email_identity(EmailIdentity=sender)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "AlreadyExistsException":
+            raise
 
 
 def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
@@ -195,6 +194,7 @@ def main() -> None:
             tables={variable: os.environ[variable] for variable in table_env_vars()},
             pid=os.getpid(),
             telegram_api=os.environ["TELEGRAM_API_BASE_URL"],
+            ses_endpoint=os.environ["SES_ENDPOINT_URL"],
         )
     )
     print(f'Mini App: {endpoint}/app/ (README "The Mini App")')

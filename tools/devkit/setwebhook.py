@@ -11,6 +11,8 @@ import os
 import sys
 from typing import Any
 
+from devkit.localenv import LOCAL_SECRETS
+
 # What the webhook handles; Telegram then sends nothing else (fewer invocations).
 ALLOWED_UPDATES = ["message"]
 
@@ -53,8 +55,6 @@ def set_webhook(api_base: str, token: str, url: str, secret: str) -> dict[str, A
 
 
 def main() -> int:
-    from devkit.server import LOCAL_DEFAULTS
-
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", required=True)
     parser.add_argument("--env", default=None, help="a deployed stack's name")
@@ -65,7 +65,7 @@ def main() -> int:
     values = stack_secrets(args.env) if args.env else {}
     token = values.get("TELEGRAM_BOT_TOKEN") or os.environ.get("TELEGRAM_BOT_TOKEN")
     secret = values.get("TELEGRAM_WEBHOOK_SECRET") or os.environ.get(
-        "TELEGRAM_WEBHOOK_SECRET", LOCAL_DEFAULTS["TELEGRAM_WEBHOOK_SECRET"]
+        "TELEGRAM_WEBHOOK_SECRET", LOCAL_SECRETS["TELEGRAM_WEBHOOK_SECRET"]
     )
     if not token:
         print("set TELEGRAM_BOT_TOKEN, or ENV=<stack> to read it from AWS", file=sys.stderr)

@@ -43,6 +43,11 @@ class Member:
     logged_in_at: datetime | None
     # Event reminders from the bot: on unless the member turned them off.
     reminders: bool
+    # The address's verification (services/email.py): confirmed through its link; the nonce of
+    # the one link still good; when the last link went out. A new member has none of them.
+    email_verified: bool = False
+    email_nonce: str | None = None
+    email_sent_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

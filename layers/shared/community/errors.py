@@ -42,6 +42,31 @@ class Conflict(CommunityError):
     public_detail = "conflict"
 
 
+class Gone(CommunityError):
+    """What was asked for existed once and never will again (a used or expired link)."""
+
+    status_code = 410
+    public_detail = "gone"
+
+
+class TooManyRequests(CommunityError):
+    """Asked again too soon; `retry_after` seconds say when it will work."""
+
+    status_code = 429
+    public_detail = "too many requests"
+
+    def __init__(self, detail: str | None = None, retry_after: int = 1) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, retry_after)
+
+
+class BadGateway(CommunityError):
+    """A service we depend on refused the request for good (SES rejecting a message)."""
+
+    status_code = 502
+    public_detail = "an upstream service refused the request"
+
+
 class ServiceUnavailable(CommunityError):
     """The backend is throttled or failing; the client may retry after `retry_after` seconds."""
 

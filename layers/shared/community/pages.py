@@ -94,3 +94,16 @@ def not_found_page() -> str:
         "</main>"
     )
     return _document("Profile not found", '<meta name="robots" content="noindex">', body)
+
+
+def message_page(title: str, text: str, *, link_url: str | None, link_text: str) -> str:
+    """A one-message page (the answer to an email verification link): a title, a sentence and
+    optionally a button, in the profile page's style; noindex."""
+    button = (
+        f'<a class="join" href="{escape(link_url)}">{escape(link_text)}</a>' if link_url else ""
+    )
+    body = (
+        f'<main class="card"><h1>{escape(title)}</h1>'
+        f'<p class="meta">{escape(text)}</p>{button}</main>'
+    )
+    return _document(title, '<meta name="robots" content="noindex">', body)

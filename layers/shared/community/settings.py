@@ -68,6 +68,18 @@ class Settings(BaseSettings):
         # Anything but "true" or "1" (an empty value included) leaves tracing on.
         return str(value).lower() in ("true", "1")
 
+    # Email through SES (README "Email (SES)"). The sender is a verified SES identity (the
+    # address, or its domain); unset, the email channel is off: no reminder goes by email and
+    # PATCH /api/users/me refuses an address (503) rather than store one it cannot verify.
+    ses_sender: str | None = None
+    # Set locally (moto's server); unset in AWS so botocore picks the regional endpoint.
+    ses_endpoint_url: str | None = None
+    # SES's sending quota per second: 1 in the sandbox, 14 or more with production access.
+    ses_max_send_rate: float = Field(default=1.0, gt=0, le=1000)
+    # How long a verification link works, and how often a member may have one sent.
+    email_token_ttl_seconds: int = Field(default=86_400, gt=0, le=7 * 86_400)
+    email_resend_seconds: int = Field(default=60, ge=0)
+
     def join_url(self, referral_code: str) -> str:
         return self.join_url_template.replace("{code}", referral_code)
 
@@ -88,6 +100,10 @@ class Settings(BaseSettings):
             for part in self.reminder_offsets.split(",")
         }
         return sorted((offset for offset in found if offset > timedelta(0)), reverse=True)
+
+    def email_verify_url(self, token: str) -> str:
+        """The link a verification email carries (GET /api/users/me/email/verify)."""
+        return f"{str(self.public_base_url).rstrip('/')}/api/users/me/email/verify?token={token}"
 
     def profile_page_url(self, referral_code: str) -> str:
         return f"{str(self.public_base_url).rstrip('/')}/u/{referral_code}"

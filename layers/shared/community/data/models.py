@@ -65,6 +65,14 @@ class User(Model):
     logged_in_at = UTCDateTimeAttribute(null=True)
     # False when the member turned reminders off (PATCH /api/users/me); unset means on.
     reminders = BooleanAttribute(null=True)
+    # The member's email (community/data/email_addresses.py): `email` is the address they
+    # gave, `email_verified` true once its link was followed; until then `email_nonce` is the
+    # one verification link that may still do it. `email_sent_at`: the last link sent (resends
+    # are rate-limited on it).
+    email_verified = BooleanAttribute(null=True)
+    email_nonce = UnicodeAttribute(null=True)
+    email_sent_at = UTCDateTimeAttribute(null=True)
+    email_verified_at = UTCDateTimeAttribute(null=True)
 
     by_referral_code = ReferralCodeIndex()
 

@@ -12,10 +12,16 @@ from community.data.models import Notification, date_key
 UPDATE_PREFIX = "UPDATE#"
 REMINDER_PREFIX = "REMINDER#"
 UNREACHABLE_PREFIX = "UNREACHABLE#"
+# Email reminders: a claim of their own per (event, start, member, offset), beside the
+# Telegram one, so each channel sends its reminder at most once whatever the other did.
+EMAIL_REMINDER_PREFIX = "EMAIL#"
 # Telegram keeps an undelivered update for 24 hours: two days covers every redelivery.
 UPDATE_TTL = timedelta(days=2)
 # A block is remembered a year at most; a login ends it sooner.
 UNREACHABLE_TTL = timedelta(days=365)
+# A reminder claim (either channel) is useless once its event began; kept a week after the
+# start, then TTL removes it.
+CLAIM_KEPT_AFTER_START = timedelta(days=7)
 CLAIMED = "claimed"
 
 
@@ -26,6 +32,12 @@ def update_key(update_id: int) -> str:
 def reminder_key(event_id: str, start_date: datetime, user_id: str, offset_minutes: int) -> str:
     # The start date is part of the key: a rescheduled event is reminded again, at its new time.
     return f"{REMINDER_PREFIX}{event_id}#{date_key(start_date)}#{user_id}#{offset_minutes}m"
+
+
+def email_reminder_key(
+    event_id: str, start_date: datetime, user_id: str, offset_minutes: int
+) -> str:
+    return f"{EMAIL_REMINDER_PREFIX}{event_id}#{date_key(start_date)}#{user_id}#{offset_minutes}m"
 
 
 def unreachable_key(telegram_id: int) -> str:
@@ -55,6 +67,16 @@ def claim_reminder(key: str, telegram_id: int, now: datetime, expires_at: dateti
             key, created_at=now, status=CLAIMED, telegram_id=telegram_id, expires_at=expires_at
         )
     )
+
+
+def claim_email_reminder(key: str, now: datetime, expires_at: datetime) -> bool:
+    """True when this sweep may send the email reminder: nobody claimed it before."""
+    return _claim(Notification(key, created_at=now, status=CLAIMED, expires_at=expires_at))
+
+
+def existing_keys(keys: list[str]) -> set[str]:
+    """Which of these records exist: one BatchGetItem per 100 keys."""
+    return set(existing(keys))
 
 
 def release(key: str) -> None:

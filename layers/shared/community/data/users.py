@@ -64,6 +64,9 @@ def _member(item: User) -> Member:
         logged_in_at=item.logged_in_at,
         # Unset unless the member turned them off or on again: on.
         reminders=item.reminders is not False,
+        email_verified=bool(item.email_verified),
+        email_nonce=item.email_nonce,
+        email_sent_at=item.email_sent_at,
     )
 
 
@@ -87,6 +90,9 @@ def _item(member: Member) -> User:
         logged_in_at=member.logged_in_at,
         # Reminders on is the attribute's absence: only a member's own choice writes it.
         reminders=None if member.reminders else False,
+        email_verified=member.email_verified or None,
+        email_nonce=member.email_nonce,
+        email_sent_at=member.email_sent_at,
     )
 
 

@@ -12,7 +12,13 @@ from starlette.exceptions import HTTPException
 
 from community import startup
 from community.data.models import prime
-from community.errors import CommunityError, NotFound, ServiceUnavailable, Unauthorized
+from community.errors import (
+    CommunityError,
+    NotFound,
+    ServiceUnavailable,
+    TooManyRequests,
+    Unauthorized,
+)
 from community.observability import annotate, logger, metrics
 from community.schemas import ErrorBody
 
@@ -49,7 +55,7 @@ async def _community_error(request: Request, error: Exception) -> JSONResponse:
         headers["Cache-Control"] = request.app.state.not_found_cache_control
     if isinstance(error, Unauthorized):
         headers["WWW-Authenticate"] = error.challenge
-    if isinstance(error, ServiceUnavailable):
+    if isinstance(error, ServiceUnavailable | TooManyRequests):
         headers["Retry-After"] = str(error.retry_after)
     if error.status_code >= 500:
         logger.exception("request failed", extra={"error": type(error).__name__})

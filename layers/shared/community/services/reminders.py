@@ -26,13 +26,14 @@ from datetime import UTC, datetime, timedelta
 from threading import Lock
 from typing import Any
 
-from community import botapi, credentials
+from community import botapi, credentials, reminder_text
 from community.data import attendances as attendances_table
 from community.data import events as events_table
 from community.data import notifications
 from community.data import users as users_table
 from community.entities import Event, Member
 from community.observability import count, logger
+from community.services import email_reminders
 from community.settings import get_settings
 
 # Seconds of the invocation kept back when the deadline nears: nothing new is claimed then
@@ -41,8 +42,6 @@ DEADLINE_MARGIN = 20.0
 # Senders in flight at once. The pace is the Pacer's; several senders let it be kept while
 # each waits ~50-100 ms for Telegram's answer.
 SENDERS = 4
-# How long a claim is kept after the event starts (TTL); it is useless once the event began.
-CLAIM_KEPT_AFTER_START = timedelta(days=7)
 
 
 @dataclass
@@ -62,6 +61,8 @@ class SweepReport:
     uncertain: int = 0
     stopped_early: bool = False
     offsets: dict[str, int] = field(default_factory=dict)
+    # The email channel's own counts (services/email_reminders.py).
+    email: email_reminders.EmailReport = field(default_factory=email_reminders.EmailReport)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -110,16 +111,24 @@ def sweep(
     report = SweepReport()
     upcoming = events_table.starting_between(now, now + offsets[0])
     api = api or default_api()
+    due: list[tuple[Event, timedelta]] = []
     for event in upcoming:
         offset = due_offset(event.start_date, now, offsets)
         if offset is None:
             continue
         report.events += 1
+        due.append((event, offset))
         deliveries = _deliveries(event, offset, report)
         report.offsets[_label(offset)] = report.offsets.get(_label(offset), 0) + len(deliveries)
         if not _send_all(deliveries, now, api, report, remaining_seconds, margin, senders):
             report.stopped_early = True
             break
+    # Email after every Telegram message: at SES's pace (1 a second in the sandbox) it is the
+    # slower channel, and must not hold the chat reminders back. Off without a sender.
+    if settings.ses_sender and not report.stopped_early:
+        email_reminders.remind(
+            due, now, report.email, remaining_seconds=remaining_seconds, margin=margin
+        )
     logger.info("reminder sweep", extra={"report": report.as_dict()})
     return report
 
@@ -190,7 +199,7 @@ def _send_all(
             stopped = True  # left unclaimed: the next sweep sends it
             return
         telegram_id = delivery.user.telegram_id
-        expires = delivery.event.start_date + CLAIM_KEPT_AFTER_START
+        expires = delivery.event.start_date + notifications.CLAIM_KEPT_AFTER_START
         if not notifications.claim_reminder(delivery.key, telegram_id, now, expires):
             with lock:
                 report.already_claimed += 1
@@ -199,7 +208,7 @@ def _send_all(
             if telegram_id in blocked:
                 report.unreachable += 1
                 return
-        result = api.send_message(message(delivery))
+        result = api.send_message(message(delivery, now))
         _settle(delivery, result, report, lock, blocked)
 
     with ThreadPoolExecutor(max_workers=max(1, senders)) as pool:
@@ -253,16 +262,16 @@ def _settle(
         count("ReminderUncertain" if outcome is botapi.Outcome.UNKNOWN else "ReminderRefused")
 
 
-def message(delivery: Delivery) -> dict[str, Any]:
-    """sendMessage's parameters: the title, when (in the community's time zone) and a button
-    opening the event's screen in the Mini App (a web_app button: reminders go to private
-    chats, where Telegram allows it)."""
+def message(delivery: Delivery, now: datetime) -> dict[str, Any]:
+    """sendMessage's parameters: the title, the time left from `now` (the sweep's moment, not
+    the offset: an RSVP 30 minutes before gets the 1-hour reminder saying "in 30 minutes"),
+    when (in UTC) and a button opening the event's screen in the Mini App (a web_app button:
+    reminders go to private chats, where Telegram allows it)."""
     from community.services.bot import display_time
 
     event = delivery.event
-    hours = delivery.offset.total_seconds() / 3600
-    when = f"in {int(hours)} hour{'s' if hours != 1 else ''}" if hours >= 1 else "soon"
-    text = f"Reminder: {event.title} starts {when}, {display_time(event.start_date)}."
+    left = event.start_date - now
+    text = reminder_text.headline(event.title, left, display_time(event.start_date))
     if event.location:
         text += f"\nWhere: {event.location}"
     url = get_settings().event_app_url(event.id)

@@ -31,6 +31,27 @@ def hooked(event_name: str, handler: Callable[..., Any]) -> Iterator[None]:
             client.meta.events.unregister(event_name, handler)
 
 
+def error_answers(
+    times: int, label: str, url: str, code: str, status: int, details: dict[str, Any] | None = None
+) -> tuple[list[str], Callable[..., tuple[AWSResponse, dict[str, Any]] | None]]:
+    """A `before-call` handler answering the next `times` calls with error `code` and HTTP
+    `status` before they leave the process, and the list it records `label` in per answer."""
+    answered: list[str] = []
+
+    def fail(**_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+        if len(answered) >= times:
+            return None
+        answered.append(label)
+        response = AWSResponse(url, status, {}, None)
+        return response, {
+            "Error": {"Code": code, "Message": "injected"},
+            "ResponseMetadata": {"HTTPStatusCode": status},
+            **(details or {}),
+        }
+
+    return answered, fail
+
+
 @contextmanager
 def failing(
     operation: str,
@@ -43,19 +64,9 @@ def failing(
     An HTML error page (a proxy's, or a local server's crash) is code=str(status), which is
     what botocore makes of a body it cannot parse. `details`: more of the error response, as
     botocore parses it (a transaction's CancellationReasons)."""
-    failures: list[str] = []
-
-    def fail(**_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
-        if len(failures) >= times:
-            return None
-        failures.append(operation)
-        response = AWSResponse("https://dynamodb.local", status, {}, None)
-        return response, {
-            "Error": {"Code": code, "Message": "injected"},
-            "ResponseMetadata": {"HTTPStatusCode": status},
-            **(details or {}),
-        }
-
+    failures, fail = error_answers(
+        times, operation, "https://dynamodb.local", code, status, details
+    )
     with hooked(f"before-call.dynamodb.{operation}", fail):
         yield failures
 

@@ -13,9 +13,9 @@ from urllib.parse import quote, urlencode
 from playwright.sync_api import Page
 
 from devkit.initdata import DEV_SIGNATURE, signed_init_data
-from devkit.server import LOCAL_DEFAULTS
+from devkit.localenv import LOCAL_DEFAULTS
+from support.environment import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "miniapp/node_modules/axe-core/axe.min.js"
 # Any base64url value parses; Telegram's clients add an Ed25519 `signature` (Bot API 8.0+)
 # and @telegram-apps/sdk refuses initData without one. The HMAC `hash` covers it.

@@ -9,9 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from conftest import daemon, free_port
-
-ROOT = Path(__file__).resolve().parents[2]
+from support.environment import ROOT
+from support.processes import daemon, free_port
 
 
 @contextmanager

@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
-from conftest import BOT_TOKEN
 
 from community.services import seeding
 from community.services.users import set_role
@@ -16,6 +15,7 @@ from devkit.handlers import invoke
 from devkit.initdata import signed_init_data
 from devkit.placeholders import event_record, fixture_for, values_for
 from devkit.template import resources
+from support.environment import BOT_TOKEN
 
 
 def body_of(response: dict[str, Any]) -> Any:

@@ -1,0 +1,135 @@
+"""Fresh tables from template.yaml for each test, on moto in-process or on a server over HTTP
+(support.servers), with the data layer bound to them."""
+
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from community.data import models
+from community.settings import get_settings
+from devkit.dynamo import configured_table_names, create_missing_tables
+from support.environment import TEST_ENVIRONMENT
+
+
+def bind_models() -> None:
+    get_settings.cache_clear()
+    models.bind(get_settings())
+
+
+@pytest.fixture(params=["in-process", "moto-server"])
+def dynamodb(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """Fresh tables from template.yaml, on moto in-process and on moto's server over HTTP.
+    Yields a boto3 DynamoDB client on the same backend, for direct inspection."""
+    if request.param == "in-process":
+        monkeypatch.delenv("DYNAMODB_ENDPOINT_URL", raising=False)
+        with mock_aws():
+            bind_models()
+            client = boto3.client("dynamodb")
+            create_missing_tables(client, configured_table_names())
+            yield client
+    else:
+        url = request.getfixturevalue("moto_server")
+        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"))
+        monkeypatch.setenv("DYNAMODB_ENDPOINT_URL", url)
+        bind_models()
+        client = boto3.client("dynamodb", endpoint_url=url)
+        create_missing_tables(client, configured_table_names())
+        yield client
+    monkeypatch.undo()
+    bind_models()
+
+
+@dataclass(frozen=True)
+class ServerBackend:
+    """A DynamoDB-compatible server over HTTP, with what it was found to support."""
+
+    name: str
+    url: str
+    client: object
+    supports_transactions: bool
+    supports_ttl: bool
+
+
+def _supports(client: object, call: str, **arguments: object) -> bool:
+    try:
+        getattr(client, call)(**arguments)
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "UnknownOperationException":
+            return False
+        raise
+    return True
+
+
+SERVER_FIXTURES = {
+    "moto-server": "moto_server",
+    "moto-server-serialized": "serialized_moto_server",
+    "dynalite": "dynalite_server",
+}
+
+
+def fresh_server_backend(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, name: str
+) -> Iterator[ServerBackend]:
+    """Fresh tables from template.yaml on the server `name` over HTTP. Table names are unique
+    per test, so no server needs resetting. Missing features are probed, not assumed, so a
+    test can say what it cannot check and why."""
+    url = request.getfixturevalue(SERVER_FIXTURES[name])
+    suffix = uuid.uuid4().hex[:8]
+    for variable in (
+        "USERS_TABLE",
+        "EVENTS_TABLE",
+        "AUTH_CODES_TABLE",
+        "ATTENDANCES_TABLE",
+        "NOTIFICATIONS_TABLE",
+    ):
+        monkeypatch.setenv(variable, f"{TEST_ENVIRONMENT[variable]}-{suffix}")
+    monkeypatch.setenv("DYNAMODB_ENDPOINT_URL", url)
+    bind_models()
+    client = boto3.client("dynamodb", endpoint_url=url)
+    names = configured_table_names()
+    create_missing_tables(client, names, ttl=False)
+    supports_ttl = _supports(
+        client,
+        "update_time_to_live",
+        TableName=names["AuthCodesTable"],
+        TimeToLiveSpecification={"AttributeName": "expires_at", "Enabled": True},
+    )
+    supports_transactions = _supports(
+        client,
+        "transact_write_items",
+        TransactItems=[
+            {
+                "ConditionCheck": {
+                    "TableName": names["UsersTable"],
+                    "Key": {"pk": {"S": "PROBE#transactions"}},
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            }
+        ],
+    )
+    yield ServerBackend(name, url, client, supports_transactions, supports_ttl)
+    monkeypatch.undo()
+    bind_models()
+
+
+@pytest.fixture(params=["moto-server", "dynalite"])
+def server_backend(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ServerBackend]:
+    """Fresh tables on a real server over HTTP: moto's, then dynalite."""
+    yield from fresh_server_backend(request, monkeypatch, request.param)
+
+
+@pytest.fixture(params=["moto-server-serialized", "dynalite"])
+def isolating_backend(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ServerBackend]:
+    """For races between transactions: servers that do not undo one request with another
+    (moto's, serialized; dynalite, which isolates each item write but has no transactions)."""
+    yield from fresh_server_backend(request, monkeypatch, request.param)

@@ -1,0 +1,165 @@
+"""Each modelled request type: its rate in the scenario and the DynamoDB calls its handler makes,
+in order (the same sequence as the CALLS table of tests/integration/test_fault_injection.py)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from devkit.capacity.billing import Billing, Call
+from devkit.capacity.scenario import CATEGORIES, StoredItem
+
+
+def _counted(event: StoredItem, change: int) -> StoredItem:
+    """The event after `ADD attendee_count change` (what the RSVP transactions do)."""
+    after = dict(event)
+    after["attendee_count"] = {"N": str(int(event["attendee_count"]["N"]) + change)}
+    return after
+
+
+@dataclass(frozen=True)
+class RequestType:
+    name: str
+    function: str
+    rate: float
+    # (share of this request type's rate, its calls); the shares add up to 1.
+    variants: list[tuple[float, list[Call]]]
+
+
+def _even(calls: Iterable[list[Call]]) -> list[tuple[float, list[Call]]]:
+    variants = list(calls)
+    return [(1 / len(variants), variant) for variant in variants]
+
+
+def request_types(model: Billing) -> list[RequestType]:
+    """Every modelled request type with the calls its handler makes (in order)."""
+    s, items, m = model.scenario, model.items, model
+    events = items.events
+    popular = events[: s.rsvp_events]
+    user = items.user
+    attendance = items.attendance
+    page = s.page_size
+
+    def attendance_for(event: StoredItem) -> StoredItem:
+        return attendance | {"event_id": event["id"], "start_date": event["start_date"]}
+
+    def category_page(category: str) -> list[StoredItem]:
+        return [event for event in events if event["category"]["S"] == category][: page + 1]
+
+    login_rate = s.logins
+    listings = s.listing_views_per_second * s.origin_share
+    return [
+        RequestType(
+            "login: generate-code",
+            "GenerateCodeFunction",
+            login_rate,
+            [(1.0, [Call("PutItem", m.write("auth_code", None, items.auth_code))])],
+        ),
+        RequestType(
+            "login: callback, first login",
+            "AuthCallbackFunction",
+            login_rate,
+            [
+                (
+                    1.0,
+                    [
+                        Call("DeleteItem", m.write("auth_code", items.auth_code, None)),
+                        # The returning-member refresh, refused: the member is not there yet.
+                        Call("UpdateItem", m.refused_write("user", {"pk": user["pk"]})),
+                        Call(
+                            "TransactWriteItems",
+                            m.write("user", None, user, transactional=True)
+                            + m.write("guard", None, items.guard, transactional=True)
+                            + m.condition_check("guard", items.guard),
+                        ),
+                    ],
+                )
+            ],
+        ),
+        RequestType(
+            "GET /api/users/me", "UsersMeFunction", login_rate, [(1.0, [m.get("user", user)])]
+        ),
+        RequestType(
+            "GET /api/users/me/email/verify",
+            "UsersMeEmailVerifyFunction",
+            s.email_verifications,
+            # The link's conditional UpdateItem (a refused link adds a GetItem: rare).
+            [(1.0, [Call("UpdateItem", m.write("user", items.pending_user, items.verified_user))])],
+        ),
+        RequestType(
+            "GET /events/upcoming (page 1)",
+            "EventsUpcomingFunction",
+            listings * (1 - s.category_share),
+            [(1.0, listing_calls(m, "by_start_date", events[: page + 1]))],
+        ),
+        RequestType(
+            "GET /events/upcoming?category= (page 1)",
+            "EventsUpcomingFunction",
+            listings * s.category_share,
+            _even(
+                listing_calls(m, "by_category", category_page(category)) for category in CATEGORIES
+            ),
+        ),
+        RequestType(
+            "GET /events/{id}",
+            "EventDetailFunction",
+            s.detail_views_per_second * s.origin_share,
+            _even([m.get("event", event)] for event in popular),
+        ),
+        RequestType(
+            "POST /events/{id}/rsvp",
+            "EventRsvpFunction",
+            s.rsvps_per_second,
+            _even(
+                [
+                    m.get("user", user),
+                    m.get("event", event, consistent=True),
+                    Call(
+                        "TransactWriteItems",
+                        m.write("attendance", None, attendance_for(event), transactional=True)
+                        + m.write("event", event, _counted(event, 1), transactional=True),
+                    ),
+                ]
+                for event in popular
+            ),
+        ),
+        RequestType(
+            "DELETE /events/{id}/rsvp",
+            "EventRsvpCancelFunction",
+            s.cancels_per_second,
+            _even(
+                [
+                    m.get("user", user),
+                    m.get("event", event),
+                    Call(
+                        "TransactWriteItems",
+                        m.write("attendance", attendance_for(event), None, transactional=True)
+                        + m.write("event", event, _counted(event, -1), transactional=True),
+                    ),
+                ]
+                for event in popular
+            ),
+        ),
+        RequestType(
+            "GET /api/users/me/events",
+            "UsersMeEventsFunction",
+            s.my_events_per_second,
+            _even(
+                [
+                    m.get("user", user),
+                    m.query(
+                        "attendance",
+                        "by_member",
+                        [attendance_for(event) for event in popular[: page + 1]],
+                    ),
+                    m.batch_get("event", (popular * 2)[start : start + page]),
+                ]
+                for start in range(len(popular))
+            ),
+        ),
+    ]
+
+
+def listing_calls(model: Billing, index: str, first: list[StoredItem]) -> list[Call]:
+    """An upcoming page (services.events.upcoming_page): one Query of page + 1 entries on the
+    listing index (by_category for a category's listing; the extra entry only says whether
+    there is a next page), then one BatchGetItem of the page's events from the table."""
+    return [model.query("event", index, first), model.batch_get("event", first[:-1])]

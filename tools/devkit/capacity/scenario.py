@@ -1,0 +1,176 @@
+"""The launch-day workload (Scenario) and the items it writes, built the way the services build
+them and serialised by PynamoDB as a PutItem would send them."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+StoredItem = dict[str, dict[str, Any]]
+CATEGORIES = ("meetup", "workshop", "talk", "social", "sports", "online")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    members: int = 100_000
+    events: int = 200
+    rsvps_per_second: float = 2000.0
+    rsvp_events: int = 50
+    rsvp_minutes: float = 10.0
+    listing_views_per_second: float = 20_000.0
+    cdn_hit_ratio: float = 0.95
+    category_share: float = 0.25
+    detail_views_per_second: float = 5000.0
+    my_events_per_second: float = 500.0
+    cancels_per_second: float = 0.0
+    logins_per_second: float | None = None
+    email_verifications_per_second: float | None = None
+    page_size: int = 10
+    profile: str = "max"
+
+    @property
+    def logins(self) -> float:
+        # Unless given: every member logs in once during the launch hour.
+        return self.members / 3600 if self.logins_per_second is None else self.logins_per_second
+
+    @property
+    def email_verifications(self) -> float:
+        # Unless given: one member in ten gives an address (and follows its link) that hour.
+        if self.email_verifications_per_second is None:
+            return self.logins / 10
+        return self.email_verifications_per_second
+
+    @property
+    def origin_share(self) -> float:
+        """The share of cacheable views that reach Lambda (CloudFront misses)."""
+        return 1.0 - self.cdn_hit_ratio
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Lengths (characters) of the free texts, and bytes per character of prose."""
+
+    title: int
+    description: int
+    location: int
+    image_url: int
+    name: int
+    username: int
+    photo_url: int
+    start_param: int
+    prose_char: str
+
+
+PROFILES = {
+    # Every field at the limit the API or the Telegram parser enforces.
+    "max": Profile(200, 5000, 300, 2048, 128, 64, 1024, 64, "x"),
+    "max-utf8": Profile(200, 5000, 300, 2048, 128, 64, 1024, 64, "ж"),
+    "typical": Profile(60, 800, 60, 120, 24, 16, 110, 12, "x"),
+}
+
+
+def _url(length: int) -> str:
+    return "https://cdn.example.com/" + "p" * (length - len("https://cdn.example.com/"))
+
+
+@dataclass(frozen=True)
+class Items:
+    user: StoredItem
+    # The member with an address waiting for its link, and once the link was followed.
+    pending_user: StoredItem
+    verified_user: StoredItem
+    guard: StoredItem
+    auth_code: StoredItem
+    attendance: StoredItem
+    # One per upcoming event, in start order; event i has category CATEGORIES[i % 6].
+    events: list[StoredItem]
+    member_id: str
+    member_pk: str
+    referral_code: str
+
+
+def build_items(scenario: Scenario) -> Items:
+    # Items are only built and serialised: no settings, no start-up, nothing connects.
+    from community.data.events import to_item
+    from community.data.models import Attendance, AuthCode, ReferralGuard, User
+    from community.data.sizes import stored_form
+    from community.entities import MEMBER_ROLE
+    from community.schemas import EventIn
+    from community.services.seeding import to_event
+
+    text = PROFILES[scenario.profile]
+    prose = text.prose_char
+    now = datetime(2026, 11, 1, 12, tzinfo=UTC)
+    telegram_id = 9_999_999_999
+    member_id = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    referral_code = "UP-ABCDEFGH"
+    # As services.users._create builds a new member (one who was referred, with a username).
+    user = User(
+        f"USER#{telegram_id}",
+        id=member_id,
+        telegram_id=telegram_id,
+        name=prose * text.name,
+        username="u" * text.username,
+        photo_url=_url(text.photo_url),
+        role=MEMBER_ROLE,
+        coins=0,
+        email=None,
+        referral_code=referral_code,
+        referred_by="UP-ZYXWVUTS",
+        token_version=0,
+        created_at=now,
+        updated_at=now,
+    )
+    # As services.email stores an address (the longest one allowed), then verifies it.
+    pending = User(**user.attribute_values)
+    pending.email, pending.email_verified = "e" * 64 + "@" + ("d" * 61 + ".") * 3 + "com", False
+    pending.email_nonce, pending.email_sent_at = "n" * 22, now
+    verified = User(**pending.attribute_values)
+    verified.email_verified, verified.email_verified_at, verified.email_nonce = True, now, None
+    guard = ReferralGuard(f"REFERRAL#{referral_code}", user_pk=user.pk)
+    # As services.auth.issue_login_code stores a code: only its SHA-256 (64 hex digits).
+    auth_code = AuthCode(
+        "f" * 64,
+        telegram_id=telegram_id,
+        name=user.name,
+        username=user.username,
+        photo_url=user.photo_url,
+        start_param="s" * text.start_param,
+        expires_at=now + timedelta(minutes=10),
+    )
+    events = []
+    for index in range(scenario.events):
+        start = now + timedelta(days=1, hours=index)
+        record = EventIn(
+            id=f"00000000-0000-4000-8000-{index:012d}",
+            title=prose * text.title,
+            description=prose * text.description,
+            start_date=start,
+            end_date=start + timedelta(hours=3),
+            location=prose * text.location,
+            price=Decimal("12345678.90"),
+            capacity=1_000_000,
+            image_url=_url(text.image_url),
+            category=CATEGORIES[index % len(CATEGORIES)],
+            is_active=True,
+        )
+        event = to_item(to_event(record, now))
+        # An event well into its RSVPs, edited once by an admin: every attribute present.
+        event.attendee_count = 123_456
+        event.updated_at = now
+        events.append(stored_form(event))
+    attendance = Attendance(
+        events[0]["id"]["S"], member_id, start_date=events[0]["start_date"]["S"], created_at=now
+    )
+    return Items(
+        user=stored_form(user),
+        pending_user=stored_form(pending),
+        verified_user=stored_form(verified),
+        guard=stored_form(guard),
+        auth_code=stored_form(auth_code),
+        attendance=stored_form(attendance),
+        events=events,
+        member_id=member_id,
+        member_pk=user.pk,
+        referral_code=referral_code,
+    )

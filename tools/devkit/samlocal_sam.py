@@ -1,0 +1,239 @@
+"""The sam side of a `sam local` run (devkit.samlocal): the built template with the local-only
+variables declared, the functions' environment (devkit.localenv's, with DynamoDB at moto on the
+run's network), `sam local invoke` and `sam local start-api`. The network comes from
+devkit.samlocal_docker; `.aws-sam/build` from `sam build`."""
+
+import contextlib
+import json
+import os
+import secrets
+import signal
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import yaml
+
+from devkit.dynamo import create_missing_tables
+from devkit.localenv import DUMMY_AWS, LOCAL_DEFAULTS, LOCAL_SECRETS, REGION, table_names
+from devkit.processes import free_port, running
+from devkit.samlocal_docker import MOTO_ALIAS, SamLocalError, moto_network, pulls_lambda_image
+from devkit.template import ROOT, _CloudFormationLoader, resources, table_env_vars
+
+BUILD_DIR = ROOT / ".aws-sam" / "build"
+BUILT_TEMPLATE = BUILD_DIR / "template.yaml"
+# Next to the built template, so its relative CodeUri/ContentUri still resolve.
+LOCAL_TEMPLATE = BUILD_DIR / "template.sam-local.yaml"
+# Variables the functions only get locally. `sam local` passes a function only the variables
+# its template declares, so the local template declares these (empty) in Globals.
+LOCAL_ONLY_VARIABLES = [
+    "DYNAMODB_ENDPOINT_URL",
+    "TELEGRAM_BOT_TOKEN",
+    "JWT_SECRET",
+    "TELEGRAM_WEBHOOK_SECRET",
+    "TELEGRAM_API_BASE_URL",
+    "POWERTOOLS_TRACE_DISABLED",
+    "PUBLIC_BASE_URL",
+    "SES_ENDPOINT_URL",
+]
+# sam removes its containers on SIGINT; the rest are for a sam that hangs.
+SAM_STOP_STEPS = ((signal.SIGINT, 30.0), (signal.SIGTERM, 10.0), (signal.SIGKILL, 10.0))
+
+
+def write_local_template() -> Path:
+    """The built template, unchanged but for declaring LOCAL_ONLY_VARIABLES in Globals."""
+    if not BUILT_TEMPLATE.exists():
+        raise SamLocalError(f"{BUILT_TEMPLATE} is missing: run `make build` (sam build) first")
+    with BUILT_TEMPLATE.open() as handle:
+        template = yaml.load(handle, Loader=_CloudFormationLoader)  # noqa: S506 - safe subclass
+    function_globals = template.setdefault("Globals", {}).setdefault("Function", {})
+    variables = function_globals.setdefault("Environment", {}).setdefault("Variables", {})
+    for name in LOCAL_ONLY_VARIABLES:
+        variables.setdefault(name, "")
+    LOCAL_TEMPLATE.write_text(yaml.safe_dump(template, sort_keys=False))
+    return LOCAL_TEMPLATE
+
+
+@dataclass
+class Stack:
+    """One run's Docker network, moto container and settings."""
+
+    network: str
+    moto_container: str
+    dynamodb_url: str  # moto as this process reaches it (127.0.0.1)
+    work_dir: Path
+    lambda_image: str
+    template: Path
+    table_names: dict[str, str]  # environment variable -> table name
+    secrets: dict[str, str] = field(default_factory=lambda: dict(LOCAL_SECRETS))
+
+    @property
+    def function_environment(self) -> dict[str, str]:
+        local = {
+            name: value for name, value in LOCAL_DEFAULTS.items() if name in LOCAL_ONLY_VARIABLES
+        }
+        return {
+            **self.table_names,
+            **local,
+            **self.secrets,
+            "TELEGRAM_BOT_TOKEN_SECRET_ARN": "",
+            "JWT_SECRET_ARN": "",
+            "TELEGRAM_WEBHOOK_SECRET_ARN": "",
+            # Nothing answers there: a sweep invoked under sam local finds no reminder due.
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9",
+            "DYNAMODB_ENDPOINT_URL": f"http://{MOTO_ALIAS}:5000",
+            # moto's SES on the same server (no fixture sends a mail: nothing is verified).
+            "SES_ENDPOINT_URL": f"http://{MOTO_ALIAS}:5000",
+            "SES_SENDER": LOCAL_DEFAULTS["SES_SENDER"],
+        }
+
+    @property
+    def env_vars_file(self) -> Path:
+        # Rewritten when it differs: the work dir outlives a run, and a file left by an older
+        # checkout (other secrets) made every invoke answer 401.
+        path = self.work_dir / "env-vars.json"
+        content = json.dumps({"Parameters": self.function_environment}, indent=2)
+        if not path.exists() or path.read_text() != content:
+            staged = path.with_suffix(f".{os.getpid()}.tmp")
+            staged.write_text(content)
+            staged.replace(path)
+        return path
+
+    def sam_environment(self) -> dict[str, str]:
+        # sam gives a function's declared variables the values of its own environment unless
+        # the env-vars file overrides them, so it gets a clean one: nothing of this process's
+        # settings (or AWS account) may leak into the functions.
+        keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "DOCKER_HOST", "DOCKER_CONFIG")
+        env = {name: os.environ[name] for name in keep if name in os.environ}
+        return {**env, **DUMMY_AWS, "SAM_CLI_TELEMETRY": "0"}
+
+    def sam_local_args(self) -> list[str]:
+        return [
+            "--template",
+            str(self.template),
+            "--env-vars",
+            str(self.env_vars_file),
+            "--docker-network",
+            self.network,
+            "--invoke-image",
+            self.lambda_image,
+            *([] if pulls_lambda_image() else ["--skip-pull-image"]),
+            "--region",
+            REGION,
+        ]
+
+    def use_in_this_process(self) -> None:
+        """Point this process's handlers (devkit.handlers) at the same DynamoDB and secrets."""
+        os.environ.update(
+            {
+                **self.function_environment,
+                **DUMMY_AWS,
+                "DYNAMODB_ENDPOINT_URL": self.dynamodb_url,
+                "SES_ENDPOINT_URL": self.dynamodb_url,
+                "POWERTOOLS_LOG_LEVEL": "WARNING",  # the setup step's requests are not news
+            }
+        )
+        from community.data import models
+        from community.settings import get_settings
+
+        get_settings.cache_clear()
+        models.bind(get_settings())
+
+    def invoke(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
+        """`sam local invoke` of one function with one event; returns the function's result."""
+        event_file = self.work_dir / f"event-{function}-{secrets.token_hex(3)}.json"
+        event_file.write_text(json.dumps(event))
+        log_file = self.work_dir / f"invoke-{function}.log"
+        command = ["sam", "local", "invoke", function, "--event", str(event_file)]
+        completed = subprocess.run(
+            [*command, *self.sam_local_args()],
+            cwd=ROOT,
+            env=self.sam_environment(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        log_file.write_text(
+            f"$ {' '.join(command)}\n{completed.stderr}\n--- stdout\n{completed.stdout}"
+        )
+        lines = [line for line in completed.stdout.splitlines() if line.strip()]
+        try:
+            result: dict[str, Any] = json.loads(lines[-1])
+        except (IndexError, json.JSONDecodeError):
+            raise SamLocalError(
+                f"sam local invoke {function} gave no result (exit {completed.returncode}):\n"
+                f"{completed.stderr[-4000:]}\n{completed.stdout[-2000:]}"
+            ) from None
+        if "statusCode" not in result:
+            raise SamLocalError(f"sam local invoke {function} failed:\n{completed.stderr[-4000:]}")
+        return result
+
+
+@contextlib.contextmanager
+def sam_local_stack(work_dir: Path) -> Iterator[Stack]:
+    """A Docker network of this run's own with moto's server on it, and the template's tables."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    template = write_local_template()
+    with moto_network(work_dir) as moto:
+        names = table_names()
+        # A client with dummy credentials, whatever the machine is configured with.
+        client = boto3.client(
+            "dynamodb",
+            endpoint_url=moto.dynamodb_url,
+            region_name=REGION,
+            aws_access_key_id=DUMMY_AWS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=DUMMY_AWS["AWS_SECRET_ACCESS_KEY"],
+        )
+        logical = {logical_id: names[var] for var, logical_id in table_env_vars().items()}
+        create_missing_tables(client, logical)
+        yield Stack(
+            network=moto.network,
+            moto_container=moto.moto_container,
+            dynamodb_url=moto.dynamodb_url,
+            work_dir=work_dir,
+            lambda_image=moto.lambda_image,
+            template=template,
+            table_names=names,
+        )
+
+
+@contextlib.contextmanager
+def start_api(stack: Stack) -> Iterator[str]:
+    """`sam local start-api` on 127.0.0.1 with warm containers, all created at start (EAGER):
+    sam creates them side by side and builds the image with the layers once for all, where
+    LAZY creates each on its route's first request and builds the image again for each.
+    Yields its base URL. Its output goes to a log file; it and its containers are gone
+    afterwards."""
+    port = free_port()
+    command = [
+        "sam",
+        "local",
+        "start-api",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--warm-containers",
+        "EAGER",
+        *stack.sam_local_args(),
+    ]
+    base = f"http://127.0.0.1:{port}"
+    with running(
+        command,
+        stack.work_dir / "start-api.log",
+        f"{base}/",
+        # EAGER: sam creates every function's container before it listens, and rebuilds the
+        # layered image for each (SAM CLI rebuilds whenever a layer is defined in the template:
+        # samcli/local/docker/lambda_image.py), ~10 s a function here: 18 functions took more
+        # than 180 s on a fresh clone. Bounded by the function count, not a fixed guess.
+        timeout=60 + 20 * len(resources("AWS::Serverless::Function")),
+        steps=SAM_STOP_STEPS,
+        cwd=ROOT,
+        env=stack.sam_environment(),
+    ):
+        yield base
