@@ -1,15 +1,18 @@
 """Fresh tables from template.yaml for each test, on moto in-process or on a server over HTTP
 (support.servers), with the data layer bound to them."""
 
+import threading
 import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
+from moto.core.botocore_stubber import BotocoreStubber
 
 from community.data import models
 from community.settings import get_settings
@@ -22,12 +25,29 @@ def bind_models() -> None:
     models.bind(get_settings())
 
 
+def serialize_in_process_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto in-process answers each request in the calling thread, with no lock: under load a
+    TransactWriteItems deep-copies a table while another thread writes it ("dictionary changed
+    size during iteration", a 500) and its rollback can undo a concurrent commit. DynamoDB
+    isolates requests; one at a time models that here, as support/serialized_moto_server.py
+    does over HTTP, so concurrency tests test the service's conditions, not moto's races."""
+    lock = threading.Lock()
+    unlocked = BotocoreStubber.process_request
+
+    def one_at_a_time(self: BotocoreStubber, request: Any) -> Any:
+        with lock:
+            return unlocked(self, request)
+
+    monkeypatch.setattr(BotocoreStubber, "process_request", one_at_a_time)
+
+
 @pytest.fixture(params=["in-process", "moto-server"])
 def dynamodb(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     """Fresh tables from template.yaml, on moto in-process and on moto's server over HTTP.
     Yields a boto3 DynamoDB client on the same backend, for direct inspection."""
     if request.param == "in-process":
         monkeypatch.delenv("DYNAMODB_ENDPOINT_URL", raising=False)
+        serialize_in_process_requests(monkeypatch)
         with mock_aws():
             bind_models()
             client = boto3.client("dynamodb")
