@@ -4,11 +4,13 @@ run's network), `sam local invoke` and `sam local start-api`. The network comes 
 devkit.samlocal_docker; `.aws-sam/build` from `sam build`."""
 
 import contextlib
+import importlib.metadata
 import json
 import os
 import secrets
 import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,13 +22,23 @@ import yaml
 from devkit.dynamo import create_missing_tables
 from devkit.localenv import DUMMY_AWS, LOCAL_DEFAULTS, LOCAL_SECRETS, REGION, table_names
 from devkit.processes import free_port, running
-from devkit.samlocal_docker import MOTO_ALIAS, SamLocalError, moto_network, pulls_lambda_image
+from devkit.samlocal_docker import (
+    MOTO_ALIAS,
+    SamLocalError,
+    docker,
+    moto_network,
+    pulls_lambda_image,
+)
+from devkit.samlocal_layers import UNREACHABLE_LAMBDA_ENDPOINT, use_cached_layers
 from devkit.template import ROOT, _CloudFormationLoader, resources, table_env_vars
 
 BUILD_DIR = ROOT / ".aws-sam" / "build"
 BUILT_TEMPLATE = BUILD_DIR / "template.yaml"
 # Next to the built template, so its relative CodeUri/ContentUri still resolve.
 LOCAL_TEMPLATE = BUILD_DIR / "template.sam-local.yaml"
+# sam's --layer-cache-basedir: the built layers under the names their ARNs give them
+# (devkit.samlocal_layers).
+LAYER_CACHE = ROOT / ".local" / "sam-local" / "layer-cache"
 # Variables the functions only get locally. `sam local` passes a function only the variables
 # its template declares, so the local template declares these (empty) in Globals.
 LOCAL_ONLY_VARIABLES = [
@@ -43,12 +55,31 @@ LOCAL_ONLY_VARIABLES = [
 SAM_STOP_STEPS = ((signal.SIGINT, 30.0), (signal.SIGTERM, 10.0), (signal.SIGKILL, 10.0))
 
 
-def write_local_template() -> Path:
-    """The built template, unchanged but for declaring LOCAL_ONLY_VARIABLES in Globals."""
+def check_built() -> None:
     if not BUILT_TEMPLATE.exists():
         raise SamLocalError(f"{BUILT_TEMPLATE} is missing: run `make build` (sam build) first")
+
+
+def image_inputs(lambda_image: str) -> str:
+    """What goes into sam's image with the layers besides them, part of the layers' ARNs
+    (devkit.samlocal_layers): sam names that image after the layers alone, so a rebuilt
+    emulation image or another SAM CLI (its Runtime Interface Emulator) must change them."""
+    # A pulled image: sam compares its digest with the registry's and rebuilds on a change.
+    image = (
+        lambda_image
+        if pulls_lambda_image()
+        else docker("image", "inspect", "--format", "{{.Id}}", lambda_image)
+    )
+    return f"{image} aws-sam-cli {importlib.metadata.version('aws-sam-cli')}"
+
+
+def write_local_template(lambda_image: str) -> Path:
+    """The built template, unchanged but for declaring LOCAL_ONLY_VARIABLES in Globals and
+    giving the functions their layers by ARN, from LAYER_CACHE (devkit.samlocal_layers)."""
+    check_built()
     with BUILT_TEMPLATE.open() as handle:
         template = yaml.load(handle, Loader=_CloudFormationLoader)  # noqa: S506 - safe subclass
+    use_cached_layers(template, BUILD_DIR, LAYER_CACHE, image_inputs(lambda_image))
     function_globals = template.setdefault("Globals", {}).setdefault("Function", {})
     variables = function_globals.setdefault("Environment", {}).setdefault("Variables", {})
     for name in LOCAL_ONLY_VARIABLES:
@@ -108,7 +139,7 @@ class Stack:
         # settings (or AWS account) may leak into the functions.
         keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "DOCKER_HOST", "DOCKER_CONFIG")
         env = {name: os.environ[name] for name in keep if name in os.environ}
-        return {**env, **DUMMY_AWS, "SAM_CLI_TELEMETRY": "0"}
+        return {**env, **DUMMY_AWS, **UNREACHABLE_LAMBDA_ENDPOINT, "SAM_CLI_TELEMETRY": "0"}
 
     def sam_local_args(self) -> list[str]:
         return [
@@ -121,6 +152,8 @@ class Stack:
             "--invoke-image",
             self.lambda_image,
             *([] if pulls_lambda_image() else ["--skip-pull-image"]),
+            "--layer-cache-basedir",
+            str(LAYER_CACHE),
             "--region",
             REGION,
         ]
@@ -148,6 +181,7 @@ class Stack:
         event_file.write_text(json.dumps(event))
         log_file = self.work_dir / f"invoke-{function}.log"
         command = ["sam", "local", "invoke", function, "--event", str(event_file)]
+        started = time.monotonic()
         completed = subprocess.run(
             [*command, *self.sam_local_args()],
             cwd=ROOT,
@@ -158,8 +192,10 @@ class Stack:
             timeout=600,
             check=False,
         )
+        took = time.monotonic() - started
         log_file.write_text(
-            f"$ {' '.join(command)}\n{completed.stderr}\n--- stdout\n{completed.stdout}"
+            f"$ {' '.join(command)}\n# took {took:.1f} s (exit {completed.returncode})\n"
+            f"{completed.stderr}\n--- stdout\n{completed.stdout}"
         )
         lines = [line for line in completed.stdout.splitlines() if line.strip()]
         try:
@@ -178,8 +214,9 @@ class Stack:
 def sam_local_stack(work_dir: Path) -> Iterator[Stack]:
     """A Docker network of this run's own with moto's server on it, and the template's tables."""
     work_dir.mkdir(parents=True, exist_ok=True)
-    template = write_local_template()
+    check_built()
     with moto_network(work_dir) as moto:
+        template = write_local_template(moto.lambda_image)
         names = table_names()
         # A client with dummy credentials, whatever the machine is configured with.
         client = boto3.client(
