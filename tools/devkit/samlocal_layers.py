@@ -10,7 +10,7 @@ each here. A layer given by ARN is looked up in `--layer-cache-basedir` first
 it is built once and reused. The ARN carries a hash of the built content (and of what else
 goes into the image: the emulation image, SAM CLI's version), so a changed layer gets a new
 name and a new image, never a stale one. Nothing asks AWS: the cache already holds every
-layer, and sam's Lambda endpoint points at a closed local port in case it ever tried.
+layer (and sam's AWS endpoint is a closed local port: devkit.samlocal_sam.OFFLINE_AWS).
 
 The cache holds each layer exactly as `sam build` laid it out, and the functions still run
 from the built artifacts with the layers at /opt, in the template's order."""
@@ -29,8 +29,6 @@ LAYER_TYPES = ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion")
 # No account owns these layers: sam finds them in the cache and never asks for them.
 ACCOUNT = "000000000000"
 DIGEST_CHARS = 20
-# sam would only call GetLayerVersion for a layer missing from the cache; it reaches nothing.
-UNREACHABLE_LAMBDA_ENDPOINT = {"AWS_ENDPOINT_URL_LAMBDA": "http://127.0.0.1:9"}
 
 
 def layer_digest(directory: Path, salt: str = "") -> str:

@@ -29,7 +29,7 @@ from devkit.samlocal_docker import (
     moto_network,
     pulls_lambda_image,
 )
-from devkit.samlocal_layers import UNREACHABLE_LAMBDA_ENDPOINT, use_cached_layers
+from devkit.samlocal_layers import use_cached_layers
 from devkit.template import ROOT, _CloudFormationLoader, resources, table_env_vars
 
 BUILD_DIR = ROOT / ".aws-sam" / "build"
@@ -51,6 +51,13 @@ LOCAL_ONLY_VARIABLES = [
     "PUBLIC_BASE_URL",
     "SES_ENDPOINT_URL",
 ]
+# sam's own AWS calls go to a closed port on this machine and are not retried: nothing of a
+# local run may reach AWS. sam asks STS for the account id before every invoke (and falls back
+# to a default one when that fails): towards the real endpoint, with retries, that failure took
+# about 7 s an invoke here. It would also be where a layer missing from the cache is fetched
+# (devkit.samlocal_layers). The functions do not get these: sam passes them only the
+# variables the template declares.
+OFFLINE_AWS = {"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_MAX_ATTEMPTS": "1"}
 # sam removes its containers on SIGINT; the rest are for a sam that hangs.
 SAM_STOP_STEPS = ((signal.SIGINT, 30.0), (signal.SIGTERM, 10.0), (signal.SIGKILL, 10.0))
 
@@ -139,7 +146,7 @@ class Stack:
         # settings (or AWS account) may leak into the functions.
         keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "DOCKER_HOST", "DOCKER_CONFIG")
         env = {name: os.environ[name] for name in keep if name in os.environ}
-        return {**env, **DUMMY_AWS, **UNREACHABLE_LAMBDA_ENDPOINT, "SAM_CLI_TELEMETRY": "0"}
+        return {**env, **DUMMY_AWS, **OFFLINE_AWS, "SAM_CLI_TELEMETRY": "0"}
 
     def sam_local_args(self) -> list[str]:
         return [
