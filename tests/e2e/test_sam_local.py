@@ -24,8 +24,10 @@ from devkit.samlocal_sam import Stack, sam_local_stack, start_api
 pytestmark = [pytest.mark.sam_local, pytest.mark.timeout(1800)]
 
 LOG_DIR = Path(__file__).resolve().parents[2] / ".local" / "sam-local" / "test"
-# `sam local invoke`s at a time. sam builds an image with the template's layers for every cold
-# container, under a lock: invokes that start while another builds wait and reuse its image.
+# `sam local invoke`s at a time. The first builds sam's image with the layers (once per layer
+# content: devkit.samlocal_layers), under a lock: one that starts meanwhile waits for it. Not
+# more by default: the functions compete for the cores, and on a 2-core machine busy with other
+# work three at a time let more of them run past their 10 s timeout than two.
 PARALLEL_INVOKES = int(os.environ.get("SAM_LOCAL_PARALLEL", "2"))
 
 

@@ -4,11 +4,13 @@ run's network), `sam local invoke` and `sam local start-api`. The network comes 
 devkit.samlocal_docker; `.aws-sam/build` from `sam build`."""
 
 import contextlib
+import importlib.metadata
 import json
 import os
 import secrets
 import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,13 +22,23 @@ import yaml
 from devkit.dynamo import create_missing_tables
 from devkit.localenv import DUMMY_AWS, LOCAL_DEFAULTS, LOCAL_SECRETS, REGION, table_names
 from devkit.processes import free_port, running
-from devkit.samlocal_docker import MOTO_ALIAS, SamLocalError, moto_network, pulls_lambda_image
-from devkit.template import ROOT, _CloudFormationLoader, resources, table_env_vars
+from devkit.samlocal_docker import (
+    MOTO_ALIAS,
+    SamLocalError,
+    docker,
+    moto_network,
+    pulls_lambda_image,
+)
+from devkit.samlocal_layers import use_cached_layers
+from devkit.template import ROOT, _CloudFormationLoader, table_env_vars
 
 BUILD_DIR = ROOT / ".aws-sam" / "build"
 BUILT_TEMPLATE = BUILD_DIR / "template.yaml"
 # Next to the built template, so its relative CodeUri/ContentUri still resolve.
 LOCAL_TEMPLATE = BUILD_DIR / "template.sam-local.yaml"
+# sam's --layer-cache-basedir: the built layers under the names their ARNs give them
+# (devkit.samlocal_layers).
+LAYER_CACHE = ROOT / ".local" / "sam-local" / "layer-cache"
 # Variables the functions only get locally. `sam local` passes a function only the variables
 # its template declares, so the local template declares these (empty) in Globals.
 LOCAL_ONLY_VARIABLES = [
@@ -39,16 +51,42 @@ LOCAL_ONLY_VARIABLES = [
     "PUBLIC_BASE_URL",
     "SES_ENDPOINT_URL",
 ]
+# sam's own AWS calls go to a closed port on this machine and are not retried: nothing of a
+# local run may reach AWS. sam asks STS for the account id before every invoke (and falls back
+# to a default one when that fails): towards the real endpoint, with retries, that failure took
+# about 7 s an invoke here. It would also be where a layer missing from the cache is fetched
+# (devkit.samlocal_layers). The functions do not get these: sam passes them only the
+# variables the template declares.
+OFFLINE_AWS = {"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_MAX_ATTEMPTS": "1"}
 # sam removes its containers on SIGINT; the rest are for a sam that hangs.
 SAM_STOP_STEPS = ((signal.SIGINT, 30.0), (signal.SIGTERM, 10.0), (signal.SIGKILL, 10.0))
 
 
-def write_local_template() -> Path:
-    """The built template, unchanged but for declaring LOCAL_ONLY_VARIABLES in Globals."""
+def check_built() -> None:
     if not BUILT_TEMPLATE.exists():
         raise SamLocalError(f"{BUILT_TEMPLATE} is missing: run `make build` (sam build) first")
+
+
+def image_inputs(lambda_image: str) -> str:
+    """What goes into sam's image with the layers besides them, part of the layers' ARNs
+    (devkit.samlocal_layers): sam names that image after the layers alone, so a rebuilt
+    emulation image or another SAM CLI (its Runtime Interface Emulator) must change them."""
+    # A pulled image: sam compares its digest with the registry's and rebuilds on a change.
+    image = (
+        lambda_image
+        if pulls_lambda_image()
+        else docker("image", "inspect", "--format", "{{.Id}}", lambda_image)
+    )
+    return f"{image} aws-sam-cli {importlib.metadata.version('aws-sam-cli')}"
+
+
+def write_local_template(lambda_image: str) -> Path:
+    """The built template, unchanged but for declaring LOCAL_ONLY_VARIABLES in Globals and
+    giving the functions their layers by ARN, from LAYER_CACHE (devkit.samlocal_layers)."""
+    check_built()
     with BUILT_TEMPLATE.open() as handle:
         template = yaml.load(handle, Loader=_CloudFormationLoader)  # noqa: S506 - safe subclass
+    use_cached_layers(template, BUILD_DIR, LAYER_CACHE, image_inputs(lambda_image))
     function_globals = template.setdefault("Globals", {}).setdefault("Function", {})
     variables = function_globals.setdefault("Environment", {}).setdefault("Variables", {})
     for name in LOCAL_ONLY_VARIABLES:
@@ -108,7 +146,7 @@ class Stack:
         # settings (or AWS account) may leak into the functions.
         keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "DOCKER_HOST", "DOCKER_CONFIG")
         env = {name: os.environ[name] for name in keep if name in os.environ}
-        return {**env, **DUMMY_AWS, "SAM_CLI_TELEMETRY": "0"}
+        return {**env, **DUMMY_AWS, **OFFLINE_AWS, "SAM_CLI_TELEMETRY": "0"}
 
     def sam_local_args(self) -> list[str]:
         return [
@@ -121,6 +159,8 @@ class Stack:
             "--invoke-image",
             self.lambda_image,
             *([] if pulls_lambda_image() else ["--skip-pull-image"]),
+            "--layer-cache-basedir",
+            str(LAYER_CACHE),
             "--region",
             REGION,
         ]
@@ -148,6 +188,7 @@ class Stack:
         event_file.write_text(json.dumps(event))
         log_file = self.work_dir / f"invoke-{function}.log"
         command = ["sam", "local", "invoke", function, "--event", str(event_file)]
+        started = time.monotonic()
         completed = subprocess.run(
             [*command, *self.sam_local_args()],
             cwd=ROOT,
@@ -158,8 +199,10 @@ class Stack:
             timeout=600,
             check=False,
         )
+        took = time.monotonic() - started
         log_file.write_text(
-            f"$ {' '.join(command)}\n{completed.stderr}\n--- stdout\n{completed.stdout}"
+            f"$ {' '.join(command)}\n# took {took:.1f} s (exit {completed.returncode})\n"
+            f"{completed.stderr}\n--- stdout\n{completed.stdout}"
         )
         lines = [line for line in completed.stdout.splitlines() if line.strip()]
         try:
@@ -178,8 +221,9 @@ class Stack:
 def sam_local_stack(work_dir: Path) -> Iterator[Stack]:
     """A Docker network of this run's own with moto's server on it, and the template's tables."""
     work_dir.mkdir(parents=True, exist_ok=True)
-    template = write_local_template()
+    check_built()
     with moto_network(work_dir) as moto:
+        template = write_local_template(moto.lambda_image)
         names = table_names()
         # A client with dummy credentials, whatever the machine is configured with.
         client = boto3.client(
@@ -204,11 +248,12 @@ def sam_local_stack(work_dir: Path) -> Iterator[Stack]:
 
 @contextlib.contextmanager
 def start_api(stack: Stack) -> Iterator[str]:
-    """`sam local start-api` on 127.0.0.1 with warm containers, all created at start (EAGER):
-    sam creates them side by side and builds the image with the layers once for all, where
-    LAZY creates each on its route's first request and builds the image again for each.
-    Yields its base URL. Its output goes to a log file; it and its containers are gone
-    afterwards."""
+    """`sam local start-api` on 127.0.0.1 with warm containers, each created on its route's
+    first request (LAZY): the walk-through calls only some of the functions (every one is
+    invoked by `sam local invoke` anyway), and with the layers from the cache
+    (devkit.samlocal_layers) sam builds its image with them at most once, so creating the
+    others up front (EAGER) only cost time. Yields its base URL. Its output goes to a log
+    file; it and its containers are gone afterwards."""
     port = free_port()
     command = [
         "sam",
@@ -219,7 +264,7 @@ def start_api(stack: Stack) -> Iterator[str]:
         "--port",
         str(port),
         "--warm-containers",
-        "EAGER",
+        "LAZY",
         *stack.sam_local_args(),
     ]
     base = f"http://127.0.0.1:{port}"
@@ -227,11 +272,9 @@ def start_api(stack: Stack) -> Iterator[str]:
         command,
         stack.work_dir / "start-api.log",
         f"{base}/",
-        # EAGER: sam creates every function's container before it listens, and rebuilds the
-        # layered image for each (SAM CLI rebuilds whenever a layer is defined in the template:
-        # samcli/local/docker/lambda_image.py), ~10 s a function here: 18 functions took more
-        # than 180 s on a fresh clone. Bounded by the function count, not a fixed guess.
-        timeout=60 + 20 * len(resources("AWS::Serverless::Function")),
+        # LAZY: sam listens once it has read the template (about 5 s on a loaded 2-core
+        # machine); a missing image with the layers is built on the first request instead.
+        timeout=120,
         steps=SAM_STOP_STEPS,
         cwd=ROOT,
         env=stack.sam_environment(),

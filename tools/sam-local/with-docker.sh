@@ -7,8 +7,8 @@
 # whatever way it ends. dockerd runs with --iptables=false: it does not touch the host's
 # firewall and sets up no NAT, so containers reach only this machine and each other.
 # Storage: overlay2 where the kernel and filesystem allow an overlay mount (much faster:
-# sam local builds an image with the layers on every invoke), else vfs; override with
-# SAM_LOCAL_STORAGE_DRIVER.
+# sam local builds an image with the layers and starts a container per invoke), else vfs;
+# override with SAM_LOCAL_STORAGE_DRIVER.
 #
 # Exit status: that of "$@"; 70 when no engine can be had.
 set -euo pipefail
