@@ -50,7 +50,7 @@ help:
 	@echo "make miniapp-check  the same + the size budget + Vitest (part of make pytest)"
 	@echo "make publish-miniapp STACK=community-dev   upload the Mini App to the stack's bucket"
 	@echo "make bench          cold start / warm overhead / DynamoDB calls / sizes table"
-	@echo "make bench-short    the same, briefly (2 cold runs, 300 warm calls; part of make test)"
+	@echo "make bench-short    the same, briefly (1 cold run, 100 warm calls; part of make test)"
 	@echo "make capacity       launch-day DynamoDB units, hot partitions and cost (CAPACITY_ARGS=--help)"
 	@echo "make clean          remove build and tool caches"
 	@echo "make help           this list (also plain make)"
@@ -219,7 +219,7 @@ bench: $(VENV)/.installed build
 # In make test so the benchmark cannot rot unnoticed: every function runs, figures are printed,
 # nothing is asserted (this machine is too noisy for thresholds). Its own results file.
 bench-short: $(VENV)/.installed build
-	$(PY) bench/run.py --runs 2 --warm 300 --results .local/bench-short.json
+	$(PY) bench/run.py --runs 1 --warm 100 --results .local/bench-short.json
 
 # Launch-day DynamoDB capacity on paper (tools/devkit/capacity/, README "Capacity"): exits 1
 # when a partition key value is over DynamoDB's per-partition limits.

@@ -84,6 +84,7 @@ def main() -> int:
 
 
 def measure(args: argparse.Namespace, workdir: Path) -> int:
+    from community import startup
     from devkit.dynamo import configured_table_names, create_missing_tables, dynamodb_client
     from devkit.fixtures import load_event
     from devkit.placeholders import fixture_for, values_for
@@ -92,6 +93,8 @@ def measure(args: argparse.Namespace, workdir: Path) -> int:
     create_missing_tables(
         dynamodb_client(os.environ["DYNAMODB_ENDPOINT_URL"]), configured_table_names()
     )
+    # The fixtures' placeholders are made through the services in this process, on its tables.
+    startup.start()
     # The API's functions: the scheduled reminder sweep answers no request (and sends messages).
     http_functions = {route.function for route in routes()}
     functions = {
