@@ -1,13 +1,15 @@
 """The suite's set-up; the helpers and fixtures themselves are in tests/support/.
 The environment comes first: the plugins below import `community`, whose settings are read
-once per process, as in a Lambda container."""
+once per process, as in a Lambda container. botocore's models are then parsed once per process
+(support.botocore_models), not once per session."""
 
 from pathlib import Path
 
 import pytest
-from support import environment
+from support import botocore_models, environment
 
 environment.apply()
+botocore_models.install()
 
 pytest_plugins = [
     "support.servers",
