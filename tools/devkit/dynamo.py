@@ -34,8 +34,13 @@ def create_missing_tables(
         name = request["create"]["TableName"]
         if name in existing:
             continue
-        client.create_table(**request["create"])
-        client.get_waiter("table_exists").wait(TableName=name)
+        created_status = client.create_table(**request["create"])["TableDescription"]["TableStatus"]
+        if created_status != "ACTIVE":  # moto's tables are; dynalite's and DynamoDB's are not yet
+            # The waiter's own 20 s between polls is all waiting for a local server, whose
+            # tables are ACTIVE within milliseconds; the bound stays the waiter's 500 s.
+            client.get_waiter("table_exists").wait(
+                TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 500}
+            )
         if ttl and request["ttl_attribute"]:
             client.update_time_to_live(
                 TableName=name,
