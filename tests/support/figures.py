@@ -42,6 +42,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(
             f"| {case} | {entry['tried']:,} | {entry['lost']:,} | {entry['retried']:,} |"
         )
-    cache = terminalreporter.config.cache
+    # No `cache` attribute at all when run with -p no:cacheprovider.
+    cache = getattr(terminalreporter.config, "cache", None)
     if cache is not None:
         cache.set("reliability/figures", FIGURES)
