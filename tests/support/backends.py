@@ -6,6 +6,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import boto3
@@ -23,6 +24,15 @@ from support.environment import TEST_ENVIRONMENT
 def bind_models() -> None:
     get_settings.cache_clear()
     models.bind(get_settings())
+
+
+@cache
+def inspection_client(endpoint_url: str | None = None) -> Any:
+    """The tests' own DynamoDB client, one per endpoint for the process: making one is a
+    botocore session and a client, some 60 ms, and it holds no table state (the tables are
+    the backend's; moto in-process answers any client made after moto's import, which hooks
+    every session's `before-send`)."""
+    return boto3.client("dynamodb", endpoint_url=endpoint_url)
 
 
 def serialize_in_process_requests(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,7 +60,7 @@ def dynamodb(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
         serialize_in_process_requests(monkeypatch)
         with mock_aws():
             bind_models()
-            client = boto3.client("dynamodb")
+            client = inspection_client()
             create_missing_tables(client, configured_table_names())
             yield client
     else:
@@ -58,7 +68,7 @@ def dynamodb(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
         urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"))
         monkeypatch.setenv("DYNAMODB_ENDPOINT_URL", url)
         bind_models()
-        client = boto3.client("dynamodb", endpoint_url=url)
+        client = inspection_client(url)
         create_missing_tables(client, configured_table_names())
         yield client
     monkeypatch.undo()

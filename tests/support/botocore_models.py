@@ -9,10 +9,12 @@ only parses each file once per test process. `install()` runs before anything ma
 (tests/conftest.py)."""
 
 import os
+import threading
 
 import boto3
 import botocore.loaders
 import botocore.session
+import pynamodb.connection.base
 
 # boto3 adds its own data directory to every session's loader when it makes a boto3 Session.
 BOTO3_DATA_PATH = os.path.join(os.path.dirname(boto3.__file__), "data")
@@ -36,5 +38,22 @@ def shared_loader(search_path_string: str | None = None) -> botocore.loaders.Loa
     return SHARED_LOADER
 
 
+_sessions = threading.local()
+_new_session = botocore.session.get_session
+
+
+def thread_session() -> botocore.session.Session:
+    """PynamoDB's session for a connection: one per thread for the process, where PynamoDB
+    makes one per connection and thread, and the tests bind a new connection per test
+    (~40 ms a session, registering botocore's handlers). Per thread, as PynamoDB keeps them:
+    a session is not safe to make clients from in several threads. Each connection still
+    makes its own client, so a hook a test puts on a client stays with that test."""
+    session = getattr(_sessions, "session", None)
+    if session is None:
+        session = _sessions.session = _new_session()
+    return session
+
+
 def install() -> None:
     botocore.session.create_loader = shared_loader  # type: ignore[assignment]
+    pynamodb.connection.base.get_session = thread_session
