@@ -10,6 +10,7 @@ import os
 import secrets
 import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -135,9 +136,13 @@ class Stack:
         path = self.work_dir / "env-vars.json"
         content = json.dumps({"Parameters": self.function_environment}, indent=2)
         if not path.exists() or path.read_text() != content:
-            staged = path.with_suffix(f".{os.getpid()}.tmp")
-            staged.write_text(content)
-            staged.replace(path)
+            # A staged file of its own per call: the invokes run in threads of one process, and
+            # on a fresh work dir each of them writes it (a name from the pid alone was renamed
+            # away by one thread under another: FileNotFoundError).
+            handle, staged = tempfile.mkstemp(dir=self.work_dir, suffix=".env-vars.tmp")
+            with os.fdopen(handle, "w") as staged_file:
+                staged_file.write(content)
+            Path(staged).replace(path)
         return path
 
     def sam_environment(self) -> dict[str, str]:
