@@ -12,6 +12,7 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
+from community.data import users
 from community.data.backend import CONDITION_FAILED, backend_errors, response_code
 from community.data.models import USER_PREFIX, User
 from community.entities import Member
@@ -38,19 +39,10 @@ def state_of(member: Member) -> EmailState:
 def read(telegram_id: int, user_id: str) -> EmailState | None:
     """The member's email fields from a strongly consistent read; None when there is no such
     member (or the id differs: the Telegram account now belongs to another member)."""
-    with backend_errors():
-        try:
-            user = User.get(f"{USER_PREFIX}{telegram_id}", consistent_read=True)
-        except User.DoesNotExist:
-            return None
-    if user.id != user_id:
+    member = users.get(telegram_id, consistent=True)
+    if member is None or member.id != user_id:
         return None
-    return EmailState(
-        address=user.email,
-        verified=bool(user.email_verified),
-        nonce=user.email_nonce,
-        sent_at=user.email_sent_at,
-    )
+    return state_of(member)
 
 
 def _update(telegram_id: int, actions: Sequence[Action], condition: Condition) -> bool:
