@@ -2,6 +2,7 @@
 printed table."""
 
 import statistics
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -9,13 +10,15 @@ def function_row(
     function: str, cold: dict[str, list[dict[str, Any]]], warm: dict[str, Any], floor_ms: float
 ) -> dict[str, Any]:
     """A function's figures: medians of its cold runs (as built, without bytecode, in the
-    lambdalith) and its warm ones, with the ratios the table prints."""
+    lambdalith) and its warm ones, with the ratios the table prints. A function measured as
+    built only (bench --compare) has None for the source and lambdalith figures."""
     cold_ms = statistics.median(r["first_response_ms"] for r in cold[function])
     import_ms = statistics.median(r["import_ms"] for r in cold[function])
     after_init_ms = statistics.median(r["after_init_ms"] for r in cold[function])
-    source_ms = statistics.median(r["first_response_ms"] for r in cold[f"source:{function}"])
-    lith_ms = statistics.median(r["first_response_ms"] for r in cold[f"lambdalith:{function}"])
-    statuses = {r["status"] for r in cold[function] + cold[f"source:{function}"]}
+    source_runs = cold.get(f"source:{function}", [])
+    source_ms = median_or_none(r["first_response_ms"] for r in source_runs)
+    lith_ms = median_or_none(r["first_response_ms"] for r in cold.get(f"lambdalith:{function}", []))
+    statuses = {r["status"] for r in cold[function] + source_runs}
     statuses |= {warm[function]["status"]}
     return {
         "function": function,
@@ -23,11 +26,11 @@ def function_row(
         "cold_ms": round(cold_ms, 1),
         "import_ms": round(import_ms, 1),
         "after_init_ms": round(after_init_ms, 1),
-        "source_ms": round(source_ms, 1),
-        "vs_source": round(cold_ms / source_ms, 3),
-        "lambdalith_ms": round(lith_ms, 1),
+        "source_ms": rounded(source_ms, 1),
+        "vs_source": rounded(source_ms and cold_ms / source_ms, 3),
+        "lambdalith_ms": rounded(lith_ms, 1),
         "vs_floor": round(cold_ms / floor_ms, 3),
-        "vs_lambdalith": round(cold_ms / lith_ms, 3),
+        "vs_lambdalith": rounded(lith_ms and cold_ms / lith_ms, 3),
         "warm_p50_ms": round(warm[function]["handler_p50_ms"], 3),
         "warm_p99_ms": round(warm[function]["handler_p99_ms"], 3),
         "raw_p50_ms": round(warm[function]["raw_p50_ms"], 3),
@@ -36,6 +39,20 @@ def function_row(
         ),
         "dynamodb_calls": warm[function]["dynamodb_calls"],
     }
+
+
+def median_or_none(values: Iterable[float]) -> float | None:
+    listed = list(values)
+    return statistics.median(listed) if listed else None
+
+
+def rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def cell(value: float | None, width: int, digits: int) -> str:
+    """A table cell, "-" where the figure was not measured (bench --compare)."""
+    return f"{'-':>{width}}" if value is None else f"{value:{width}.{digits}f}"
 
 
 # The Mini App's first open: the requests made one after the other before the first screen
@@ -91,8 +108,10 @@ def print_table(results: dict[str, Any]) -> None:
     for row in results["functions"]:
         print(
             f"{row['function']:26} {row['cold_ms']:8.1f} {row['vs_floor']:7.2f} "
-            f"{row['source_ms']:7.1f} {row['vs_source']:5.2f} {row['after_init_ms']:7.1f} "
-            f"{row['lambdalith_ms']:8.1f} {row['vs_lambdalith']:6.2f} {row['warm_p50_ms']:9.3f} "
+            f"{cell(row['source_ms'], 7, 1)} {cell(row['vs_source'], 5, 2)} "
+            f"{row['after_init_ms']:7.1f} "
+            f"{cell(row['lambdalith_ms'], 8, 1)} {cell(row['vs_lambdalith'], 6, 2)} "
+            f"{row['warm_p50_ms']:9.3f} "
             f"{row['warm_p99_ms']:7.3f} {row['raw_p50_ms']:8.3f} {row['overhead_p50_ms']:8.3f} "
             f"{row['dynamodb_calls']:4.1f}"
         )

@@ -66,6 +66,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15, help="fresh processes per target")
     parser.add_argument("--warm", type=int, default=2000, help="warm invocations per function")
+    parser.add_argument(
+        "--compare",
+        type=int,
+        metavar="N",
+        help="measure the source build and the lambdalith for the first N functions only "
+        "(default: every function; bench-short uses 1, which still runs every kind of target)",
+    )
     parser.add_argument("--trace", action="store_true", help="with Powertools Tracer enabled")
     parser.add_argument(
         "--results", type=Path, default=BENCH / "results.json", help="where the JSON goes"
@@ -133,11 +140,14 @@ def measure(args: argparse.Namespace, workdir: Path) -> int:
     built = lambda_layout(BUILD, workdir / "built-extras")
     source = lambda_layout(without_bytecode(BUILD, workdir / "source"), workdir / "source-extras")
     env["LAMBDALITH_FUNCTIONS"] = str(BUILD)
+    compared = set(list(functions)[: args.compare])
     cold: dict[str, list[dict[str, Any]]] = {}
     for run in range(args.runs):
         targets = [("floor", *built.target("floor_app.py"), str(floor_event))]
         for function, fixture in functions.items():
             targets.append((function, *built.function(function), fresh_event(fixture)))
+            if function not in compared:
+                continue
             targets.append((f"source:{function}", *source.function(function), fresh_event(fixture)))
             targets.append(
                 (f"lambdalith:{function}", *built.target("lambdalith.py"), fresh_event(fixture))
