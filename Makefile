@@ -61,7 +61,8 @@ help:
 # keep pip: sam build's Python workflow runs `python -m pip` of the python on PATH.
 UV_VERSION := 0.13.9
 UV_REQUIREMENT := uv==$(UV_VERSION)
-UV := $(VENV)/bin/uv
+# UV=/path/to/uv uses that one instead (tests/e2e/test_makefile.py: no registry there).
+UV ?= $(VENV)/bin/uv
 
 # Two makes at once on a fresh clone (`make run &` and `make dev-init-data`) must not both
 # build the venv (pip crashes): the second waits for the lock, then finds the stamp current.
@@ -73,7 +74,7 @@ $(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
 	set -e; \
 	test -x $(PY) || "$$(tools/python313.sh)" -m venv $(VENV); \
 	echo "installing requirements-dev.txt into $(VENV)" >&2; \
-	$(PY) -m pip install --quiet "$(UV_REQUIREMENT)"; \
+	test -x $(UV) || $(PY) -m pip install --quiet "$(UV_REQUIREMENT)"; \
 	$(UV) pip install --python $(PY) --quiet -r requirements-dev.txt; \
 	touch $@
 

@@ -58,7 +58,10 @@ def test_two_makes_on_a_fresh_clone_set_the_venv_up_once(tmp_path: Path) -> None
     checkout = fresh_checkout_without_venv(tmp_path / "fresh")
     env = {
         **{name: value for name, value in os.environ.items() if not name.startswith("VIRTUAL")},
-        "PIP_NO_INDEX": "1",  # `pip install --upgrade pip` keeps the venv's own pip
+        # Nothing from a registry: this venv's uv, offline, fills the new venv (with nothing).
+        "UV": str(ROOT / ".venv/bin/uv"),
+        "UV_OFFLINE": "1",
+        "PIP_NO_INDEX": "1",
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     }
 
