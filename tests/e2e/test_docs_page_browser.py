@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
+from support.browser import CHROMIUM, CHROMIUM_ARGS
 from support.local_api import local_api
-from test_profile_page_screenshot import CHROMIUM, CHROMIUM_ARGS
 
 from devkit.template import routes
 

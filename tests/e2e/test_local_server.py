@@ -9,22 +9,9 @@ from pathlib import Path
 
 import boto3
 from support.environment import BOT_TOKEN, ROOT
-from support.local_api import local_api, request
+from support.local_api import local_api, login_over_http, request
 
-from devkit.initdata import signed_init_data
 from devkit.localenv import LOCAL_DEFAULTS
-
-
-def login_over_http(base: str, bot_token: str) -> dict:  # type: ignore[type-arg]
-    init_data = signed_init_data(bot_token, 42, "Alice")
-    status, _, body = request(
-        "POST", f"{base}/api/auth/generate-code", headers={"Authorization": f"tma {init_data}"}
-    )
-    assert status == 200, body
-    code = json.loads(body)["code"]
-    status, _, body = request("POST", f"{base}/api/auth/callback?code={code}&telegram_id=42")
-    assert status == 200, body
-    return json.loads(body)  # type: ignore[no-any-return]
 
 
 def test_the_documented_defaults_give_a_working_login_with_no_aws_account(tmp_path: Path) -> None:

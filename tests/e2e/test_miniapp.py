@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
 from support.local_api import local_api, request
 from support.miniapp_client import (
     BOTTOM_INSET,
@@ -29,7 +30,6 @@ from support.miniapp_client import (
     posted,
     send,
 )
-from test_profile_page_screenshot import CHROMIUM, CHROMIUM_ARGS, PHONE
 
 SAMPLE_UPCOMING = ["Welcome meetup", "Python workshop", "Community hike", "Demo night"]
 ROOT = Path(__file__).resolve().parents[2]

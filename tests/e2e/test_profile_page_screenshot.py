@@ -2,28 +2,15 @@
 Chromium (Debian's package) at a phone's viewport."""
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
+from support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
 from support.local_api import local_api, request
 
 from devkit.initdata import signed_init_data
 from devkit.localenv import LOCAL_DEFAULTS
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Flags for a machine with no outside network: no background connections, no sandbox (root).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 390, "height": 844}
 
 
 def create_member(base: str, name: str) -> str:

@@ -10,9 +10,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from support.environment import ROOT
-from support.local_api import local_api, request
+from support.local_api import local_api, login_over_http, request
 from support.processes import free_port
-from test_local_server import login_over_http
 
 from devkit.localenv import LOCAL_DEFAULTS
 from devkit.runstate import alive

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from devkit.initdata import signed_init_data
 from support.environment import ROOT
 from support.processes import daemon, free_port
 
@@ -40,3 +41,17 @@ def request(
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
+
+
+def login_over_http(base: str, bot_token: str) -> dict[str, Any]:
+    """Alice (telegram id 42) logs in through the API: a code, then the callback's session."""
+    init_data = signed_init_data(bot_token, 42, "Alice")
+    status, _, body = request(
+        "POST", f"{base}/api/auth/generate-code", headers={"Authorization": f"tma {init_data}"}
+    )
+    assert status == 200, body
+    code = json.loads(body)["code"]
+    status, _, body = request("POST", f"{base}/api/auth/callback?code={code}&telegram_id=42")
+    assert status == 200, body
+    session: dict[str, Any] = json.loads(body)
+    return session

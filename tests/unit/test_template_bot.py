@@ -4,7 +4,7 @@ the keys-only listing index and those events, nothing else) and writes only upda
 
 from typing import Any
 
-from test_template_production import DYNAMODB_WRITES, FUNCTIONS, RESOURCES, actions, statements
+from support.template_facts import DYNAMODB_WRITES, FUNCTIONS, RESOURCES, grants, table_of
 
 from community.data.notifications import (
     EMAIL_REMINDER_PREFIX,
@@ -12,30 +12,6 @@ from community.data.notifications import (
     UNREACHABLE_PREFIX,
     UPDATE_PREFIX,
 )
-
-
-def grants(function: str) -> list[tuple[set[str], list[Any], dict[str, Any]]]:
-    """(actions, resources, condition) of each DynamoDB statement of a function."""
-    found = []
-    for statement in statements(function):
-        dynamodb = {action for action in actions(statement) if action.startswith("dynamodb:")}
-        if dynamodb:
-            resource = statement["Resource"]
-            found.append(
-                (
-                    dynamodb,
-                    resource if isinstance(resource, list) else [resource],
-                    statement.get("Condition", {}),
-                )
-            )
-    return found
-
-
-def table_of(resource: Any) -> str:
-    """The logical id of the table a grant's resource names (the table or one of its indexes)."""
-    if "Fn::GetAtt" in resource:
-        return str(resource["Fn::GetAtt"][0])
-    return str(resource["Fn::Sub"].split(".Arn", 1)[0].removeprefix("${"))
 
 
 def leading_keys(condition: dict[str, Any]) -> set[str]:

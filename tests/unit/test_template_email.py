@@ -6,15 +6,16 @@ token to it uncached."""
 import re
 from typing import Any
 
-from test_template_bot import grants, table_of
-from test_template_production import (
+from support.template_facts import (
     ALL_VIEWER_EXCEPT_HOST,
     CACHING_DISABLED,
     FUNCTIONS,
     TEMPLATE,
     actions,
     distribution,
+    grants,
     statements,
+    table_of,
 )
 
 SENDERS = {"UsersMeUpdateFunction", "ReminderSweepFunction"}

@@ -5,7 +5,7 @@ while the API and the profile page keep X-Frame-Options DENY and frame-ancestors
 from typing import Any
 
 import pytest
-from test_template_production import RESOURCES, TEMPLATE, behavior, behavior_for, distribution
+from support.template_facts import RESOURCES, TEMPLATE, behavior, behavior_for, distribution
 
 APP_PATHS = ["/app/*", "/app", "/auth/callback"]
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"

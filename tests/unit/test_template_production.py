@@ -1,35 +1,22 @@
 """The production template, parsed with its CloudFormation tags: caching rules, data safety
 and least privilege hold as the README states them."""
 
-import fnmatch
 from typing import Any
 
 import pytest
-
-from devkit.template import load_template, resources
-
-CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
-ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
-DYNAMODB_WRITES = {
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:BatchWriteItem",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:*",
-}
-TEMPLATE = load_template()
-RESOURCES = TEMPLATE["Resources"]
-FUNCTIONS = resources("AWS::Serverless::Function")
-
-
-def distribution() -> dict[str, Any]:
-    config: dict[str, Any] = RESOURCES["Distribution"]["Properties"]["DistributionConfig"]
-    return config
-
-
-def behavior(path_pattern: str) -> dict[str, Any]:
-    return next(b for b in distribution()["CacheBehaviors"] if b["PathPattern"] == path_pattern)
+from support.template_facts import (
+    ALL_VIEWER_EXCEPT_HOST,
+    CACHING_DISABLED,
+    DYNAMODB_WRITES,
+    FUNCTIONS,
+    RESOURCES,
+    TEMPLATE,
+    actions,
+    behavior,
+    behavior_for,
+    distribution,
+    statements,
+)
 
 
 def cache_key(policy_ref: Any) -> dict[str, Any]:
@@ -59,14 +46,6 @@ def test_me_is_keyed_per_user_and_never_cached_against_the_origins_private() -> 
     assert key["CookiesConfig"] == {"CookieBehavior": "none"}
     assert key["MinTTL"] == 0
     assert key["DefaultTTL"] == 0
-
-
-def behavior_for(path: str) -> dict[str, Any]:
-    """The behavior CloudFront picks for `path`: the first matching pattern, else the default."""
-    for each in distribution()["CacheBehaviors"]:
-        if fnmatch.fnmatchcase(path, each["PathPattern"]):
-            return dict(each)
-    return dict(distribution()["DefaultCacheBehavior"])
 
 
 @pytest.mark.parametrize("path", ["/api/users/me", "/api/users/me/events"])
@@ -134,19 +113,6 @@ def test_member_and_event_data_survive_stack_deletion_and_replacement(table: str
 def test_login_codes_expire_through_ttl() -> None:
     ttl = RESOURCES["AuthCodesTable"]["Properties"]["TimeToLiveSpecification"]
     assert ttl == {"AttributeName": "expires_at", "Enabled": True}
-
-
-def statements(function: str) -> list[dict[str, Any]]:
-    found = []
-    for policy in FUNCTIONS[function]["Properties"].get("Policies", []):
-        if isinstance(policy, dict) and "Statement" in policy:
-            found.extend(policy["Statement"])
-    return found
-
-
-def actions(statement: dict[str, Any]) -> set[str]:
-    action = statement["Action"]
-    return {action} if isinstance(action, str) else set(action)
 
 
 def methods(function: str) -> set[str]:
