@@ -1,5 +1,6 @@
 """`make bench`: cold starts, warm overhead, DynamoDB calls and package sizes, measured in one
-run on this machine. Prints a table and writes bench/results.json.
+run on this machine. Prints a table and writes bench/results.json. Run by `make bench` (and
+bench-short), whose PYTHONPATH gives it the shared package and the dev tools.
 
 Cold start = a fresh interpreter importing the handler and answering its fixture event, with
 DynamoDB on moto's server over loopback (interpreter start-up itself, equal for all, is not
@@ -20,10 +21,6 @@ from typing import Any
 
 from layout import BENCH, BUILD, LAMBDA_FLAGS, ROOT, lambda_layout, sizes, without_bytecode
 from report import first_open, function_row, print_table
-
-# The shared package and the dev tools, as the Makefile's PYTHONPATH gives them, so that
-# bench/run.py also runs without make.
-sys.path[1:1] = [str(ROOT / "layers" / "shared"), str(ROOT / "tools")]
 
 from devkit.localenv import LOCAL_DEFAULTS, table_names
 from devkit.processes import free_port, running
