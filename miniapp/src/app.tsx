@@ -122,9 +122,12 @@ function usePaged(load: (cursor: string | null) => Promise<Page<Event>>, deps: u
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loadingMore, setLoadingMore] = useState(false);
+  // A failed "More" keeps the list and says so beside the button (error is the first page's).
+  const [moreError, setMoreError] = useState<unknown>(null);
   const first = useCallback(() => {
     setEvents(null);
     setError(null);
+    setMoreError(null);
     load(null).then(
       (page) => {
         setEvents(page.events);
@@ -137,21 +140,32 @@ function usePaged(load: (cursor: string | null) => Promise<Page<Event>>, deps: u
   useEffect(first, [first]);
   const more = () => {
     setLoadingMore(true);
+    setMoreError(null);
     load(cursor)
       .then((page) => {
         setEvents((old) => [...(old ?? []), ...page.events]);
         setCursor(page.next_cursor);
-      }, setError)
+      }, setMoreError)
       .finally(() => setLoadingMore(false));
   };
-  return { events, cursor, error, first, more, loadingMore };
+  return { events, cursor, error, first, more, moreError, loadingMore };
 }
 
-function MoreButton({ more, busy }: { more: () => void; busy: boolean }) {
+type Paged = ReturnType<typeof usePaged>;
+
+function MoreButton({ list }: { list: Paged }) {
+  const failed = list.moreError !== null;
   return (
-    <button type="button" class="button secondary more" onClick={more} disabled={busy}>
-      {busy ? 'Loading…' : 'More'}
-    </button>
+    <>
+      {failed && (
+        <p class="more-error" role="alert">
+          Could not load more. {message(list.moreError)}
+        </p>
+      )}
+      <button type="button" class="button secondary more" onClick={list.more} disabled={list.loadingMore}>
+        {list.loadingMore ? 'Loading…' : failed ? 'Try again' : 'More'}
+      </button>
+    </>
   );
 }
 
@@ -197,7 +211,7 @@ function EventsScreen({ api, user }: Ctx) {
               <EventCard key={event.id} event={event} />
             ))}
           </ul>
-          {list.cursor && <MoreButton more={list.more} busy={list.loadingMore} />}
+          {list.cursor && <MoreButton list={list} />}
         </>
       )}
     </main>
@@ -343,6 +357,10 @@ function ProfileScreen({ api, user, setUser }: Ctx) {
             {copied ? 'Copied' : 'Copy'}
           </button>
         </div>
+        {/* A live region present from the start, so screen readers announce what changes in it. */}
+        <p class="visually-hidden" role="status">
+          {copied ? 'Referral code copied' : ''}
+        </p>
       </section>
       <h2 class="section">My events</h2>
       {mine.error !== null && mine.events === null ? (
@@ -356,7 +374,7 @@ function ProfileScreen({ api, user, setUser }: Ctx) {
           <ul class="cards">
             {mine.events.map((event) => <EventCard key={event.id} event={event} />)}
           </ul>
-          {mine.cursor && <MoreButton more={mine.more} busy={mine.loadingMore} />}
+          {mine.cursor && <MoreButton list={mine} />}
         </>
       )}
     </main>

@@ -583,6 +583,46 @@ def test_more_pages_the_upcoming_events_through_next_cursor_each_once_in_order(
     no_serious_violations(page)
 
 
+def test_a_failed_more_keeps_the_list_says_so_and_try_again_loads_the_page(
+    own_base: str, many_events: list[str], page: Page
+) -> None:
+    # Given the first page of upcoming events, and a next page that fails once with a 503,
+    expected = upcoming_in_start_order(own_base)
+    failures = {"left": 1}
+
+    def next_page_unavailable_once(route: Any) -> None:
+        if "cursor=" in route.request.url and failures["left"]:
+            failures["left"] -= 1
+            route.fulfill(
+                status=503,
+                content_type="application/json",
+                body='{"success": false, "detail": "Service Unavailable"}',
+            )
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/events/upcoming*", next_page_unavailable_once)
+    open_in_telegram(page, launch_url(own_base, init_data(710550, "Unlucky"), LIGHT))
+    headings = page.locator(".cards > li h2")
+    expect(headings).to_have_count(10)
+
+    # When the member presses "More" and that page fails,
+    page.get_by_role("button", name="More").click()
+
+    # Then the ten events stay, an alert says the next ones did not load, the button offers to
+    # try again;
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Could not load more")
+    expect(alert).to_contain_text("unavailable")
+    expect(headings).to_have_count(10)
+    no_serious_violations(page)
+    # and trying again loads that page, each event once, and the alert goes.
+    page.get_by_role("button", name="Try again").click()
+    expect(headings).to_have_count(20)
+    expect(alert).to_have_count(0)
+    assert card_titles(page) == expected[:20]
+
+
 def test_my_events_pages_with_more_each_once_in_order(
     own_base: str, many_events: list[str], page: Page
 ) -> None:
@@ -629,8 +669,10 @@ def test_copy_puts_the_referral_code_on_the_clipboard_and_says_copied(
         # When the member presses "Copy",
         page.get_by_role("button", name="Copy").click()
 
-        # Then the button says "Copied" and the clipboard holds the code.
+        # Then the button says "Copied", a live region tells screen readers, and the clipboard
+        # holds the code.
         expect(page.get_by_role("button", name="Copied")).to_be_visible()
+        expect(page.get_by_role("status")).to_have_text("Referral code copied")
         assert page.evaluate("navigator.clipboard.readText()") == code
     finally:
         context.close()
