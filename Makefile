@@ -38,7 +38,7 @@ help:
 	@echo "make mails [TO=address]  the emails make run sent (moto's SES), with their links"
 	@echo "make set-webhook URL=https://.../api/telegram/webhook [ENV=stack]  Telegram's setWebhook"
 	@echo "make lint           ruff check + ruff format --check    make format   fix both"
-	@echo "make typecheck      mypy (strict) on the shared package"
+	@echo "make typecheck      mypy (strict) on the shared package and the dev tools (tools/devkit)"
 	@echo "make validate       sam validate --lint, cfn-lint, checkov on template.yaml"
 	@echo "make build          sam build (with bytecode: tools/build/Makefile)"
 	@echo "make pytest         the pytest suite alone (installs chromium and dynalite first)"

@@ -35,7 +35,8 @@ _CloudFormationLoader.add_multi_constructor("!", _construct_tag)
 @cache
 def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
     with path.open() as handle:
-        return yaml.load(handle, Loader=_CloudFormationLoader)  # noqa: S506 - safe loader subclass
+        template: dict[str, Any] = yaml.load(handle, Loader=_CloudFormationLoader)  # noqa: S506 - safe loader subclass
+    return template
 
 
 def resources(of_type: str) -> dict[str, dict[str, Any]]:
