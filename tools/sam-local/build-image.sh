@@ -12,9 +12,9 @@
 #   MOTO image    the same rootfs with moto's server: DynamoDB for the functions, on the test's
 #                 own docker network.
 #
-# The tags carry a hash of this script, so an image is rebuilt exactly when its recipe changes
-# and is otherwise reused (a no-op when both exist). Needs a Docker engine (run it through
-# with-docker.sh) and root (debootstrap).
+# The tags carry a hash of this script and the pins it installs, so an image is rebuilt exactly
+# when its recipe changes and is otherwise reused (a no-op when both exist). Needs a Docker
+# engine (run it through with-docker.sh) and root (debootstrap).
 #
 #   build-image.sh            build what is missing
 #   build-image.sh --print    print lambda=<image> and moto=<image>, build nothing
@@ -27,7 +27,8 @@ AWSLAMBDARIC=awslambdaric==4.2.2
 BOTO3=$(grep -E '^boto3==' "$ROOT/requirements-dev.txt")
 MOTO=$(grep -E '^moto\[' "$ROOT/requirements-dev.txt" | sed 's/\[[^]]*\]/[server]/')
 
-recipe=$(cat "$0" "$ROOT/requirements-dev.txt" | sha256sum | cut -c1-10)
+# Only the pins the images use: another dev tool's pin (ruff, mypy stubs...) rebuilds nothing.
+recipe=$({ cat "$0"; echo "$BOTO3 $MOTO"; } | sha256sum | cut -c1-10)
 LAMBDA_IMAGE="community-sam-local/lambda-python:$PY_VERSION-$recipe"
 MOTO_IMAGE="community-sam-local/moto:$recipe"
 
