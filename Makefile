@@ -151,7 +151,13 @@ validate: $(VENV)/.installed $(CHECKOV_VENV)/.installed
 	$(VENV)/bin/cfn-lint template.yaml
 	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml --file template.yaml --framework cloudformation --skip-download --compact --quiet
 
+# sam's build cache (samconfig.toml: cached) keys a layer by its own folder, not by
+# tools/build/Makefile, which builds it: a changed recipe empties the cache once.
+BUILD_RECIPE_STAMP := .aws-sam/.build-recipe
+
 build: $(VENV)/.installed
+	@if [ tools/build/Makefile -nt $(BUILD_RECIPE_STAMP) ]; then \
+	  rm -rf .aws-sam/cache; mkdir -p .aws-sam; touch $(BUILD_RECIPE_STAMP); fi
 	$(VENV)/bin/sam build --parallel
 
 # Debian's Chromium for the screenshot test (root installs it; anyone else is told how).

@@ -3,6 +3,7 @@ the form Lambda can use. Its file system is read-only, so a module without a usa
 compiled from source at every cold start that is not a SnapStart restore."""
 
 import importlib.util
+import marshal
 import sys
 from pathlib import Path
 
@@ -17,6 +18,13 @@ UNCHECKED_HASH = 0b01
 BUILT = sorted(
     [*resources("AWS::Serverless::Function"), *resources("AWS::Serverless::LayerVersion")]
 )
+LAYERS = set(resources("AWS::Serverless::LayerVersion"))
+
+
+def lambda_path(resource: str, source: Path) -> str:
+    """Where Lambda puts a built file: a layer's under /opt, a function's under /var/task."""
+    relative = source.relative_to(BUILD / resource).as_posix()
+    return f"/opt/{relative}" if resource in LAYERS else f"/var/task/{relative}"
 
 
 def sources(resource: str) -> list[Path]:
@@ -37,7 +45,8 @@ def test_every_module_of_the_build_has_its_unchecked_hash_bytecode(resource: str
     assert modules, f"{resource} has no Python modules"
 
     # Then each module has a .pyc for this Python (the runtime's: python3.13), hash-based and
-    # never checked against the source, whose hash is this very source's
+    # never checked against the source, whose hash is this very source's, and which names the
+    # file where Lambda puts it (not this checkout: the same bytes from any checkout)
     problems = []
     for source in modules:
         pyc = cached(source)
@@ -51,6 +60,9 @@ def test_every_module_of_the_build_has_its_unchecked_hash_bytecode(resource: str
             problems.append(f"{pyc.relative_to(BUILD)}: flags {header[4:8]!r}")
         if header[8:16] != importlib.util.source_hash(source.read_bytes()):
             problems.append(f"{pyc.relative_to(BUILD)}: compiled from another source")
+        named = marshal.loads(pyc.read_bytes()[16:]).co_filename  # noqa: S302 - our own build
+        if named != lambda_path(resource, source):
+            problems.append(f"{pyc.relative_to(BUILD)}: names {named}")
     assert problems == [], problems[:20]
 
 
@@ -58,3 +70,15 @@ def test_the_tests_python_is_the_runtime_the_template_names() -> None:
     # The magic number checked above is this interpreter's: it must be the runtime's version.
     runtime = load_template()["Globals"]["Function"]["Runtime"]
     assert runtime == f"python{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def test_nothing_built_names_this_checkout() -> None:
+    # Given every file sam build made
+    checkout = str(ROOT).encode()
+    files = [path for path in BUILD.rglob("*") if path.is_file()]
+    assert len(files) > 1000, len(files)
+
+    # Then none holds this checkout's path (bytecode names Lambda's paths, no console script's
+    # shebang names the build's interpreter): the same sources build the same bytes anywhere
+    naming = [str(path.relative_to(BUILD)) for path in files if checkout in path.read_bytes()]
+    assert naming == [], naming[:20]
