@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
@@ -211,11 +211,13 @@ def test_an_expired_token_logs_in_again_silently(base: str, page: Page) -> None:
     expect(page.get_by_role("alert")).to_have_count(0)
 
 
-def test_a_503_shows_the_error_state_and_try_again_recovers(base: str, page: Page) -> None:
+def unavailable_once(url_part: str = "") -> Callable[[Any], None]:
+    """A route handler that answers the first request whose URL holds `url_part` with a 503,
+    as API Gateway's JSON error, and lets every other request through."""
     failures = {"left": 1}
 
-    def unavailable_once(route: Any) -> None:
-        if failures["left"]:
+    def handle(route: Any) -> None:
+        if url_part in route.request.url and failures["left"]:
             failures["left"] -= 1
             route.fulfill(
                 status=503,
@@ -225,7 +227,11 @@ def test_a_503_shows_the_error_state_and_try_again_recovers(base: str, page: Pag
         else:
             route.continue_()
 
-    page.route("**/api/v1/events/upcoming*", unavailable_once)
+    return handle
+
+
+def test_a_503_shows_the_error_state_and_try_again_recovers(base: str, page: Page) -> None:
+    page.route("**/api/v1/events/upcoming*", unavailable_once())
     open_in_telegram(page, launch_url(base, init_data(700030, "Patient"), LIGHT))
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("unavailable")
@@ -588,20 +594,7 @@ def test_a_failed_more_keeps_the_list_says_so_and_try_again_loads_the_page(
 ) -> None:
     # Given the first page of upcoming events, and a next page that fails once with a 503,
     expected = upcoming_in_start_order(own_base)
-    failures = {"left": 1}
-
-    def next_page_unavailable_once(route: Any) -> None:
-        if "cursor=" in route.request.url and failures["left"]:
-            failures["left"] -= 1
-            route.fulfill(
-                status=503,
-                content_type="application/json",
-                body='{"success": false, "detail": "Service Unavailable"}',
-            )
-        else:
-            route.continue_()
-
-    page.route("**/api/v1/events/upcoming*", next_page_unavailable_once)
+    page.route("**/api/v1/events/upcoming*", unavailable_once("cursor="))
     open_in_telegram(page, launch_url(own_base, init_data(710550, "Unlucky"), LIGHT))
     headings = page.locator(".cards > li h2")
     expect(headings).to_have_count(10)
