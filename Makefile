@@ -81,10 +81,8 @@ $(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
 	$(UV) pip install --python $(PY) --quiet --compile-bytecode -r requirements-dev.txt; \
 	touch $@
 
-# Its own venv, filled by the main venv's uv (so it comes after it; a venv made before uv was
-# used gets it here).
+# Its own venv, filled by the main venv's uv (so it comes after it).
 $(CHECKOV_VENV)/.installed: requirements-checkov.txt $(VENV)/.installed
-	@test -x $(UV) || $(PY) -m pip install --quiet "$(UV_REQUIREMENT)"
 	@test -x $(CHECKOV_VENV)/bin/python || "$$(tools/python313.sh)" -m venv $(CHECKOV_VENV)
 	$(UV) pip install --python $(CHECKOV_VENV)/bin/python --quiet -r requirements-checkov.txt
 	@touch $@
