@@ -609,6 +609,7 @@ def test_a_failed_more_keeps_the_list_says_so_and_try_again_loads_the_page(
     expect(alert).to_contain_text("unavailable")
     expect(headings).to_have_count(10)
     no_serious_violations(page)
+    shot(page, "light-more-503")
     # and trying again loads that page, each event once, and the alert goes.
     page.get_by_role("button", name="Try again").click()
     expect(headings).to_have_count(20)
