@@ -1,5 +1,5 @@
 """The production template, parsed with its CloudFormation tags: caching rules, data safety
-and least privilege hold as the README states them."""
+and least privilege hold as docs/deploy.md states them."""
 
 from typing import Any
 

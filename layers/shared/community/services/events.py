@@ -47,7 +47,7 @@ def upcoming_page(
     `limit` of them after `cursor` (or after skipping `offset`). One Query of limit + 1 index
     entries (the extra one only tells whether there is a next page), then one BatchGetItem of
     the page's events: the listing indexes hold keys only, so an RSVP, which changes only
-    attendee_count, never writes them (README "Capacity")."""
+    attendee_count, never writes them (docs/capacity.md)."""
     check_limit(limit)
     if offset is not None and not 0 <= offset <= MAX_OFFSET:
         raise InvalidRequest(f"offset must be between 0 and {MAX_OFFSET}")
