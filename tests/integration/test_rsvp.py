@@ -99,11 +99,15 @@ def test_a_full_event_refuses_a_third_member_but_not_one_already_in() -> None:
     refused = rsvp(carol["token"], event_id)
     repeated = rsvp(alice["token"], event_id)
 
-    # Then the third is refused as full, the repeat gets the existing attendance back
+    # Then the third is refused as full, the repeat gets the existing attendance back, beside
+    # the event as it is now: full (where her first answer counted only her)
     assert refused["statusCode"] == 409, refused
     assert body_of(refused) == {"success": False, "detail": "event full"}
     assert repeated["statusCode"] == 200, repeated
-    assert body_of(repeated) == body_of(taken[alice["user"]["id"]])
+    first = body_of(taken[alice["user"]["id"]])
+    assert body_of(repeated)["attendance"] == first["attendance"]
+    assert (first["event"]["attendee_count"], first["event"]["spots_left"]) == (1, 1)
+    assert body_of(repeated)["event"] == {**first["event"], "attendee_count": 2, "spots_left": 0}
     # And the count stayed at the capacity, with the two items behind it
     assert attendee_count(event_id) == 2
     assert sorted(attendees(event_id)) == sorted(taken)
