@@ -34,7 +34,8 @@ def rsvp(member: Member, event_id: str, now: datetime | None = None) -> tuple[Rs
     """Take a spot at an upcoming active event: (the attendance and the event as it is now,
     whether the attendance is new). A member who already has one gets it back unchanged, even
     when the event has filled up since. DynamoDB calls: the event's consistent GetItem and the
-    transaction, then one more GetItem when the spot is new (below); a repeat costs no more."""
+    transaction, then one more GetItem when the spot is new (below); a repeat makes none more,
+    its attendance coming back in the refused transaction."""
     canonical = existing_id(event_id)
     for attempt in range(MAX_ATTEMPTS):
         moment = now or datetime.now(UTC)
