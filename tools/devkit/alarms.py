@@ -65,6 +65,7 @@ GROUPS = (
             "EventCreateFunction",
             "EventUpdateFunction",
             "EventDeleteFunction",
+            "EventRsvpStatusFunction",
         ),
     ),
     Group(

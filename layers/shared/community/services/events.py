@@ -77,10 +77,16 @@ def upcoming_page(
 
 def detail(event_id: str) -> EventDetail:
     """An active event; unknown, malformed and inactive ids are all the same 404."""
+    return EventDetail(event=EventPublic.model_validate(active_event(event_id)))
+
+
+def active_event(event_id: str) -> Event:
+    """The active event with this id (one GetItem); unknown, malformed and inactive ids are
+    all the same 404, wherever an event is looked up by what a client sent."""
     event = events_table.get(existing_id(event_id))
     if event is None or not event.is_active:
         raise NotFound("event not found")
-    return EventDetail(event=EventPublic.model_validate(event))
+    return event
 
 
 def existing_id(event_id: str) -> str:
