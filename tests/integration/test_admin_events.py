@@ -27,8 +27,8 @@ from support.flows import (
 )
 
 from community.data.models import Attendance, Event, User
-from community.schemas import event_date
 from community.services.users import set_role
+from community.values import event_date
 from devkit.placeholders import event_record
 
 pytestmark = pytest.mark.usefixtures("dynamodb")

@@ -33,10 +33,10 @@ from support.flows import (
 from support.processes import daemon, free_port
 from support.reminder_items import attend, member_item, new_event
 
-from community.botapi import BotApi, Pacer
 from community.data import users as users_table
 from community.data.models import User
 from community.errors import ServiceUnavailable
+from community.gateways.telegram_bot import BotApi, Pacer
 from community.services import reminders
 from community.services.users import login as service_login
 from community.telegram import TelegramUser

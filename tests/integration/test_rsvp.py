@@ -26,9 +26,10 @@ from support.flows import (
 )
 
 from community.data.models import Attendance, Event
-from community.schemas import EventPatch, event_date
+from community.schemas.events import EventPatch
 from community.services import attendance, events
 from community.services.auth import authenticate
+from community.values import event_date
 from devkit.placeholders import event_record
 
 pytestmark = pytest.mark.usefixtures("dynamodb")

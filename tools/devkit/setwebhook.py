@@ -38,7 +38,7 @@ def stack_secrets(stack: str) -> dict[str, str]:
 
 
 def set_webhook(api_base: str, token: str, url: str, secret: str) -> dict[str, Any]:
-    from community.botapi import BotApi
+    from community.gateways.telegram_bot import BotApi
 
     status, answer = BotApi(api_base, token).call(
         "setWebhook",

@@ -1,8 +1,8 @@
 """Sending email through SES (API v2 `SendEmail`), with its limits built in: one shared pace
 for every message (SES_MAX_SEND_RATE a second), throttling waited out a bounded number of
 times, and outcomes told apart by what they say about delivery, as the Bot API client's are
-(community/botapi.py), because a claimed reminder may be tried again only when it certainly
-did not go:
+(gateways/telegram_bot.py), because a claimed reminder may be tried again only when it
+certainly did not go:
 - SENT: SES accepted it.
 - REJECTED: SES refused it for good (MessageRejected, an unverified sender, a paused or
   suspended account, a bad request): sending again cannot help.
@@ -68,7 +68,7 @@ class MailResult:
 
 
 class Pace(Protocol):
-    """What community.botapi.Pacer offers: a gate every message passes, and a hold."""
+    """What telegram_bot.Pacer offers: a gate every message passes, and a hold."""
 
     def wait(self) -> None: ...
 

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 
 from community.errors import InvalidRequest
-from community.schemas import EVENT_DATE_RE, normalise_event_id
+from community.values import EVENT_DATE_RE, normalise_event_id
 
 TAG_BYTES = 16
 # A real cursor is about 110 characters; refusing long input early bounds the work done on it.
