@@ -242,8 +242,9 @@ def test_the_layer_check_finds_an_import_that_points_the_wrong_way(
         "data/events.py": "from community.data import models\n",
         "gateways/__init__.py": "",
         "gateways/mail.py": "import boto3\n",
+        "gateways/cdn.py": "",
         "services/__init__.py": "",
-        "services/users.py": "from community.data import events\nfrom community.gateways import mail\n",
+        "services/users.py": "from community.data import events\nimport community.gateways.cdn\n",
         "http/__init__.py": "",
         "http/app.py": "from community import startup\nfrom community.schemas import events\n",
     }.items():
