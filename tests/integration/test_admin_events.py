@@ -29,7 +29,7 @@ from support.flows import (
 from community.data.models import Attendance, Event, User
 from community.services.users import set_role
 from community.values import event_date
-from devkit.placeholders import event_record
+from devkit.functions.placeholders import event_record
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
 

@@ -37,9 +37,9 @@ from community.gateways.telegram_bot import BotApi, Pacer
 from community.services import reminders
 from community.settings import get_settings
 from community.signed import email_tokens
-from devkit.fakebot import FakeBotApi
-from devkit.fixtures import load_event
-from devkit.handlers import invoke
+from devkit.functions.fixtures import load_event
+from devkit.functions.handlers import invoke
+from devkit.local.fakebot import FakeBotApi
 
 BOT_TOKEN = "7000000001:TEST-bot-token-for-unit-tests"
 

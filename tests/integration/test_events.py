@@ -20,7 +20,7 @@ from community.errors import InvalidRequest
 from community.services import events
 from community.settings import get_settings
 from community.signed import cursors
-from devkit.placeholders import event_record
+from devkit.functions.placeholders import event_record
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
 

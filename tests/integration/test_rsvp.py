@@ -30,7 +30,7 @@ from community.schemas.events import EventPatch
 from community.services import attendance, events
 from community.services.auth import authenticate
 from community.values import event_date
-from devkit.placeholders import event_record
+from devkit.functions.placeholders import event_record
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
 

@@ -266,8 +266,9 @@ def test_the_dev_tools_and_the_bench_import_each_other_without_a_loop() -> None:
     tools, bench = import_graph(ROOT / "tools"), import_graph(ROOT / "bench")
 
     # Then they are read (lazy imports included), and neither has a loop
-    assert "devkit.localenv" in tools["devkit.server"], tools["devkit.server"]
-    assert "devkit.handlers" in tools["devkit.openapi"], tools["devkit.openapi"]
+    server, openapi = tools["devkit.local.server"], tools["devkit.template.openapi"]
+    assert "devkit.local.env" in server, server
+    assert "devkit.functions.handlers" in openapi, openapi
     assert {"layout", "report"} <= bench["run"], bench["run"]
     assert loops(tools) == [], describe(tools)
     assert loops(bench) == [], describe(bench)

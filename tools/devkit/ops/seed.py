@@ -4,7 +4,7 @@ position and field) means nothing is written.
 
 The table is on DYNAMODB_ENDPOINT_URL if set, else the one a running `make run` of this
 checkout uses (the one on --port/$PORT if given, else the only one running), found through the
-run file it leaves in .local/ (devkit.runstate)."""
+run file it leaves in .local/ (devkit.local.runstate)."""
 
 import argparse
 import json
@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from devkit.dynamo import configured_table_names, create_missing_tables, dynamodb_client
-from devkit.localenv import use_local_defaults
-from devkit.runstate import NoServer, find, port_from_environment
-from devkit.template import table_env_vars
+from devkit.local.env import use_local_defaults
+from devkit.local.runstate import NoServer, find, port_from_environment
+from devkit.template.dynamo import configured_table_names, create_missing_tables, dynamodb_client
+from devkit.template.reader import table_env_vars
 
 
 def local_endpoint(port: int | None) -> str:

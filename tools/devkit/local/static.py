@@ -6,7 +6,7 @@ clients. `make miniapp` builds dist; `make run` builds it first when it is missi
 import mimetypes
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DIST = ROOT / "miniapp" / "dist"
 PREFIX = "/app/"
 # Client-side routes outside /app/: the old login link /auth/callback?code=X&telegram_id=Y.

@@ -6,9 +6,9 @@ to openapi.json, and a test checks the committed file is current."""
 import json
 from typing import Any
 
-from devkit.handlers import load_module
-from devkit.localenv import table_names, use_local_defaults
-from devkit.template import routes
+from devkit.functions.handlers import load_module
+from devkit.local.env import table_names, use_local_defaults
+from devkit.template.reader import routes
 
 TITLE = "Community API"
 VERSION = "1.0.0"

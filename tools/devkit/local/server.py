@@ -12,14 +12,14 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from devkit import static
-from devkit.apigw import http_api_event
-from devkit.dynamo import configured_table_names, create_missing_tables, dynamodb_client
-from devkit.httpserver import BadRequest, LocalHTTPServer, StrictHandler
-from devkit.localenv import LOCAL_DEFAULTS, use_local_defaults
-from devkit.processes import free_port
-from devkit.runstate import RunInfo, announce
-from devkit.template import Route, routes, table_env_vars
+from devkit.functions.apigw import http_api_event
+from devkit.local import static
+from devkit.local.env import LOCAL_DEFAULTS, use_local_defaults
+from devkit.local.httpserver import BadRequest, LocalHTTPServer, StrictHandler
+from devkit.local.processes import free_port
+from devkit.local.runstate import RunInfo, announce
+from devkit.template.dynamo import configured_table_names, create_missing_tables, dynamodb_client
+from devkit.template.reader import Route, routes, table_env_vars
 
 
 def start_embedded_dynamodb() -> str:
@@ -50,7 +50,7 @@ def prepare_environment(port: int) -> None:
     print(f"SES at {os.environ['SES_ENDPOINT_URL']} (moto; sent mails: make mails)")
     if not os.environ.get("TELEGRAM_API_BASE_URL"):
         # The bot's messages go to a fake Bot API on loopback (GET <it>/messages lists them).
-        from devkit.fakebot import FakeBotApi
+        from devkit.local.fakebot import FakeBotApi
 
         os.environ["TELEGRAM_API_BASE_URL"] = FakeBotApi().start().url
     print(f"Bot API at {os.environ['TELEGRAM_API_BASE_URL']} (messages: GET /messages)")
@@ -67,7 +67,7 @@ def prepare_environment(port: int) -> None:
     print(f"DynamoDB at {os.environ['DYNAMODB_ENDPOINT_URL']}; created tables: {created or 'none'}")
     if not client.scan(TableName=names["EventsTable"], Limit=1)["Items"]:
         # A new user sees the listing filter something: past, started and inactive samples.
-        from devkit.seed import load, sample_events
+        from devkit.ops.seed import load, sample_events
 
         print(f"loaded {load(sample_events(datetime.now(UTC)))} sample events")
 
@@ -98,7 +98,7 @@ class LocalApiHandler(StrictHandler):
     server_version = "community-local"
 
     def _handle(self) -> None:
-        from devkit.handlers import invoke
+        from devkit.functions.handlers import invoke
 
         url = urlsplit(self.path)
         try:
@@ -158,10 +158,10 @@ def local_only_response(path: str) -> tuple[int, dict[str, str], bytes] | None:
     if static.is_app_path(path):
         return static.serve(path)
     if path == "/openapi.json":
-        from devkit.openapi import render
+        from devkit.template.openapi import render
 
         return 200, {"content-type": "application/json"}, render().encode()
-    from devkit.docs import docs_response
+    from devkit.local.docs import docs_response
 
     return docs_response(path)
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from devkit.template import ROOT
+from devkit.template.reader import ROOT
 
 FIXTURES_DIR = ROOT / "events_fixtures"
 PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")

@@ -11,7 +11,7 @@ import os
 import sys
 from typing import Any
 
-from devkit.localenv import LOCAL_SECRETS
+from devkit.local.env import LOCAL_SECRETS
 
 # What the webhook handles; Telegram then sends nothing else (fewer invocations).
 ALLOWED_UPDATES = ["message"]

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from devkit.fixtures import PLACEHOLDER, fixture_path
-from devkit.initdata import signed_init_data
+from devkit.functions.fixtures import PLACEHOLDER, fixture_path
+from devkit.local.initdata import signed_init_data
 
 TELEGRAM_ID = 42
 # A second member, made admin the only way there is (services.users.set_role, `make make-admin`).
@@ -111,7 +111,9 @@ def values_of(names: set[str]) -> dict[str, str]:
     """A fresh value for each placeholder name; an unknown one is an error."""
     unknown = names - PRODUCERS.keys()
     if unknown:
-        raise KeyError(f"no producer for {sorted(unknown)}: add one to devkit.placeholders")
+        raise KeyError(
+            f"no producer for {sorted(unknown)}: add one to devkit.functions.placeholders"
+        )
     # LOGIN_CODE last: a login made for TOKEN must not come between issuing and using it.
     return {name: PRODUCERS[name]() for name in sorted(names, key=lambda n: n == "LOGIN_CODE")}
 

@@ -13,7 +13,7 @@ import sys
 import urllib.request
 from typing import Any
 
-from devkit.runstate import NoServer, find, port_from_environment
+from devkit.local.runstate import NoServer, find, port_from_environment
 
 LINK = re.compile(r"https?://[^\s\"'<>]+")
 

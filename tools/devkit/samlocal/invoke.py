@@ -3,8 +3,9 @@
 A run gets its own Docker network with moto's server on it (network alias `moto`, so the
 functions use DYNAMODB_ENDPOINT_URL=http://moto:5000) and published only on 127.0.0.1 for this
 process, which creates the template's tables there and produces the values the fixtures'
-`{{PLACEHOLDERS}}` need through the real handlers (devkit.handlers) against the same DynamoDB.
-Nothing listens beyond loopback and that network; everything started is removed at the end.
+`{{PLACEHOLDERS}}` need through the real handlers (devkit.functions.handlers) against the same
+DynamoDB. Nothing listens beyond loopback and that network; everything started is removed at
+the end.
 
 The Docker engine and the images come from tools/sam-local/ (with-docker.sh, build-image.sh);
 `.aws-sam/build` from `sam build`.
@@ -18,10 +19,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from devkit.fixtures import PLACEHOLDER, load_event
-from devkit.placeholders import values_for, values_of
-from devkit.samlocal_sam import sam_local_stack
-from devkit.template import ROOT, resources
+from devkit.functions.fixtures import PLACEHOLDER, load_event
+from devkit.functions.placeholders import values_for, values_of
+from devkit.samlocal.sam import sam_local_stack
+from devkit.template.reader import ROOT, resources
 
 
 def functions() -> list[str]:
@@ -34,13 +35,13 @@ def fixture_name(function: str) -> str:
 
 
 def fixture_event(fixture: str) -> dict[str, Any]:
-    """A fixture with fresh placeholder values (devkit.placeholders), made in this process
+    """A fixture with fresh placeholder values (devkit.functions.placeholders), made in this process
     against the run's DynamoDB: call `Stack.use_in_this_process()` first."""
     return load_event(fixture, **values_for(fixture))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m devkit.samlocal", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     invoke_parser = commands.add_parser("invoke", help="sam local invoke one function")
     invoke_parser.add_argument("function", help="the function's logical id in template.yaml")

@@ -16,7 +16,7 @@ from typing import Any
 
 import boto3
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DIST = ROOT / "miniapp" / "dist"
 PREFIX = "app/"
 IMMUTABLE = "public, max-age=31536000, immutable"

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from devkit.template import ROOT
+from devkit.template.reader import ROOT
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The template's layers as `sam local` gets them (devkit.samlocal_sam): by an ARN that names
+"""The template's layers as `sam local` gets them (devkit.samlocal.sam): by an ARN that names
 their built content, from a layer cache this module fills with `.aws-sam/build/<layer>`.
 
 Why: SAM CLI rebuilds the image with the layers (the emulation image, its Runtime Interface
@@ -10,7 +10,7 @@ each here. A layer given by ARN is looked up in `--layer-cache-basedir` first
 it is built once and reused. The ARN carries a hash of the built content (and of what else
 goes into the image: the emulation image, SAM CLI's version), so a changed layer gets a new
 name and a new image, never a stale one. Nothing asks AWS: the cache already holds every
-layer (and sam's AWS endpoint is a closed local port: devkit.samlocal_sam.OFFLINE_AWS).
+layer (and sam's AWS endpoint is a closed local port: devkit.samlocal.sam.OFFLINE_AWS).
 
 The cache holds each layer exactly as `sam build` laid it out, and the functions still run
 from the built artifacts with the layers at /opt, in the template's order."""
@@ -23,7 +23,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from devkit.localenv import REGION
+from devkit.local.env import REGION
 
 LAYER_TYPES = ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion")
 # No account owns these layers: sam finds them in the cache and never asks for them.

@@ -8,7 +8,7 @@ import time
 from urllib.parse import urlencode
 
 from community.telegram import sign
-from devkit.localenv import LOCAL_SECRETS
+from devkit.local.env import LOCAL_SECRETS
 
 DEV_SIGNATURE = "bG9jYWwtZGV2LXNpZ25hdHVyZS1ub3QtY2hlY2tlZA"  # base64url, unchecked
 

@@ -1,7 +1,7 @@
 """The sam side of a `sam local` run (devkit.samlocal): the built template with the local-only
-variables declared, the functions' environment (devkit.localenv's, with DynamoDB at moto on the
+variables declared, the functions' environment (devkit.local.env's, with DynamoDB at moto on the
 run's network), `sam local invoke` and `sam local start-api`. The network comes from
-devkit.samlocal_docker; `.aws-sam/build` from `sam build`."""
+devkit.samlocal.docker; `.aws-sam/build` from `sam build`."""
 
 import contextlib
 import importlib.metadata
@@ -20,25 +20,25 @@ from typing import Any
 import boto3
 import yaml
 
-from devkit.dynamo import create_missing_tables
-from devkit.localenv import DUMMY_AWS, LOCAL_DEFAULTS, LOCAL_SECRETS, REGION, table_names
-from devkit.processes import free_port, running
-from devkit.samlocal_docker import (
+from devkit.local.env import DUMMY_AWS, LOCAL_DEFAULTS, LOCAL_SECRETS, REGION, table_names
+from devkit.local.processes import free_port, running
+from devkit.samlocal.docker import (
     MOTO_ALIAS,
     SamLocalError,
     docker,
     moto_network,
     pulls_lambda_image,
 )
-from devkit.samlocal_layers import use_cached_layers
-from devkit.template import ROOT, _CloudFormationLoader, table_env_vars
+from devkit.samlocal.layers import use_cached_layers
+from devkit.template.dynamo import create_missing_tables
+from devkit.template.reader import ROOT, _CloudFormationLoader, table_env_vars
 
 BUILD_DIR = ROOT / ".aws-sam" / "build"
 BUILT_TEMPLATE = BUILD_DIR / "template.yaml"
 # Next to the built template, so its relative CodeUri/ContentUri still resolve.
 LOCAL_TEMPLATE = BUILD_DIR / "template.sam-local.yaml"
 # sam's --layer-cache-basedir: the built layers under the names their ARNs give them
-# (devkit.samlocal_layers).
+# (devkit.samlocal.layers).
 LAYER_CACHE = ROOT / ".local" / "sam-local" / "layer-cache"
 # Variables the functions only get locally. `sam local` passes a function only the variables
 # its template declares, so the local template declares these (empty) in Globals.
@@ -56,7 +56,7 @@ LOCAL_ONLY_VARIABLES = [
 # local run may reach AWS. sam asks STS for the account id before every invoke (and falls back
 # to a default one when that fails): towards the real endpoint, with retries, that failure took
 # about 7 s an invoke here. It would also be where a layer missing from the cache is fetched
-# (devkit.samlocal_layers). The functions do not get these: sam passes them only the
+# (devkit.samlocal.layers). The functions do not get these: sam passes them only the
 # variables the template declares.
 OFFLINE_AWS = {"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_MAX_ATTEMPTS": "1"}
 # sam removes its containers on SIGINT; the rest are for a sam that hangs.
@@ -70,7 +70,7 @@ def check_built() -> None:
 
 def image_inputs(lambda_image: str) -> str:
     """What goes into sam's image with the layers besides them, part of the layers' ARNs
-    (devkit.samlocal_layers): sam names that image after the layers alone, so a rebuilt
+    (devkit.samlocal.layers): sam names that image after the layers alone, so a rebuilt
     emulation image or another SAM CLI (its Runtime Interface Emulator) must change them."""
     # A pulled image: sam compares its digest with the registry's and rebuilds on a change.
     image = (
@@ -83,7 +83,7 @@ def image_inputs(lambda_image: str) -> str:
 
 def write_local_template(lambda_image: str) -> Path:
     """The built template, unchanged but for declaring LOCAL_ONLY_VARIABLES in Globals and
-    giving the functions their layers by ARN, from LAYER_CACHE (devkit.samlocal_layers)."""
+    giving the functions their layers by ARN, from LAYER_CACHE (devkit.samlocal.layers)."""
     check_built()
     with BUILT_TEMPLATE.open() as handle:
         template = yaml.load(handle, Loader=_CloudFormationLoader)  # noqa: S506 - safe subclass
@@ -171,7 +171,8 @@ class Stack:
         ]
 
     def use_in_this_process(self) -> None:
-        """Point this process's handlers (devkit.handlers) at the same DynamoDB and secrets."""
+        """Point this process's handlers (devkit.functions.handlers) at the same DynamoDB and
+        secrets."""
         os.environ.update(
             {
                 **self.function_environment,
@@ -256,7 +257,7 @@ def start_api(stack: Stack) -> Iterator[str]:
     """`sam local start-api` on 127.0.0.1 with warm containers, each created on its route's
     first request (LAZY): the walk-through calls only some of the functions (every one is
     invoked by `sam local invoke` anyway), and with the layers from the cache
-    (devkit.samlocal_layers) sam builds its image with them at most once, so creating the
+    (devkit.samlocal.layers) sam builds its image with them at most once, so creating the
     others up front (EAGER) only cost time. Yields its base URL. Its output goes to a log
     file; it and its containers are gone afterwards."""
     port = free_port()

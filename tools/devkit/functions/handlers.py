@@ -9,8 +9,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from devkit.apigw import LambdaContext
-from devkit.template import ROOT, Route, resources, routes
+from devkit.functions.apigw import LambdaContext
+from devkit.template.reader import ROOT, Route, resources, routes
 
 _thread_state = threading.local()
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]

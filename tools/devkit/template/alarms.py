@@ -9,9 +9,11 @@ only makes map keys, never list items (README "Deploying to AWS").
 import sys
 from dataclasses import dataclass
 
-from devkit.template import TEMPLATE_PATH, resources
+from devkit.template.reader import TEMPLATE_PATH, resources
 
-BEGIN = "  # BEGIN make alarms: generated from tools/devkit/alarms.py; edit the list there\n"
+BEGIN = (
+    "  # BEGIN make alarms: generated from tools/devkit/template/alarms.py; edit the list there\n"
+)
 END = "  # END make alarms\n"
 
 # CloudWatch takes at most 10 metrics in one metric math alarm, hence the groups.
@@ -100,7 +102,7 @@ def check_groups(functions: set[str]) -> None:
                 f"{MAX_FUNCTIONS_PER_GROUP} metrics in one alarm: start a new group"
             )
     if problems:
-        raise GroupsInvalid("tools/devkit/alarms.py: " + "; ".join(problems))
+        raise GroupsInvalid("tools/devkit/template/alarms.py: " + "; ".join(problems))
 
 
 def alarm(group: Group, metric: str) -> str:

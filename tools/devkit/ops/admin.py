@@ -11,10 +11,10 @@ import os
 import sys
 
 from community.entities import ADMIN_ROLE, ROLES
-from devkit.localenv import use_local_defaults
-from devkit.runstate import NoServer, port_from_environment
-from devkit.seed import local_endpoint, use_tables
-from devkit.template import table_env_vars
+from devkit.local.env import use_local_defaults
+from devkit.local.runstate import NoServer, port_from_environment
+from devkit.ops.seed import local_endpoint, use_tables
+from devkit.template.reader import table_env_vars
 
 
 def main() -> int:

@@ -10,8 +10,8 @@ import signal
 import sys
 import time
 
-from devkit import processes
-from devkit.runstate import NoServer, alive, find, port_from_environment, run_dir
+from devkit.local import processes
+from devkit.local.runstate import NoServer, alive, find, port_from_environment, run_dir
 
 START_TIMEOUT_SECONDS = 120  # moto's first import and the sample events take ~10 s on 2 cores
 
@@ -30,7 +30,7 @@ def start(port: int) -> int:
         pass
     log_path = run_dir() / "run.log"
     # Appended: a server started on another port may still be writing to it.
-    command = [sys.executable, "-m", "devkit.server", "--port", str(port)]
+    command = [sys.executable, "-m", "devkit.local.server", "--port", str(port)]
     server = processes.start(command, log_path, append=True)
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:

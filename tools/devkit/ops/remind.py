@@ -9,9 +9,9 @@ import os
 import sys
 from datetime import datetime
 
-from devkit.localenv import use_local_defaults
-from devkit.runstate import NoServer, find, port_from_environment
-from devkit.seed import use_tables
+from devkit.local.env import use_local_defaults
+from devkit.local.runstate import NoServer, find, port_from_environment
+from devkit.ops.seed import use_tables
 
 
 def main() -> int:

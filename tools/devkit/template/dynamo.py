@@ -5,8 +5,8 @@ from typing import Any
 
 import boto3
 
-from devkit.localenv import table_names
-from devkit.template import create_table_requests, table_env_vars
+from devkit.local.env import table_names
+from devkit.template.reader import create_table_requests, table_env_vars
 
 
 def configured_table_names() -> dict[str, str]:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from devkit.processes import wait_for_http
-from devkit.template import ROOT
+from devkit.local.processes import wait_for_http
+from devkit.template.reader import ROOT
 
 BUILD_IMAGE = ROOT / "tools" / "sam-local" / "build-image.sh"
 # moto's name on the network: the functions reach it at http://moto:5000.
