@@ -191,7 +191,8 @@ def test_the_shared_package_imports_only_down_its_layers() -> None:
     assert "community.startup" in graph["community.http.app"]
     assert "community.gateways.mail" in graph["community.services.email"]
     assert loops(graph) == [], describe(graph)
-    assert wrong_turns(graph, paths) == []
+    turns = wrong_turns(graph, paths)
+    assert turns == [], "imports against the layers:\n  " + "\n  ".join(turns)
 
 
 @pytest.mark.parametrize(
