@@ -33,7 +33,7 @@ help:
 	@echo "make seed-events FILE=events.json  load events (all or nothing) into make run's table"
 	@echo "make make-admin TELEGRAM_ID=42 [ROLE=member]  grant (or take back) the admin role"
 	@echo "make openapi        write openapi.json, the combined OpenAPI document of every function"
-	@echo "make alarms         write template.yaml's function alarms from tools/devkit/alarms.py"
+	@echo "make alarms         write template.yaml's function alarms (tools/devkit/template/alarms.py)"
 	@echo "make remind [NOW=2030-01-10T17:30:00Z]  one reminder sweep against make run (fake Bot API)"
 	@echo "make mails [TO=address]  the emails make run sent (moto's SES), with their links"
 	@echo "make set-webhook URL=https://.../api/telegram/webhook [ENV=stack]  Telegram's setWebhook"
@@ -97,39 +97,39 @@ $(DYNALITE_STAMP):
 	@touch $@
 
 run: $(VENV)/.installed miniapp/dist/index.html
-	PORT=$(PORT) $(PY) -m devkit.server --port $(PORT)
+	PORT=$(PORT) $(PY) -m devkit.local.server --port $(PORT)
 
 start: $(VENV)/.installed miniapp/dist/index.html
-	@PORT=$(PORT) $(PY) -m devkit.background start --port $(PORT)
+	@PORT=$(PORT) $(PY) -m devkit.local.background start --port $(PORT)
 
 stop: $(VENV)/.installed
-	@$(PY) -m devkit.background stop $(PORT_ARG)
+	@$(PY) -m devkit.local.background stop $(PORT_ARG)
 
 dev-init-data: $(VENV)/.installed
-	@$(PY) -m devkit.initdata --telegram-id "$(TELEGRAM_ID)" --name "$(NAME)"
+	@$(PY) -m devkit.local.initdata --telegram-id "$(TELEGRAM_ID)" --name "$(NAME)"
 
 # The only way to make a member an admin (ROLE=member takes it back); see docs/api.md "RSVPs and admins".
 make-admin: $(VENV)/.installed
 	@# Explicit only: granting admin to the default dev id by accident would be a surprise.
 	@test "$(origin TELEGRAM_ID)" != file || { echo "usage: make make-admin TELEGRAM_ID=<id> [ROLE=member] [PORT=...]" >&2; exit 2; }
-	$(PY) -m devkit.admin --telegram-id "$(TELEGRAM_ID)" --role "$(or $(ROLE),admin)" $(PORT_ARG)
+	$(PY) -m devkit.ops.admin --telegram-id "$(TELEGRAM_ID)" --role "$(or $(ROLE),admin)" $(PORT_ARG)
 
 seed-events: $(VENV)/.installed
 	@test -n "$(FILE)" || { echo "usage: make seed-events FILE=events.json [PORT=...]" >&2; exit 2; }
-	$(PY) -m devkit.seed "$(FILE)" $(PORT_ARG)
+	$(PY) -m devkit.ops.seed "$(FILE)" $(PORT_ARG)
 
 # One reminder sweep now (or at NOW=) against the running make run's tables and fake Bot API.
 remind: $(VENV)/.installed
-	$(PY) -m devkit.remind $(PORT_ARG) $(if $(NOW),--now "$(NOW)")
+	$(PY) -m devkit.ops.remind $(PORT_ARG) $(if $(NOW),--now "$(NOW)")
 
 # The emails the running make run sent through moto's SES (verification links, reminders).
 mails: $(VENV)/.installed
-	@$(PY) -m devkit.mails $(PORT_ARG) $(if $(TO),--to "$(TO)")
+	@$(PY) -m devkit.ops.mails $(PORT_ARG) $(if $(TO),--to "$(TO)")
 
 # Register the bot's webhook with Telegram (secret token, allowed updates); docs/bot-and-email.md.
 set-webhook: $(VENV)/.installed
 	@test -n "$(URL)" || { echo "usage: make set-webhook URL=https://<domain>/api/telegram/webhook [ENV=<stack>]" >&2; exit 2; }
-	$(PY) -m devkit.setwebhook --url "$(URL)" $(if $(ENV),--env "$(ENV)")
+	$(PY) -m devkit.ops.setwebhook --url "$(URL)" $(if $(ENV),--env "$(ENV)")
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -168,12 +168,12 @@ browser:
 	  fi; }
 
 openapi: $(VENV)/.installed
-	$(PY) -m devkit.openapi > openapi.json
+	$(PY) -m devkit.template.openapi > openapi.json
 
-# The functions' Errors and Throttles alarms, from the list in tools/devkit/alarms.py (a test
-# checks template.yaml holds what this writes; README "Adding an endpoint").
+# The functions' Errors and Throttles alarms, from the list in tools/devkit/template/alarms.py
+# (a test checks template.yaml holds what this writes; README "Adding an endpoint").
 alarms: $(VENV)/.installed
-	$(PY) -m devkit.alarms
+	$(PY) -m devkit.template.alarms
 
 # pytest-xdist: PYTEST_WORKERS processes (auto: one per core); PYTEST_WORKERS=0 runs the tests
 # in this process. worksteal: an idle worker takes queued tests from a busy one.
@@ -214,7 +214,7 @@ miniapp-check: miniapp
 
 # Upload miniapp/dist to the stack's bucket and invalidate /app/* (docs/miniapp.md).
 publish-miniapp: $(VENV)/.installed miniapp
-	$(PY) -m devkit.publish_miniapp $(if $(STACK),--stack "$(STACK)")
+	$(PY) -m devkit.ops.publish_miniapp $(if $(STACK),--stack "$(STACK)")
 
 # The real `sam local invoke` / `start-api` in Docker (tools/sam-local/, docs/sam-local.md).
 # with-docker.sh starts a Docker engine for the command if none runs (as root) and stops it

@@ -22,12 +22,12 @@ from typing import Any
 from layout import BENCH, BUILD, LAMBDA_FLAGS, ROOT, lambda_layout, sizes, without_bytecode
 from report import first_open, function_row, print_table
 
-from devkit.localenv import LOCAL_DEFAULTS, table_names
-from devkit.processes import free_port, running
+from devkit.local.env import LOCAL_DEFAULTS, table_names
+from devkit.local.processes import free_port, running
 
 
 def environment() -> dict[str, str]:
-    """The local defaults (devkit.localenv), with tables and a Powertools service of the
+    """The local defaults (devkit.local.env), with tables and a Powertools service of the
     bench's own; the children get the shared package and the dev tools on their path."""
     return {
         **LOCAL_DEFAULTS,
@@ -89,10 +89,14 @@ def main() -> int:
 
 def measure(args: argparse.Namespace, workdir: Path) -> int:
     from community import startup
-    from devkit.dynamo import configured_table_names, create_missing_tables, dynamodb_client
-    from devkit.fixtures import load_event
-    from devkit.placeholders import fixture_for, values_for
-    from devkit.template import resources, routes
+    from devkit.functions.fixtures import load_event
+    from devkit.functions.placeholders import fixture_for, values_for
+    from devkit.template.dynamo import (
+        configured_table_names,
+        create_missing_tables,
+        dynamodb_client,
+    )
+    from devkit.template.reader import resources, routes
 
     create_missing_tables(
         dynamodb_client(os.environ["DYNAMODB_ENDPOINT_URL"]), configured_table_names()

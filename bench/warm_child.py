@@ -17,7 +17,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 
 from community.data import models
-from devkit.apigw import LambdaContext
+from devkit.functions.apigw import LambdaContext
 
 
 def clients() -> list[Any]:

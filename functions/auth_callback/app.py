@@ -7,7 +7,7 @@ from fastapi import Query
 from community.errors import InvalidRequest
 from community.http.adapter import SafeMangum
 from community.http.app import create_app
-from community.schemas import LOGIN_CODE_PATTERN, CallbackRequest, Session, TelegramId
+from community.schemas.auth import LOGIN_CODE_PATTERN, CallbackRequest, Session, TelegramId
 from community.services.auth import redeem_login_code
 
 app = create_app("auth-callback")

@@ -5,7 +5,7 @@ from fastapi import Request, Response
 from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.caching import NOT_MODIFIED, PUBLIC_EVENTS, conditional_json
-from community.schemas import EventDetail
+from community.schemas.events import EventDetail
 from community.services import events
 
 app = create_app("event-detail")

@@ -8,7 +8,7 @@ from community.http.adapter import SafeMangum
 from community.http.app import create_app, error_responses
 from community.http.auth import CurrentUser
 from community.http.caching import NO_STORE, conditional_json
-from community.schemas import Rsvp
+from community.schemas.attendance import Rsvp
 from community.services import attendance
 
 app = create_app("event-rsvp")

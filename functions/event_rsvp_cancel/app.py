@@ -11,7 +11,7 @@ from community.http.app import create_app, error_responses
 from community.http.auth import CurrentUser
 from community.http.caching import NO_STORE, conditional_json
 from community.http.prefer import RETURN_REPRESENTATION, wants_representation
-from community.schemas import EventDetail
+from community.schemas.events import EventDetail
 from community.services import attendance
 
 app = create_app("event-rsvp-cancel")

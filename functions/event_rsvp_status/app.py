@@ -8,7 +8,7 @@ from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.auth import CurrentUser
 from community.http.caching import NOT_MODIFIED, PRIVATE_REVALIDATE, conditional_json
-from community.schemas import RsvpState
+from community.schemas.attendance import RsvpState
 from community.services import attendance
 
 app = create_app("event-rsvp-status")

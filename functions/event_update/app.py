@@ -6,7 +6,7 @@ from community.http.adapter import SafeMangum
 from community.http.app import ADMIN_ERRORS, create_app
 from community.http.auth import AdminUser
 from community.http.caching import NO_STORE, conditional_json
-from community.schemas import MAX_EVENT_BODY_BYTES, EventDetail, EventPatch
+from community.schemas.events import MAX_EVENT_BODY_BYTES, EventDetail, EventPatch
 from community.services import events
 
 app = create_app("event-update", max_body_bytes=MAX_EVENT_BODY_BYTES)

@@ -10,7 +10,7 @@ from fastapi import Query, Request, Response
 from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.caching import NOT_MODIFIED, PUBLIC_EVENTS, conditional_json
-from community.schemas import EventCategory, UpcomingEvents
+from community.schemas.events import EventCategory, UpcomingEvents
 from community.services import events
 
 app = create_app("events-upcoming")

@@ -7,7 +7,7 @@ from fastapi import Header
 from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.auth import init_data_from
-from community.schemas import GenerateCodeRequest, LoginCode
+from community.schemas.auth import GenerateCodeRequest, LoginCode
 from community.services.auth import issue_login_code
 
 app = create_app("generate-code")

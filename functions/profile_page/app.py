@@ -7,7 +7,7 @@ from community.errors import NotFound
 from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.caching import HTML_PAGE, PUBLIC_MISS, PUBLIC_PROFILE, conditional
-from community.pages import not_found_page, profile_page
+from community.http.pages import not_found_page, profile_page
 from community.services.users import public_profile
 from community.settings import get_settings
 

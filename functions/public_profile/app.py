@@ -7,7 +7,7 @@ from fastapi import Path, Request, Response
 from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.caching import NOT_MODIFIED, PUBLIC_MISS, PUBLIC_PROFILE, conditional_json
-from community.schemas import PublicProfile
+from community.schemas.users import PublicProfile
 from community.services.users import public_profile
 
 app = create_app("public-profile", not_found_cache_control=PUBLIC_MISS)

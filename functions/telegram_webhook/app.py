@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 
 from community.http.adapter import SafeMangum
 from community.http.app import create_app
-from community.schemas import WebhookAnswer
+from community.schemas.bot import WebhookAnswer
 from community.services import bot
 
 # Telegram's updates are small (a message is at most 4,096 characters); 64 KB is ample.

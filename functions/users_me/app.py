@@ -6,7 +6,7 @@ from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.auth import CurrentUser
 from community.http.caching import NOT_MODIFIED, PRIVATE_SHORT, conditional_json
-from community.schemas import PrivateProfile
+from community.schemas.users import PrivateProfile
 from community.services import users
 
 app = create_app("users-me")

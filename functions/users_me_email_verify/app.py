@@ -11,8 +11,8 @@ from community.errors import Gone, InvalidRequest
 from community.http.adapter import SafeMangum
 from community.http.app import create_app, error_response, error_responses
 from community.http.caching import NO_STORE
-from community.pages import message_page
-from community.schemas import EmailVerified
+from community.http.pages import message_page
+from community.schemas.users import EmailVerified
 from community.services import email
 from community.settings import get_settings
 

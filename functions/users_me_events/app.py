@@ -9,7 +9,7 @@ from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.auth import CurrentUser
 from community.http.caching import NOT_MODIFIED, PRIVATE_REVALIDATE, conditional_json
-from community.schemas import UpcomingEvents
+from community.schemas.events import UpcomingEvents
 from community.services import attendance
 from community.services.events import MAX_LIMIT
 

@@ -7,7 +7,7 @@ from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.auth import CurrentUserConsistent
 from community.http.caching import NO_STORE, conditional_json
-from community.schemas import PrivateProfile
+from community.schemas.users import PrivateProfile
 from community.services import users
 
 app = create_app("users-me-refresh")

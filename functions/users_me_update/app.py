@@ -8,7 +8,7 @@ from community.http.adapter import SafeMangum
 from community.http.app import create_app, error_responses
 from community.http.auth import CurrentUser
 from community.http.caching import NO_STORE, conditional_json
-from community.schemas import PrivateProfile, UserUpdate
+from community.schemas.users import PrivateProfile, UserUpdate
 from community.services import email
 
 app = create_app("users-me-update")

@@ -7,11 +7,11 @@ import urllib.request
 from typing import Any
 from urllib.parse import quote
 
-from devkit.initdata import signed_init_data
-from devkit.placeholders import PRODUCERS
-from devkit.samlocal_docker import SamLocalError
-from devkit.samlocal_sam import Stack
-from devkit.template import routes
+from devkit.functions.placeholders import PRODUCERS
+from devkit.local.initdata import signed_init_data
+from devkit.samlocal.docker import SamLocalError
+from devkit.samlocal.sam import Stack
+from devkit.template.reader import routes
 
 
 def http(

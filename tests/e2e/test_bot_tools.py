@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from support.environment import ROOT
 
-from devkit.fakebot import FakeBotApi
+from devkit.local.fakebot import FakeBotApi
 
 
 @pytest.fixture

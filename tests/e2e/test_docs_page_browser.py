@@ -9,7 +9,7 @@ from playwright.sync_api import sync_playwright
 from support.browser import CHROMIUM, CHROMIUM_ARGS
 from support.local_api import local_api
 
-from devkit.template import routes
+from devkit.template.reader import routes
 
 
 def test_swagger_ui_renders_every_route_offline(tmp_path: Path) -> None:

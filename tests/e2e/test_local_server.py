@@ -11,7 +11,7 @@ import boto3
 from support.environment import BOT_TOKEN, ROOT
 from support.local_api import local_api, login_over_http, request
 
-from devkit.localenv import LOCAL_DEFAULTS
+from devkit.local.env import LOCAL_DEFAULTS
 
 
 def test_the_documented_defaults_give_a_working_login_with_no_aws_account(tmp_path: Path) -> None:
@@ -68,7 +68,7 @@ def seed_events(port: int, file: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": f"{ROOT / 'layers/shared'}:{ROOT / 'tools'}"}
     env.pop("DYNAMODB_ENDPOINT_URL", None)
     return subprocess.run(
-        [sys.executable, "-m", "devkit.seed", str(file), "--port", str(port)],
+        [sys.executable, "-m", "devkit.ops.seed", str(file), "--port", str(port)],
         cwd=ROOT,
         env=env,
         capture_output=True,

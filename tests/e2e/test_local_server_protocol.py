@@ -18,7 +18,7 @@ import pytest
 from support.environment import ROOT
 from support.local_api import local_api, request
 
-from devkit.httpserver import MAX_BODY_BYTES
+from devkit.local.httpserver import MAX_BODY_BYTES
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +139,7 @@ def test_a_busy_port_is_one_line_before_any_dynamodb_work(tmp_path: Path) -> Non
         # When the server is started on it
         started = time.monotonic()
         result = subprocess.run(
-            [sys.executable, "-m", "devkit.server", "--port", str(port)],
+            [sys.executable, "-m", "devkit.local.server", "--port", str(port)],
             cwd=ROOT,
             env=env,
             stdin=subprocess.DEVNULL,

@@ -1,6 +1,7 @@
 """The Mini App in Debian's Chromium, opened the way Telegram's native clients open it, against
-`make run`'s server (python -m devkit.server): login, events, detail with RSVP and cancel through
-the MainButton, profile, referrals, re-login, error state, outside Telegram, themes, axe-core."""
+`make run`'s server (python -m devkit.local.server): login, events, detail with RSVP and cancel
+through the MainButton, profile, referrals, re-login, error state, outside Telegram, themes,
+axe-core."""
 
 import json
 import os
@@ -314,7 +315,7 @@ def make_admin(base: str, telegram_id: int) -> None:
     """`make make-admin` against this server (the API has no route that grants the role)."""
     port = urlsplit(base).port
     env = {**os.environ, "PYTHONPATH": f"{ROOT / 'layers/shared'}:{ROOT / 'tools'}"}
-    command = [sys.executable, "-m", "devkit.admin", "--telegram-id", str(telegram_id)]
+    command = [sys.executable, "-m", "devkit.ops.admin", "--telegram-id", str(telegram_id)]
     subprocess.run(
         [*command, "--port", str(port)],
         check=True,

@@ -9,8 +9,8 @@ from playwright.sync_api import sync_playwright
 from support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
 from support.local_api import local_api, request
 
-from devkit.initdata import signed_init_data
-from devkit.localenv import LOCAL_DEFAULTS
+from devkit.local.env import LOCAL_DEFAULTS
+from devkit.local.initdata import signed_init_data
 
 
 def create_member(base: str, name: str) -> str:

@@ -15,9 +15,9 @@ import pytest
 from support.environment import ROOT
 from support.processes import free_port
 
-from devkit.runstate import alive
-from devkit.server import match
-from devkit.template import routes
+from devkit.local.runstate import alive
+from devkit.local.server import match
+from devkit.template.reader import routes
 
 # Routes the walk-through deliberately leaves out, with the reason. None today.
 NOT_WALKED: dict[tuple[str, str], str] = {}

@@ -1,5 +1,5 @@
 """`make seed-events`, `make make-admin`, `make start` and `make stop` find the running
-`make run` through the run file it writes (devkit.runstate), without PORT given again."""
+`make run` through the run file it writes (devkit.local.runstate), without PORT given again."""
 
 import json
 import os
@@ -13,8 +13,8 @@ from support.environment import ROOT
 from support.local_api import local_api, login_over_http, request
 from support.processes import free_port
 
-from devkit.localenv import LOCAL_DEFAULTS
-from devkit.runstate import alive
+from devkit.local.env import LOCAL_DEFAULTS
+from devkit.local.runstate import alive
 
 SERVER_TABLES = {
     "USERS_TABLE": "run-state-users",

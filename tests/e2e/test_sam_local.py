@@ -1,6 +1,6 @@
 """The functions under the real `sam local invoke` and `sam local start-api`: the built
 template, the built layers, the Lambda runtime interface client and Docker, with DynamoDB from
-moto's server in a container on a network of this run's own (see tools/devkit/samlocal*.py).
+moto's server in a container on a network of this run's own (see tools/devkit/samlocal/).
 
 Run by `make test-sam` (part of `make test`), which provides the Docker engine, the images
 and `sam build`; excluded from a plain `pytest` run by the `sam_local` marker."""
@@ -14,18 +14,18 @@ from typing import Any
 import pytest
 from sam_walk_through import walk_through
 
-from devkit.fixtures import expected, fixture_path
-from devkit.samlocal import fixture_event, fixture_name, functions
-from devkit.samlocal_docker import SamLocalError
-from devkit.samlocal_sam import Stack, sam_local_stack, start_api
+from devkit.functions.fixtures import expected, fixture_path
+from devkit.samlocal.docker import SamLocalError
+from devkit.samlocal.invoke import fixture_event, fixture_name, functions
+from devkit.samlocal.sam import Stack, sam_local_stack, start_api
 
 # The module's first test also starts the stack (images, moto's container); each `sam local`
-# call has its own bound (devkit.samlocal_sam), so this only stops a hang they miss.
+# call has its own bound (devkit.samlocal.sam), so this only stops a hang they miss.
 pytestmark = [pytest.mark.sam_local, pytest.mark.timeout(1800)]
 
 LOG_DIR = Path(__file__).resolve().parents[2] / ".local" / "sam-local" / "test"
 # `sam local invoke`s at a time. The first builds sam's image with the layers (once per layer
-# content: devkit.samlocal_layers), under a lock: one that starts meanwhile waits for it. Not
+# content: devkit.samlocal.layers), under a lock: one that starts meanwhile waits for it. Not
 # more by default: the functions compete for the cores, and on a 2-core machine busy with other
 # work three at a time let more of them run past their 10 s timeout than two.
 PARALLEL_INVOKES = int(os.environ.get("SAM_LOCAL_PARALLEL", "2"))

@@ -11,9 +11,9 @@ import pytest
 from support.figures import record_figure
 from support.local_api import local_api
 
-from devkit.initdata import signed_init_data
-from devkit.localenv import LOCAL_DEFAULTS
-from devkit.template import routes
+from devkit.local.env import LOCAL_DEFAULTS
+from devkit.local.initdata import signed_init_data
+from devkit.template.reader import routes
 
 MIN_REQUESTS = 1_000
 # schemathesis's own timeout: generation is bounded by examples, this bounds a stuck run.

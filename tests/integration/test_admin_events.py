@@ -27,9 +27,9 @@ from support.flows import (
 )
 
 from community.data.models import Attendance, Event, User
-from community.schemas import event_date
 from community.services.users import set_role
-from devkit.placeholders import event_record
+from community.values import event_date
+from devkit.functions.placeholders import event_record
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
 

@@ -13,9 +13,9 @@ from support.figures import record_figure
 from support.flows import body_of, callback, generate_code, login
 
 from community.data.models import User
-from devkit.fixtures import load_event
-from devkit.handlers import invoke
-from devkit.initdata import signed_init_data
+from devkit.functions.fixtures import load_event
+from devkit.functions.handlers import invoke
+from devkit.local.initdata import signed_init_data
 
 # The checks happen before or beside the one read; the backend does not matter here.
 pytestmark = [

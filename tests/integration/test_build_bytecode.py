@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from devkit.template import ROOT, load_template, resources
+from devkit.template.reader import ROOT, load_template, resources
 
 BUILD = ROOT / ".aws-sam" / "build"
 # PEP 552 flags: bit 0 = hash-based, bit 1 = check the source. Unchecked-hash is 0b01: valid

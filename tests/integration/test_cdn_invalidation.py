@@ -11,7 +11,7 @@ import pytest
 from aws_lambda_powertools.utilities import parameters
 from support.flows import login
 
-from community.data import cdn
+from community.gateways import cdn
 from community.observability import logger
 from community.settings import get_settings
 

@@ -30,16 +30,16 @@ from support.mail_outbox import (
 )
 from support.reminder_items import attend, member_item, new_event
 
-from community import email_tokens
-from community.botapi import BotApi, Pacer
-from community.data import mail as mail_sending
 from community.data import users as users_table
 from community.data.models import User
+from community.gateways import mail as mail_sending
+from community.gateways.telegram_bot import BotApi, Pacer
 from community.services import reminders
 from community.settings import get_settings
-from devkit.fakebot import FakeBotApi
-from devkit.fixtures import load_event
-from devkit.handlers import invoke
+from community.signed import email_tokens
+from devkit.functions.fixtures import load_event
+from devkit.functions.handlers import invoke
+from devkit.local.fakebot import FakeBotApi
 
 BOT_TOKEN = "7000000001:TEST-bot-token-for-unit-tests"
 

@@ -15,12 +15,12 @@ from support.environment import JWT_SECRET
 from support.faults import counting_calls, dynamodb_clients, failing
 from support.flows import add_events, body_of, event_detail, follow_pages, login, rsvp, upcoming
 
-from community import cursors
 from community.data import events as events_table
 from community.errors import InvalidRequest
 from community.services import events
 from community.settings import get_settings
-from devkit.placeholders import event_record
+from community.signed import cursors
+from devkit.functions.placeholders import event_record
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
 

@@ -16,9 +16,9 @@ from support.figures import record_figure
 from support.flows import body_of, callback, fixture_name, fixture_values
 
 from community.data.models import Attendance, Event, ReferralGuard, User
-from devkit.fixtures import expected, load_event
-from devkit.handlers import invoke
-from devkit.template import resources, routes
+from devkit.functions.fixtures import expected, load_event
+from devkit.functions.handlers import invoke
+from devkit.template.reader import resources, routes
 
 # What each endpoint calls, in order, on the path its fixture takes (a first login for the
 # callback). A test below checks this table against the calls really made.

@@ -8,9 +8,9 @@ import pytest
 from support.figures import record_figure
 from support.flows import fixture_name, fixture_values
 
-from devkit.fixtures import expected, fixture_path, load_event
-from devkit.handlers import invoke
-from devkit.template import resources, routes
+from devkit.functions.fixtures import expected, fixture_path, load_event
+from devkit.functions.handlers import invoke
+from devkit.template.reader import resources, routes
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
 

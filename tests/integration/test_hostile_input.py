@@ -25,10 +25,10 @@ from community.data.models import AuthCode, Event, User
 from community.errors import InvalidRequest
 from community.services import seeding
 from community.telegram import TELEGRAM_ID_LIMIT, sign
-from devkit.fixtures import load_event
-from devkit.handlers import invoke
-from devkit.placeholders import event_record
-from devkit.template import routes
+from devkit.functions.fixtures import load_event
+from devkit.functions.handlers import invoke
+from devkit.functions.placeholders import event_record
+from devkit.template.reader import routes
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
 

@@ -8,9 +8,9 @@ import pytest
 from support.environment import BOT_TOKEN, JWT_SECRET
 from support.flows import body_of, callback
 
-from devkit.fixtures import load_event
-from devkit.handlers import invoke
-from devkit.initdata import signed_init_data
+from devkit.functions.fixtures import load_event
+from devkit.functions.handlers import invoke
+from devkit.local.initdata import signed_init_data
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
 

@@ -16,9 +16,9 @@ from support.flows import body_of, callback, generate_code, login
 from community.data.models import AuthCode, ReferralGuard, User
 from community.services import auth as auth_service
 from community.services import users as users_service
-from devkit.fixtures import load_event
-from devkit.handlers import invoke
-from devkit.initdata import signed_init_data
+from devkit.functions.fixtures import load_event
+from devkit.functions.handlers import invoke
+from devkit.local.initdata import signed_init_data
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
 

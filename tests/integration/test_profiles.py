@@ -11,8 +11,8 @@ from support.faults import counting_calls
 from support.flows import body_of, login
 
 from community.data.models import User
-from devkit.fixtures import load_event
-from devkit.handlers import invoke
+from devkit.functions.fixtures import load_event
+from devkit.functions.handlers import invoke
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
 

@@ -1,4 +1,4 @@
-"""The reminder sweep against the fake Bot API (tools/devkit/fakebot.py, on loopback in a
+"""The reminder sweep against the fake Bot API (tools/devkit/local/fakebot.py, on loopback in a
 thread): each reminder at most once whatever happens (two sweeps at once, 429, 403, 5xx, a
 timeout after acceptance), the nearest due offset only, reschedules, cancels, deactivations,
 opt-outs, and 1,000 RSVPs sent within the Bot API's pace."""
@@ -33,16 +33,16 @@ from support.flows import (
 from support.processes import daemon, free_port
 from support.reminder_items import attend, member_item, new_event
 
-from community.botapi import BotApi, Pacer
 from community.data import users as users_table
 from community.data.models import User
 from community.errors import ServiceUnavailable
+from community.gateways.telegram_bot import BotApi, Pacer
 from community.services import reminders
 from community.services.users import login as service_login
 from community.telegram import TelegramUser
-from devkit.fakebot import FakeBotApi
-from devkit.fixtures import load_event
-from devkit.handlers import invoke
+from devkit.functions.fixtures import load_event
+from devkit.functions.handlers import invoke
+from devkit.local.fakebot import FakeBotApi
 
 BOT_TOKEN = "7000000001:TEST-bot-token-for-unit-tests"
 
@@ -363,7 +363,7 @@ def fake_bot_process(tmp_path: Path) -> Iterator[str]:
     """The fake in a process of its own, so its arrival times are not skewed by this one's
     threads waiting for the interpreter lock (monotonic time is the machine's, comparable)."""
     url = f"http://127.0.0.1:{free_port()}"
-    command = [sys.executable, "-m", "devkit.fakebot", "--port", url.rsplit(":", 1)[1]]
+    command = [sys.executable, "-m", "devkit.local.fakebot", "--port", url.rsplit(":", 1)[1]]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "tools")}
     with daemon(command, tmp_path / "fakebot.log", f"{url}/messages", env=env):
         yield url

@@ -27,10 +27,11 @@ from support.flows import (
 )
 
 from community.data.models import Attendance, Event
-from community.schemas import EventPatch, event_date
+from community.schemas.events import EventPatch
 from community.services import attendance, events
 from community.services.auth import authenticate
-from devkit.placeholders import event_record
+from community.values import event_date
+from devkit.functions.placeholders import event_record
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
 

@@ -12,7 +12,7 @@ from support.flows import add_events, body_of, cancel_rsvp, login, rsvp
 
 from community.data.models import Attendance, Event
 from community.services import attendance
-from devkit.placeholders import event_record
+from devkit.functions.placeholders import event_record
 
 pytestmark = [
     pytest.mark.usefixtures("dynamodb"),

@@ -17,7 +17,7 @@ from support.races import all_at_once, retrying_503
 from community.data import users as users_table
 from community.data.models import Attendance, Event, User
 from community.services.auth import session_for
-from devkit.placeholders import event_record
+from devkit.functions.placeholders import event_record
 
 NO_TRANSACTIONS = (
     "dynalite 4.0.0 has no TransactWriteItems (UnknownOperationException): an RSVP, which "

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from support.flows import add_events
 
-from devkit.fixtures import load_event
-from devkit.handlers import invoke
-from devkit.placeholders import event_record
+from devkit.functions.fixtures import load_event
+from devkit.functions.handlers import invoke
+from devkit.functions.placeholders import event_record
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
 SECRET = os.environ["TELEGRAM_WEBHOOK_SECRET"]

@@ -17,7 +17,7 @@ from moto.core.botocore_stubber import BotocoreStubber
 
 from community.data import models
 from community.settings import get_settings
-from devkit.dynamo import configured_table_names, create_missing_tables
+from devkit.template.dynamo import configured_table_names, create_missing_tables
 from support.environment import TEST_ENVIRONMENT
 
 

@@ -10,11 +10,11 @@ import pytest
 
 from community.services import seeding
 from community.services.users import set_role
-from devkit.fixtures import load_event
-from devkit.handlers import invoke
-from devkit.initdata import signed_init_data
-from devkit.placeholders import event_record, fixture_for, values_for
-from devkit.template import resources
+from devkit.functions.fixtures import load_event
+from devkit.functions.handlers import invoke
+from devkit.functions.placeholders import event_record, fixture_for, values_for
+from devkit.local.initdata import signed_init_data
+from devkit.template.reader import resources
 from support.environment import BOT_TOKEN
 
 
@@ -97,8 +97,8 @@ def fixture_name(function: str) -> str:
 
 
 def fixture_values(name: str) -> dict[str, Any]:
-    """Fresh values for a fixture's placeholders (devkit.placeholders); the listing gets an
-    upcoming event first so that it answers with something to serialise."""
+    """Fresh values for a fixture's placeholders (devkit.functions.placeholders); the listing
+    gets an upcoming event first so that it answers with something to serialise."""
     if name == "events_upcoming":
         add_events([event_record(datetime.now(UTC) + timedelta(days=1))])
     values = values_for(name)

@@ -1,4 +1,4 @@
-"""Starting `make run`'s server (python -m devkit.server) for a test."""
+"""Starting `make run`'s server (python -m devkit.local.server) for a test."""
 
 import json
 import os
@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from devkit.initdata import signed_init_data
+from devkit.local.initdata import signed_init_data
 from support.environment import ROOT
 from support.processes import daemon, free_port
 
@@ -24,7 +24,7 @@ def local_api(log_dir: Path, **environment: str | None) -> Iterator[str]:
             env.pop(name, None)
         else:
             env[name] = value
-    command = [sys.executable, "-m", "devkit.server", "--port", str(port)]
+    command = [sys.executable, "-m", "devkit.local.server", "--port", str(port)]
     url = f"http://127.0.0.1:{port}"
     with daemon(command, log_dir / f"local-api-{port}.log", f"{url}/", 60, cwd=ROOT, env=env):
         yield url

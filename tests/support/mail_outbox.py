@@ -13,7 +13,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ReadTimeoutError
 
-from community.data import mail
+from community.gateways import mail
 from support.faults import error_answers
 
 SENDER = "community@example.com"

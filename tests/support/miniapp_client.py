@@ -12,8 +12,8 @@ from urllib.parse import quote, urlencode
 
 from playwright.sync_api import Page
 
-from devkit.initdata import DEV_SIGNATURE, signed_init_data
-from devkit.localenv import LOCAL_DEFAULTS
+from devkit.local.env import LOCAL_DEFAULTS
+from devkit.local.initdata import DEV_SIGNATURE, signed_init_data
 from support.environment import ROOT
 
 AXE = ROOT / "miniapp/node_modules/axe-core/axe.min.js"

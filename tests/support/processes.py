@@ -1,4 +1,4 @@
-"""Server processes for the tests: the dev tools' process helpers (devkit.processes), and a
+"""Server processes for the tests: the dev tools' process helpers (devkit.local.processes), and a
 daemon stopped however the test ends."""
 
 import subprocess
@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from devkit.processes import free_port, start, stop, wait_for_http
+from devkit.local.processes import free_port, start, stop, wait_for_http
 
 __all__ = ["daemon", "free_port"]
 

@@ -8,7 +8,7 @@ from typing import Any
 from community.data import users as users_table
 from community.data.models import Attendance, Event, User
 from community.entities import MEMBER_ROLE
-from devkit.placeholders import event_record
+from devkit.functions.placeholders import event_record
 from support.flows import add_events
 
 

@@ -4,7 +4,7 @@ CloudFront behaviors and IAM statements several test modules check."""
 import fnmatch
 from typing import Any
 
-from devkit.template import load_template, resources
+from devkit.template.reader import load_template, resources
 
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"

@@ -8,10 +8,10 @@ from datetime import timedelta
 import jwt
 import pytest
 
-from community import email_tokens, tokens
 from community.errors import Gone, InvalidRequest, Unauthorized
 from community.reminder_text import headline, time_left
-from community.schemas import normalise_email
+from community.schemas.users import normalise_email
+from community.signed import email_tokens, tokens
 
 SECRET = "s" * 64
 ISSUER = "community-api"

@@ -6,8 +6,8 @@ import hmac
 
 import pytest
 
-from community.cursors import MAX_CURSOR_CHARS, Position, cursor_key, decode, encode
 from community.errors import InvalidRequest
+from community.signed.cursors import MAX_CURSOR_CHARS, Position, cursor_key, decode, encode
 
 KEY = cursor_key("s" * 64)
 POSITION = Position("2026-12-01T10:00:00Z", "01JDQ7Z8W3K5M9P2R4T6V8X0YA")

@@ -6,7 +6,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from community.schemas import EventIn, EventPublic, event_date, normalise_event_id
+from community.schemas.events import EventIn, EventPublic
+from community.values import event_date, normalise_event_id
 
 
 def record(**changes: Any) -> dict[str, Any]:

@@ -1,9 +1,30 @@
-"""No import loop in the dev tools (tools/) or the benchmark (bench/): the graph of their
-modules' imports of each other has no cycle. Imports inside functions count too: a lazy import
-only hides a loop until someone moves it to the top of the file."""
+"""The import graphs of the shared package, the dev tools and the benchmark. No import loop in
+the dev tools (tools/) or the benchmark (bench/): the graph of their modules' imports of each
+other has no cycle. The shared package (`community`) is layered, and its imports only point
+down the layers:
+
+    handlers (functions/*/app.py) -> http -> services -> data | gateways | schemas -> core
+
+- http: the FastAPI app factory, bearer auth, caching, HTML pages;
+- services: the business rules;
+- data: DynamoDB (the only place PynamoDB is imported); gateways: the outside services (SES,
+  CloudFront, the Telegram Bot API, Secrets Manager). Neither imports the other;
+- schemas: the API's request and response bodies. Core to http, services and the handlers, but
+  not to data or gateways: they store and send by the rules in `values`, never by the API's
+  shapes;
+- core: every other module (values, entities, errors, settings, observability, signed tokens,
+  telegram...), which imports only core.
+
+A layer imports its own modules and those below it (MAY_IMPORT), and nothing above services
+reaches data or gateways but through services, with one exception: `community.startup` binds
+and primes the data layer, so it may import data (and core), and only http and the handlers
+import it. Imports inside functions count too: a lazy import only hides a loop (or a wrong turn)
+until someone moves it to the top of the file."""
 
 import ast
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 Graph = dict[str, set[str]]
@@ -91,13 +112,173 @@ def describe(graph: Graph) -> str:
     )
 
 
+LAYERS = ("handlers", "http", "services", "startup", "data", "gateways", "schemas", "core")
+# What each layer may import besides its own modules.
+MAY_IMPORT = {
+    "handlers": {"http", "services", "startup", "schemas", "core"},
+    "http": {"services", "startup", "schemas", "core"},
+    "services": {"data", "gateways", "schemas", "core"},
+    "startup": {"data", "core"},
+    "data": {"core"},
+    "gateways": {"core"},
+    "schemas": {"core"},
+    "core": set(),
+}
+# Third-party packages only one layer may import (boto3 and botocore: ruff's TID251 rule).
+OWNED_BY = {"pynamodb": "data"}
+
+
+def layer_of(module: str) -> str:
+    parts = module.split(".")
+    if parts[0] != "community":
+        return "handlers"
+    if module == "community.startup":
+        return "startup"
+    if len(parts) > 1 and parts[1] in ("http", "services", "data", "gateways", "schemas"):
+        return parts[1]
+    return "core"
+
+
+def third_party(path: Path) -> set[str]:
+    """The top-level names of what `path` imports absolutely (lazy imports too)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.partition(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module.partition(".")[0])
+    return names
+
+
+def wrong_turns(graph: Graph, paths: dict[str, Path]) -> list[str]:
+    """Every import that points up or sideways, or reaches a layer it must not, sorted."""
+    found = []
+    for module, targets in sorted(graph.items()):
+        layer = layer_of(module)
+        allowed = MAY_IMPORT[layer] | {layer}
+        found += [
+            f"{module} ({layer}) -> {target} ({layer_of(target)})"
+            for target in sorted(targets)
+            if layer_of(target) not in allowed
+        ]
+        found += [
+            f"{module} ({layer}) -> {package} (only {owner} may)"
+            for package, owner in sorted(OWNED_BY.items())
+            if package in third_party(paths[module]) and layer != owner
+        ]
+    return found
+
+
+def community_graph(top: Path, functions: Path | None = None) -> tuple[Graph, dict[str, Path]]:
+    """The import graph of the `community` package under `top`, plus each handler of
+    `functions` (functions/<name>/app.py) as `functions.<name>`, with the files they are in."""
+    paths = modules_under(top)
+    known = set(paths)
+    for handler in sorted(functions.glob("*/app.py")) if functions else ():
+        paths[f"functions.{handler.parent.name}"] = handler
+    graph = {name: imported_modules(name, path, known) for name, path in paths.items()}
+    return graph, paths
+
+
+def test_the_shared_package_imports_only_down_its_layers() -> None:
+    # Given the graph of community and of the functions' handlers
+    graph, paths = community_graph(ROOT / "layers" / "shared", ROOT / "functions")
+
+    # Then it is read (each layer is present, lazy imports included), has no loop, and every
+    # import points down the layers
+    assert {layer_of(module) for module in graph} == set(LAYERS)
+    assert "community.data.models" in graph["community.startup"]
+    assert "community.startup" in graph["community.http.app"]
+    assert "community.gateways.mail" in graph["community.services.email"]
+    assert loops(graph) == [], describe(graph)
+    turns = wrong_turns(graph, paths)
+    assert turns == [], "imports against the layers:\n  " + "\n  ".join(turns)
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "turn"),
+    [
+        (
+            "data/events.py",
+            "def later():\n    from community.services import users\n",
+            "community.data.events (data) -> community.services.users (services)",
+        ),
+        (
+            "data/events.py",
+            "from community.gateways import mail\n",
+            "community.data.events (data) -> community.gateways.mail (gateways)",
+        ),
+        (
+            "schemas/events.py",
+            "from ..data import events\n",
+            "community.schemas.events (schemas) -> community.data.events (data)",
+        ),
+        (
+            "data/models.py",
+            "from community.schemas.events import EventPublic\n",
+            "community.data.models (data) -> community.schemas.events (schemas)",
+        ),
+        (
+            "http/app.py",
+            "from community.data.models import prime\n",
+            "community.http.app (http) -> community.data.models (data)",
+        ),
+        (
+            "services/users.py",
+            "from community import startup\n",
+            "community.services.users (services) -> community.startup (startup)",
+        ),
+        (
+            "gateways/mail.py",
+            "import pynamodb.models\n",
+            "community.gateways.mail (gateways) -> pynamodb (only data may)",
+        ),
+    ],
+)
+def test_the_layer_check_finds_an_import_that_points_the_wrong_way(
+    tmp_path: Path, module: str, source: str, turn: str
+) -> None:
+    # Given a copy of community's layout whose modules import down the layers, and one module
+    # that also imports the wrong way (lazily, relatively, or a library it must not)
+    package = tmp_path / "community"
+    for name, text in {
+        "__init__.py": "",
+        "startup.py": "from community.data import models\n",
+        "values.py": "",
+        "schemas/__init__.py": "",
+        "schemas/events.py": "from community import values\n",
+        "data/__init__.py": "",
+        "data/models.py": "import pynamodb.models\nfrom community import values\n",
+        "data/events.py": "from community.data import models\n",
+        "gateways/__init__.py": "",
+        "gateways/mail.py": "import boto3\n",
+        "gateways/cdn.py": "",
+        "services/__init__.py": "",
+        "services/users.py": "from community.data import events\nimport community.gateways.cdn\n",
+        "http/__init__.py": "",
+        "http/app.py": "from community import startup\nfrom community.schemas import events\n",
+    }.items():
+        (package / name).parent.mkdir(exist_ok=True)
+        (package / name).write_text(text)
+    graph, paths = community_graph(tmp_path)
+    assert wrong_turns(graph, paths) == []
+
+    # When that module imports the wrong way too
+    (package / module).write_text((package / module).read_text() + source)
+    graph, paths = community_graph(tmp_path)
+
+    # Then the check names that import, and only it
+    assert wrong_turns(graph, paths) == [turn]
+
+
 def test_the_dev_tools_and_the_bench_import_each_other_without_a_loop() -> None:
     # Given the import graphs of tools/ (devkit.*) and bench/ (run with bench/ on sys.path)
     tools, bench = import_graph(ROOT / "tools"), import_graph(ROOT / "bench")
 
     # Then they are read (lazy imports included), and neither has a loop
-    assert "devkit.localenv" in tools["devkit.server"], tools["devkit.server"]
-    assert "devkit.handlers" in tools["devkit.openapi"], tools["devkit.openapi"]
+    server, openapi = tools["devkit.local.server"], tools["devkit.template.openapi"]
+    assert "devkit.local.env" in server, server
+    assert "devkit.functions.handlers" in openapi, openapi
     assert {"layout", "report"} <= bench["run"], bench["run"]
     assert loops(tools) == [], describe(tools)
     assert loops(bench) == [], describe(bench)

@@ -1,7 +1,7 @@
 """template.yaml declares the tables; the PynamoDB models must agree with it."""
 
 from community.data.models import Attendance, AuthCode, Event, ReferralGuard, User
-from devkit.template import resources
+from devkit.template.reader import resources
 
 
 def table(logical_id: str) -> dict:  # type: ignore[type-arg]

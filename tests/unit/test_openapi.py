@@ -2,8 +2,8 @@
 
 import pytest
 
-from devkit.openapi import SchemaConflict, combined_document, render
-from devkit.template import routes
+from devkit.template.openapi import SchemaConflict, combined_document, render
+from devkit.template.reader import routes
 
 
 def test_the_committed_openapi_json_is_current(repo_root) -> None:  # type: ignore[no-untyped-def]
@@ -20,7 +20,7 @@ def test_every_route_of_the_template_is_in_the_document() -> None:
 
 
 def test_two_functions_disagreeing_on_a_schema_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
-    from devkit import openapi
+    from devkit.template import openapi
 
     documents = iter(
         [

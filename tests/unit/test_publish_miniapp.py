@@ -8,7 +8,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from devkit.publish_miniapp import (
+from devkit.ops.publish_miniapp import (
     IMMUTABLE,
     INVALIDATE,
     files_in_upload_order,

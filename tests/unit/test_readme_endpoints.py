@@ -4,7 +4,7 @@ and nothing else: the last item of "Adding an endpoint" (the others have their o
 import re
 from pathlib import Path
 
-from devkit.template import ROOT, routes
+from devkit.template.reader import ROOT, routes
 
 ROW = re.compile(r"^\| (GET|POST|PUT|PATCH|DELETE) \| `([^`?]+)[^|]*\| `(\w+)` \(`([^`]+)`\)")
 

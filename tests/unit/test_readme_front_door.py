@@ -5,7 +5,7 @@ section moved or renamed breaks a test instead of a reader's click."""
 import re
 from pathlib import Path
 
-from devkit.template import ROOT
+from devkit.template.reader import ROOT
 
 README = ROOT / "README.md"
 DOCS = ROOT / "docs"

@@ -1,4 +1,4 @@
-"""Which running `make run` a command talks to (devkit.runstate), from the run files alone."""
+"""Which running `make run` a command talks to (devkit.local.runstate), from the run files alone."""
 
 import json
 import os
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from devkit.runstate import NoServer, RunInfo, find, running
+from devkit.local.runstate import NoServer, RunInfo, find, running
 
 
 def write(run_dir: Path, port: int, pid: int) -> None:

@@ -1,11 +1,11 @@
-"""The env-vars file sam local reads (devkit.samlocal_sam.Stack.env_vars_file): the invokes of
+"""The env-vars file sam local reads (devkit.samlocal.sam.Stack.env_vars_file): the invokes of
 `make test-sam` run in threads of one process, and on a fresh work dir each writes it."""
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
-from devkit.samlocal_sam import Stack
+from devkit.samlocal.sam import Stack
 
 
 def test_threads_writing_a_fresh_work_dirs_env_vars_file_at_once_all_get_it(

@@ -1,4 +1,4 @@
-"""The template `sam local` runs (devkit.samlocal_layers): its functions get the built layers
+"""The template `sam local` runs (devkit.samlocal.layers): its functions get the built layers
 by an ARN of their content, from a layer cache that holds exactly what `sam build` made, and
 SAM CLI's own code finds them there without asking AWS. No Docker."""
 
@@ -11,7 +11,7 @@ from samcli.lib.providers.provider import LayerVersion
 from samcli.local.docker.lambda_image import LambdaImage
 from samcli.local.layers.layer_downloader import LayerDownloader
 
-from devkit.samlocal_layers import cache_name, layer_digest, use_cached_layers
+from devkit.samlocal.layers import cache_name, layer_digest, use_cached_layers
 
 SALT = "sha256:emulation-image aws-sam-cli 1.0"
 
@@ -42,7 +42,7 @@ def built(tmp_path: Path) -> Path:
 
 
 def template() -> dict[str, Any]:
-    """The shape of .aws-sam/build/template.yaml, as devkit.template's loader reads it."""
+    """The shape of .aws-sam/build/template.yaml, as devkit.template.reader's loader reads it."""
     layer = {"Type": "AWS::Serverless::LayerVersion", "Properties": {}}
     return {
         "Globals": {"Function": {"Layers": [{"Ref": "DependenciesLayer"}, {"Ref": "SharedLayer"}]}},

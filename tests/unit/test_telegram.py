@@ -9,7 +9,7 @@ import pytest
 
 from community.errors import InvalidInitData
 from community.telegram import verify_init_data
-from devkit.initdata import signed_init_data
+from devkit.local.initdata import signed_init_data
 
 BOT_TOKEN = "5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8"
 NOW = 1_795_500_000

@@ -1,20 +1,20 @@
 """The functions' alarms in template.yaml are what `make alarms` writes from its list
-(tools/devkit/alarms.py), and that list names every function once, at most 10 per alarm."""
+(tools/devkit/template/alarms.py), and that list names every function once, at most 10 per alarm."""
 
 from pathlib import Path
 
 import pytest
 
-from devkit import alarms
-from devkit.alarms import Group, GroupsInvalid, check_groups, generated_part, render
-from devkit.template import TEMPLATE_PATH, resources
+from devkit.template import alarms
+from devkit.template.alarms import Group, GroupsInvalid, check_groups, generated_part, render
+from devkit.template.reader import TEMPLATE_PATH, resources
 
 FUNCTIONS = set(resources("AWS::Serverless::Function"))
 
 
 def test_the_alarms_in_the_template_are_the_ones_make_alarms_writes() -> None:
     assert generated_part(TEMPLATE_PATH.read_text()) == render(), (
-        "template.yaml's alarms differ from tools/devkit/alarms.py: run `make alarms`"
+        "template.yaml's alarms differ from tools/devkit/template/alarms.py: run `make alarms`"
     )
 
 

@@ -4,7 +4,7 @@ before any build)."""
 
 import pytest
 
-from devkit.template import resources
+from devkit.template.reader import resources
 
 BUILT = {
     **resources("AWS::Serverless::Function"),

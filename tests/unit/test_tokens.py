@@ -8,7 +8,7 @@ import jwt
 import pytest
 
 from community.errors import Unauthorized
-from community.tokens import TokenClaims, issue, verify
+from community.signed.tokens import TokenClaims, issue, verify
 
 SECRET = "s" * 64
 ISSUER = "community-api"

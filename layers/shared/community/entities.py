@@ -14,7 +14,7 @@ from decimal import Decimal
 from community.telegram import TelegramUser
 
 MEMBER_ROLE = "member"
-# Granted only by `make make-admin` (devkit.admin), never through the API.
+# Granted only by `make make-admin` (devkit.ops.admin), never through the API.
 ADMIN_ROLE = "admin"
 ROLES = (MEMBER_ROLE, ADMIN_ROLE)
 

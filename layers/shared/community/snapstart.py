@@ -1,6 +1,6 @@
 """Lambda SnapStart hooks. A snapshot is taken after init and restored for many execution
 environments. The expensive, identity-free work (the DynamoDB client, primed) is done by init
-itself (`create_app` -> `models.prime`), so the snapshot holds it; after a restore, refresh what
+itself (`create_app` -> `startup.prime`), so the snapshot holds it; after a restore, refresh what
 must differ per environment. Secrets are never fetched before the snapshot, so none is stored
 in it: the first request after a restore fetches them (Powertools caches them for
 SECRETS_MAX_AGE_SECONDS), as AWS recommends for anything that may rotate."""

@@ -4,10 +4,11 @@ nothing (no settings read, no client made, no hook registered); this does it all
 Lambda functions call it during init: `create_app` (every HTTP function, at module level) and
 the reminder sweep's module. Tools call it from their entry points, after setting the
 environment; the tests call it once per session, then rebind the data layer to each test's
-tables (`community.data.models.bind`)."""
+tables (`community.data.models.bind`). The one module outside `community.data` that reaches
+into it: binding and priming are start-up, and nothing above it needs to know how."""
 
 from community import snapstart
-from community.data.models import bind
+from community.data import models
 from community.observability import configure
 from community.settings import get_settings
 
@@ -24,6 +25,13 @@ def start() -> None:
         return
     settings = get_settings()
     configure(settings)
-    bind(settings)
+    models.bind(settings)
     snapstart.register()
     _started = True
+
+
+def prime() -> None:
+    """Create and warm the DynamoDB client now rather than on the first request
+    (`community.data.models.prime`): `create_app` calls this during init, so a SnapStart
+    snapshot holds the primed client and an on-demand cold start pays for it with init's CPU."""
+    models.prime()

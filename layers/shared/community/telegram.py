@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from community.errors import InvalidInitData
-from community.text import storable
+from community.values import storable
 
 MAX_INIT_DATA_LENGTH = 8192
 # Telegram user ids "have at most 52 significant bits", so they fit a double exactly. Larger

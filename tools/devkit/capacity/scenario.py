@@ -95,7 +95,7 @@ def build_items(scenario: Scenario) -> Items:
     from community.data.models import Attendance, AuthCode, ReferralGuard, User
     from community.data.sizes import stored_form
     from community.entities import MEMBER_ROLE
-    from community.schemas import EventIn
+    from community.schemas.events import EventIn
     from community.services.seeding import to_event
 
     text = PROFILES[scenario.profile]

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from devkit.capacity.scenario import StoredItem
-from devkit.template import load_template, resources
+from devkit.template.reader import load_template, resources
 
 # Which table each item kind lives in (template logical ids); the unit test
 # test_models_match_template checks the models' keys against the same tables.

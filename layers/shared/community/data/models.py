@@ -21,8 +21,8 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjec
 from pynamodb.models import Model
 
 from community.entities import MEMBER_ROLE
-from community.schemas import event_date
 from community.settings import Settings
+from community.values import event_date
 
 USER_PREFIX = "USER#"
 REFERRAL_GUARD_PREFIX = "REFERRAL#"
@@ -276,7 +276,7 @@ UNBOUND = "the data layer is not bound to any tables: call community.startup.sta
 
 
 def date_key(moment: datetime) -> str:
-    """An event date as stored and indexed (schemas.EVENT_DATE_FORMAT)."""
+    """An event date as stored and indexed (values.EVENT_DATE_FORMAT)."""
     return event_date(moment)
 
 

@@ -11,7 +11,6 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from community import startup
-from community.data.models import prime
 from community.errors import (
     CommunityError,
     NotFound,
@@ -20,7 +19,7 @@ from community.errors import (
     Unauthorized,
 )
 from community.observability import annotate, logger, metrics
-from community.schemas import ErrorBody
+from community.schemas.common import ErrorBody
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -239,5 +238,5 @@ def create_app(
     app.add_middleware(LambdaObservability, function_name=function_name)
     # During init, not on the first request: a SnapStart snapshot then holds a primed client,
     # and an on-demand cold start does it with init's CPU (`make bench`: "1st ms").
-    prime()
+    startup.prime()
     return app

@@ -5,25 +5,24 @@ import random
 import time
 from datetime import UTC, datetime
 
-from community import credentials, cursors
 from community.data import attendances
 from community.data import events as events_table
 from community.data.attendances import Outcome
 from community.entities import Attendance, Event, Member
 from community.errors import Conflict, NotFound, ServiceUnavailable
+from community.gateways import credentials
 from community.observability import count
-from community.schemas import (
+from community.schemas.attendance import (
     AttendancePublic,
-    EventDetail,
-    EventPublic,
     Rsvp,
     RsvpGoing,
     RsvpNone,
     RsvpState,
-    UpcomingEvents,
-    event_date,
 )
+from community.schemas.events import EventDetail, EventPublic, UpcomingEvents
 from community.services.events import active_event, check_limit, existing_id
+from community.signed import cursors
+from community.values import event_date
 
 # Transactions on one popular event conflict with each other in DynamoDB; a few quick
 # retries absorb that before the client is asked to retry (503 + Retry-After).

@@ -4,15 +4,18 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from community import credentials, telegram, tokens
+from community import telegram
 from community.data import auth_codes
 from community.data import users as user_records
 from community.entities import Member, PendingLogin
 from community.errors import Unauthorized
+from community.gateways import credentials
 from community.observability import count, logger
-from community.schemas import LoginCode, Session, UserPrivate
+from community.schemas.auth import LoginCode, Session
+from community.schemas.users import UserPrivate
 from community.services import users
 from community.settings import get_settings
+from community.signed import tokens
 
 
 def _code_hash(code: str) -> str:

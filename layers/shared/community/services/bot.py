@@ -8,11 +8,11 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from community import credentials
 from community.data import events as events_table
 from community.data import notifications
 from community.entities import Event
 from community.errors import Unauthorized
+from community.gateways import credentials
 from community.observability import count, logger
 from community.services.users import normalise_referral_code
 from community.settings import get_settings

@@ -2,7 +2,7 @@
 sends a verification link through SES; the link (GET /api/users/me/email/verify) confirms it,
 once; reminders go by email only to a verified address (services/email_reminders.py).
 
-A link is a signed token (community.email_tokens) naming the member, the address and a nonce;
+A link is a signed token (community.signed.email_tokens) naming the member, the address and a nonce;
 the member's item holds the nonce of the one link still good. Verifying is one conditional
 UpdateItem on "same member, same address, same nonce" that also removes the nonce: a reused
 link, a link for an address replaced since, and (before any write) a forged or expired one are
@@ -17,9 +17,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from html import escape
 
-from community import credentials, email_tokens
 from community.data import email_addresses as addresses
-from community.data import mail
 from community.data.email_addresses import EmailState
 from community.entities import Member
 from community.errors import (
@@ -30,10 +28,12 @@ from community.errors import (
     ServiceUnavailable,
     TooManyRequests,
 )
+from community.gateways import credentials, mail
 from community.observability import count, logger
-from community.schemas import PrivateProfile, UserUpdate
+from community.schemas.users import PrivateProfile, UserUpdate
 from community.services import users
 from community.settings import get_settings
+from community.signed import email_tokens
 
 USED = "this verification link has already been used: the address is verified"
 REPLACED = "this verification link is for an address since removed or replaced"

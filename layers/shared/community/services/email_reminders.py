@@ -28,11 +28,12 @@ from html import escape
 from threading import Lock
 
 from community import reminder_text
-from community.botapi import Pacer
 from community.data import attendances as attendances_table
-from community.data import mail, notifications
+from community.data import notifications
 from community.data import users as users_table
 from community.entities import Event
+from community.gateways import mail
+from community.gateways.telegram_bot import Pacer
 from community.observability import count, logger
 from community.settings import get_settings
 

@@ -7,13 +7,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from community import credentials, cursors
 from community.data import attendances
 from community.data import events as events_table
 from community.entities import Event
 from community.errors import Conflict, InvalidRequest, NotFound
+from community.gateways import credentials
 from community.observability import logger
-from community.schemas import (
+from community.schemas.events import (
     EventCategory,
     EventCreate,
     EventDetail,
@@ -21,9 +21,9 @@ from community.schemas import (
     EventPatch,
     EventPublic,
     UpcomingEvents,
-    event_date,
-    normalise_event_id,
 )
+from community.signed import cursors
+from community.values import event_date, normalise_event_id
 
 MAX_LIMIT = 50
 # The old front end pages by offset; every skipped item is still read, so it stays bounded.

@@ -26,12 +26,14 @@ from datetime import UTC, datetime, timedelta
 from threading import Lock
 from typing import Any
 
-from community import botapi, credentials, reminder_text
+from community import reminder_text
 from community.data import attendances as attendances_table
 from community.data import events as events_table
 from community.data import notifications
 from community.data import users as users_table
 from community.entities import Event, Member
+from community.gateways import credentials
+from community.gateways import telegram_bot as botapi
 from community.observability import count, logger
 from community.services import email_reminders
 from community.settings import get_settings

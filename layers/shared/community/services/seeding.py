@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from community.data import events as events_table
 from community.entities import Event
 from community.errors import InvalidRequest
-from community.schemas import EventIn
+from community.schemas.events import EventIn
 from community.services.events import new_event
 
 

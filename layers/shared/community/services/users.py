@@ -8,13 +8,19 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from community.data import cdn
 from community.data import users as users_table
 from community.data.users import CreateOutcome
 from community.entities import MEMBER_ROLE, ROLES, Member
 from community.errors import InvalidRequest, NotFound, ServiceUnavailable
+from community.gateways import cdn
 from community.observability import count, logger
-from community.schemas import PrivateProfile, PublicProfile, UserPrivate, UserPublic, UserUpdate
+from community.schemas.users import (
+    PrivateProfile,
+    PublicProfile,
+    UserPrivate,
+    UserPublic,
+    UserUpdate,
+)
 from community.telegram import TelegramUser
 
 REFERRAL_PREFIX = "UP-"

@@ -1,0 +1,1 @@
+"""`make run` and what runs beside it on this machine."""

@@ -1,0 +1,2 @@
+"""What is read or written from template.yaml, the single declaration of tables, routes and
+handlers."""
