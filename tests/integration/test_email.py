@@ -35,7 +35,7 @@ from community.botapi import BotApi, Pacer
 from community.data import mail as mail_sending
 from community.data import users as users_table
 from community.data.models import User
-from community.services import reminders
+from community.services.notifications import reminders
 from community.settings import get_settings
 from devkit.fakebot import FakeBotApi
 from devkit.fixtures import load_event

@@ -37,7 +37,7 @@ from community.botapi import BotApi, Pacer
 from community.data import users as users_table
 from community.data.models import User
 from community.errors import ServiceUnavailable
-from community.services import reminders
+from community.services.notifications import reminders
 from community.services.users import login as service_login
 from community.telegram import TelegramUser
 from devkit.fakebot import FakeBotApi

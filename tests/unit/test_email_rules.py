@@ -10,8 +10,8 @@ import pytest
 
 from community import email_tokens, tokens
 from community.errors import Gone, InvalidRequest, Unauthorized
-from community.reminder_text import headline, time_left
 from community.schemas import normalise_email
+from community.services.notifications.reminder_text import headline, time_left
 
 SECRET = "s" * 64
 ISSUER = "community-api"
