@@ -27,20 +27,12 @@ from community.services.notifications.pipeline import (
     Notice,
     Recipient,
     Result,
-    Settle,
 )
 from community.settings import get_settings
 
 # Two senders keep the pace while each waits ~100 ms for SES's answer; more would only queue
 # at the pacer at these rates.
 SENDERS = 2
-
-SETTLE = {
-    mail.MailOutcome.SENT: (Settle.SENT, "sent"),
-    mail.MailOutcome.FAILED: (Settle.RELEASE, "failed"),
-    mail.MailOutcome.REJECTED: (Settle.KEEP, "rejected"),
-    mail.MailOutcome.UNKNOWN: (Settle.KEEP, "uncertain"),
-}
 
 
 def enabled() -> bool:
@@ -84,9 +76,8 @@ class EmailChannel:
     def send(self, notice: Notice, member: Member) -> Result:
         assert member.email is not None  # unreachable() let only a verified address through
         result = mail.send(letter(notice.content(), member.email), pace=self.pace)
-        settle, counted = SETTLE[result.outcome]
         log = {"code": result.code, "attempts": result.attempts}
-        return Result(settle, counted, result.outcome.value, log)
+        return Result(result.outcome.value, log)
 
     def mark_blocked(self, member: Member) -> None:
         """SES has no such outcome: a bounce or complaint comes later, through SES itself."""

@@ -8,14 +8,13 @@ the send loses that one notice. Each send's outcome then settles its claim:
 - blocked: the member shut the channel (the bot blocked): the claim stays, the member is
   recorded as unreachable, and nothing more goes to them in this run;
 - failed: certainly not delivered: the claim is given back, so a later run tries again;
-- kept: it may have arrived (no answer came) or never can (refused): the claim stays, with the
-  outcome as its status, and is never sent again.
+- unknown (no answer came: it may have arrived), refused or rejected (it never can): the claim
+  stays, with the outcome as its status, and is never sent again.
 
 Bounded: at most `channel.senders` sends in flight (a thread pool; each waits on the medium's
 answer while the channel's pacer keeps the medium's rate), and nothing new is claimed once the
 deadline is near: what is left unclaimed, the next run sends."""
 
-import enum
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -75,21 +74,12 @@ class Notice(Protocol):
     def log_fields(self) -> dict[str, str]: ...
 
 
-class Settle(enum.Enum):
-    SENT = "sent"
-    BLOCKED = "blocked"
-    RELEASE = "release"
-    KEEP = "keep"
-
-
 @dataclass(frozen=True)
 class Result:
-    """A send's outcome as the pipeline settles it. `counted`: the report's count and the
-    metric's last word ("refused" makes ReminderRefused); `outcome`: the medium's own word,
-    logged and stored on a kept claim."""
+    """A send's outcome, in the words both media's clients use (community/botapi.py,
+    data/mail.py): sent, blocked, failed (certainly not delivered), refused or rejected (never
+    can be), unknown (may have arrived); and what the log should say of it."""
 
-    settle: Settle
-    counted: str
     outcome: str
     log: dict[str, Any]
 
@@ -136,10 +126,20 @@ class Deadline:
         return self.remaining_seconds is not None and self.remaining_seconds() < self.margin
 
 
-class Report(Protocol):
-    """A channel's counts: an int field per count named here or by the channel."""
+@dataclass
+class Counts:
+    """What every channel's report counts; a channel's report adds a field per count of its own
+    (its reasons not to reach a member, its outcomes)."""
 
-    stopped_early: bool
+    recipients: int = 0
+    sent: int = 0
+    already_claimed: int = 0
+    opted_out: int = 0
+    unknown_member: int = 0
+    without_telegram_id: int = 0
+    failed: int = 0
+    uncertain: int = 0
+    stopped_early: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,20 +148,18 @@ class Delivery:
     member: Member
 
 
-def add(report: Report, name: str, number: int = 1) -> None:
+def add(report: Counts, name: str, number: int = 1) -> None:
     """Count on a channel's report (a name it lacks raises: a report that forgets one fails
     its tests)."""
     setattr(report, name, getattr(report, name) + number)
 
 
-def select(notice: Notice, channel: Channel, report: Report) -> list[Delivery]:
+def select(notice: Notice, channel: Channel, report: Counts) -> list[Delivery]:
     """The recipients to send the notice to now, each skip counted on `report`. One
     BatchGetItem (per 100 keys) reads every recipient's claim, and the channel's own records."""
-    keys = {r.user_id: notice.claim_key(channel.medium, r.user_id) for r in notice.recipients}
     addressed = [recipient for recipient in notice.recipients if recipient.telegram_id is not None]
-    written = notifications.existing(
-        [*(keys[r.user_id] for r in addressed), *channel.records(addressed)]
-    )
+    keys = {r.user_id: notice.claim_key(channel.medium, r.user_id) for r in addressed}
+    written = notifications.existing([*keys.values(), *channel.records(addressed)])
     add(report, "without_telegram_id", len(notice.recipients) - len(addressed))
     deliveries = []
     for recipient in addressed:
@@ -185,7 +183,7 @@ def deliver(
     deliveries: list[Delivery],
     notice: Notice,
     channel: Channel,
-    report: Report,
+    report: Counts,
     now: datetime,
     deadline: Deadline,
 ) -> bool:
@@ -206,7 +204,7 @@ def deliver(
                 add(report, "already_claimed")
             return
         with lock:
-            if member.telegram_id in blocked:
+            if member.telegram_id in blocked:  # only a channel that can be blocked fills it
                 add(report, "unreachable")
                 return
         result = channel.send(notice, member)
@@ -225,25 +223,29 @@ def _settle(
     result: Result,
     notice: Notice,
     channel: Channel,
-    report: Report,
+    report: Counts,
     lock: Lock,
     blocked: set[int],
 ) -> None:
-    metric = f"{channel.prefix}{notice.kind}{result.counted.capitalize()}"
+    outcome = result.outcome
+    counted = "uncertain" if outcome == "unknown" else outcome
     with lock:
-        add(report, result.counted)
-        if result.settle is Settle.BLOCKED:
+        add(report, counted)
+        if outcome == "blocked":
             blocked.add(delivery.member.telegram_id)
-    if result.settle is not Settle.SENT:
+    if outcome != "sent":
         log = logger.warning if channel.warns else logger.info
         log(
             f"{channel.prefix} {notice.kind} not sent".strip().lower(),
-            extra={"outcome": result.outcome, **result.log, **notice.log_fields()},
+            extra={"outcome": outcome, **result.log, **notice.log_fields()},
         )
-    if result.settle is Settle.BLOCKED:
-        channel.mark_blocked(delivery.member)
-    elif result.settle is Settle.RELEASE:
-        notifications.release(delivery.key)  # certainly not delivered: a later run retries
-    elif result.settle is Settle.KEEP:
-        notifications.set_status(delivery.key, result.outcome)  # kept: never sent again
-    count(metric)
+    match outcome:
+        case "sent":
+            pass
+        case "blocked":
+            channel.mark_blocked(delivery.member)
+        case "failed":
+            notifications.release(delivery.key)  # certainly not delivered: a later run retries
+        case _:
+            notifications.set_status(delivery.key, outcome)  # kept: never sent again
+    count(f"{channel.prefix}{notice.kind}{counted.capitalize()}")

@@ -23,7 +23,7 @@ from community.data import users as users_table
 from community.entities import Event, Member
 from community.observability import logger
 from community.services.notifications import email_channel, pipeline, reminder_text
-from community.services.notifications.pipeline import Content, Medium, Recipient
+from community.services.notifications.pipeline import Content, Counts, Medium, Recipient
 from community.services.notifications.telegram_channel import SENDERS, BotApi, TelegramChannel
 from community.services.notifications.telegram_channel import default_api as default_bot_api
 from community.settings import get_settings
@@ -39,36 +39,20 @@ WHY_EMAIL = (
 
 
 @dataclass
-class EmailReport:
-    recipients: int = 0
-    sent: int = 0
-    already_claimed: int = 0
-    opted_out: int = 0
+class EmailReport(Counts):
     no_verified_email: int = 0
-    unknown_member: int = 0
-    without_telegram_id: int = 0
-    failed: int = 0
     rejected: int = 0
-    uncertain: int = 0
-    stopped_early: bool = False
 
 
 @dataclass
-class SweepReport:
+class SweepReport(Counts):
+    """The Telegram channel's counts, the events and offsets due, and the email channel's."""
+
     events: int = 0
-    recipients: int = 0
-    sent: int = 0
-    already_claimed: int = 0
-    opted_out: int = 0
     no_pm: int = 0
     unreachable: int = 0
-    unknown_member: int = 0
-    without_telegram_id: int = 0
     blocked: int = 0
-    failed: int = 0
     refused: int = 0
-    uncertain: int = 0
-    stopped_early: bool = False
     offsets: dict[str, int] = field(default_factory=dict)
     # The email channel's own counts.
     email: EmailReport = field(default_factory=EmailReport)

@@ -20,7 +20,6 @@ from community.services.notifications.pipeline import (
     Notice,
     Recipient,
     Result,
-    Settle,
 )
 from community.settings import get_settings
 
@@ -28,14 +27,6 @@ BotApi = botapi.BotApi
 # Senders in flight at once. The pace is the client's Pacer; several senders let it be kept
 # while each waits ~50-100 ms for Telegram's answer.
 SENDERS = 4
-
-SETTLE = {
-    botapi.Outcome.SENT: (Settle.SENT, "sent"),
-    botapi.Outcome.BLOCKED: (Settle.BLOCKED, "blocked"),
-    botapi.Outcome.FAILED: (Settle.RELEASE, "failed"),
-    botapi.Outcome.REFUSED: (Settle.KEEP, "refused"),
-    botapi.Outcome.UNKNOWN: (Settle.KEEP, "uncertain"),
-}
 
 
 def default_api() -> BotApi:
@@ -86,13 +77,12 @@ class TelegramChannel:
 
     def send(self, notice: Notice, member: Member) -> Result:
         result = self.api.send_message(message(notice.content(), member.telegram_id))
-        settle, counted = SETTLE[result.outcome]
         log = {
             "status": result.status,
             "attempts": result.attempts,
             "description": result.description,
         }
-        return Result(settle, counted, result.outcome.value, log)
+        return Result(result.outcome.value, log)
 
     def mark_blocked(self, member: Member) -> None:
         notifications.mark_unreachable(member.telegram_id, datetime.now(UTC))
