@@ -22,10 +22,13 @@ from community.data import notifications
 from community.data import users as users_table
 from community.entities import Event, Member
 from community.observability import logger
-from community.services.notifications import email_channel, pipeline, reminder_text
+from community.services.notifications import (
+    email_channel,
+    pipeline,
+    reminder_text,
+    telegram_channel,
+)
 from community.services.notifications.pipeline import Content, Counts, Medium, Recipient
-from community.services.notifications.telegram_channel import SENDERS, BotApi, TelegramChannel
-from community.services.notifications.telegram_channel import default_api as default_bot_api
 from community.settings import get_settings
 
 # Seconds of the invocation kept back when the deadline nears: nothing new is claimed then
@@ -130,10 +133,10 @@ def attendees(event: Event) -> list[Recipient]:
 def sweep(
     now: datetime | None = None,
     *,
-    api: BotApi | None = None,
+    api: telegram_channel.BotApi | None = None,
     remaining_seconds: Callable[[], float] | None = None,
     margin: float = DEADLINE_MARGIN,
-    senders: int = SENDERS,
+    senders: int = telegram_channel.SENDERS,
 ) -> SweepReport:
     """Send every reminder due at `now` that no sweep has claimed yet; stop claiming when
     `remaining_seconds()` (the invocation's time left) falls under `margin`."""
@@ -141,7 +144,7 @@ def sweep(
     offsets = get_settings().reminder_offset_list()
     report = SweepReport()
     deadline = pipeline.Deadline(remaining_seconds, margin)
-    telegram = TelegramChannel(api or default_bot_api(), senders)
+    telegram = telegram_channel.TelegramChannel(api or telegram_channel.default_api(), senders)
     due: list[Reminder] = []
     for event in events_table.starting_between(now, now + offsets[0]):
         offset = due_offset(event.start_date, now, offsets)
