@@ -1,5 +1,5 @@
 """The reminder sweep, run by an EventBridge schedule (every five minutes): sends the event
-reminders due now, each at most once (community/services/reminders.py)."""
+reminders due now, each at most once (community/services/notifications/reminders.py)."""
 
 import json
 from datetime import datetime
@@ -7,7 +7,7 @@ from typing import Any
 
 from community import startup
 from community.observability import logger, metrics
-from community.services import reminders
+from community.services.notifications import reminders
 
 # The same start-up as every HTTP function's create_app, during init.
 startup.start()

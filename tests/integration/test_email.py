@@ -4,6 +4,7 @@ expired, reused and superseded links are refused with nothing written; bad addre
 422; links are rate-limited; the reminder sweep emails verified members with reminders on,
 once, and says the time really left."""
 
+import collections
 import json
 import threading
 import time
@@ -16,6 +17,7 @@ import jwt
 import pytest
 from support.backends import fresh_server_backend
 from support.environment import JWT_SECRET
+from support.faults import counting_calls
 from support.figures import record_figure
 from support.flows import body_of, login
 from support.mail_outbox import (
@@ -34,7 +36,7 @@ from community.data import users as users_table
 from community.data.models import User
 from community.gateways import mail as mail_sending
 from community.gateways.telegram_bot import BotApi, Pacer
-from community.services import reminders
+from community.services.notifications import reminders
 from community.settings import get_settings
 from community.signed import email_tokens
 from devkit.functions.fixtures import load_event
@@ -532,6 +534,24 @@ def test_a_mail_ses_rejects_is_kept_and_counted_not_retried(
     assert len(rejected) == 1
     assert (first.email.rejected, again.email.sent, again.email.already_claimed) == (1, 0, 1)
     assert sent_mails() == []
+
+
+def test_one_read_of_rsvps_and_members_feeds_both_channels(ses: None, fake_bot: FakeBotApi) -> None:
+    # Given an event in 30 minutes and three verified members with an RSVP
+    now = datetime.now(UTC)
+    event = new_event(now + timedelta(minutes=30))
+    attend(event, [member(n, email=f"m{n}@example.com", verified=True) for n in (1, 2, 3)])
+
+    # When the sweep sends both channels
+    with counting_calls() as calls:
+        report = reminders.sweep(now, api=api_for(fake_bot))
+
+    # Then the RSVPs were queried once and the members read once, for both: beside them, the
+    # events (a Query of the index and a BatchGetItem) and each channel's claims (a
+    # BatchGetItem each)
+    assert (report.sent, report.email.sent) == (3, 3)
+    counted = collections.Counter(calls)
+    assert (counted["Query"], counted["BatchGetItem"]) == (2, 4), counted
 
 
 def test_the_email_pace_keeps_under_ses_max_send_rate(

@@ -37,7 +37,7 @@ from community.data import users as users_table
 from community.data.models import User
 from community.errors import ServiceUnavailable
 from community.gateways.telegram_bot import BotApi, Pacer
-from community.services import reminders
+from community.services.notifications import reminders
 from community.services.users import login as service_login
 from community.telegram import TelegramUser
 from devkit.functions.fixtures import load_event

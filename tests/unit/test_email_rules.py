@@ -9,8 +9,8 @@ import jwt
 import pytest
 
 from community.errors import Gone, InvalidRequest, Unauthorized
-from community.reminder_text import headline, time_left
 from community.schemas.users import normalise_email
+from community.services.notifications.reminder_text import headline, time_left
 from community.signed import email_tokens, tokens
 
 SECRET = "s" * 64

@@ -37,7 +37,7 @@ def main() -> int:
     if server.ses_endpoint:
         os.environ["SES_ENDPOINT_URL"] = server.ses_endpoint
     use_tables(server.dynamodb_endpoint, os.environ["AWS_REGION"])
-    from community.services import reminders
+    from community.services.notifications import reminders
 
     report = reminders.sweep(now)
     print(json.dumps(report.as_dict()))

@@ -1,6 +1,6 @@
 """A member's email address. PATCH /api/users/me `{"email": ...}` stores it unverified and
 sends a verification link through SES; the link (GET /api/users/me/email/verify) confirms it,
-once; reminders go by email only to a verified address (services/email_reminders.py).
+once; reminders go by email only to a verified address (services/notifications/email_channel.py).
 
 A link is a signed token (community.signed.email_tokens) naming the member, the address and a nonce;
 the member's item holds the nonce of the one link still good. Verifying is one conditional

@@ -1,0 +1,84 @@
+"""Notices by email (SES): to members with a VERIFIED address, whatever Telegram did (a member
+who blocked the bot still gets them).
+
+At most once, like the Telegram message, with a claim of its own per notice: SendEmail has no
+idempotency key, so at-least-once would make every retry after an unanswered request a possible
+duplicate; duplicates and the complaints they draw count against the sender's reputation, which
+SES polices by pausing the account (and then no member gets any email). What certainly did not
+go is tried again: throttled past the retries, the daily quota, a 5xx or no connection gives
+the claim back. A refusal (MessageRejected, a paused account) keeps it (`rejected`): sending
+again cannot help. A read timeout keeps it (`unknown`).
+
+Pace: SES allows SES_MAX_SEND_RATE messages a second (1 in the sandbox); one Pacer per run
+(the Bot API client's, as for Telegram) keeps the senders under it, and a throttling answer
+holds them all."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+
+# SES and the pacer, imported here only.
+from community.data import notifications
+from community.entities import Member
+from community.gateways import mail
+from community.gateways.telegram_bot import Pacer
+from community.services.notifications.pipeline import (
+    Content,
+    Medium,
+    Notice,
+    Recipient,
+    Result,
+)
+from community.settings import get_settings
+
+# Two senders keep the pace while each waits ~100 ms for SES's answer; more would only queue
+# at the pacer at these rates.
+SENDERS = 2
+
+
+def enabled() -> bool:
+    """Off without a sender (SES_SENDER unset)."""
+    return bool(get_settings().ses_sender)
+
+
+def letter(content: Content, address: str) -> mail.Mail:
+    """The notice as an email: its lines, the link, and why the reader gets it; text and
+    HTML alike."""
+    lines = [*content.lines, "", f"{content.link_text}: {content.url}", "", content.why]
+    html = (
+        "".join(f"<p>{escape(line)}</p>" for line in content.lines)
+        + f'<p><a href="{escape(content.url)}">{escape(content.link_text)}</a></p>'
+        + f"<p>{escape(content.why)}</p>"
+    )
+    return mail.Mail(to=address, subject=content.subject, text="\n".join(lines), html=html)
+
+
+@dataclass(frozen=True)
+class EmailChannel:
+    pace: Pacer
+    senders: int = SENDERS
+    medium: Medium = "email"
+    prefix: str = "Email"
+    warns: bool = True  # every mail not sent is worth a look: the sender's reputation
+
+    @classmethod
+    def for_run(cls) -> "EmailChannel":
+        return cls(Pacer(get_settings().ses_max_send_rate))
+
+    def records(self, recipients: list[Recipient]) -> list[str]:
+        return []
+
+    def unreachable(self, member: Member, written: dict[str, datetime]) -> str | None:
+        return None if member.email and member.email_verified else "no_verified_email"
+
+    def claim(self, key: str, member: Member, now: datetime, expires_at: datetime) -> bool:
+        return notifications.claim_email_reminder(key, now, expires_at)
+
+    def send(self, notice: Notice, member: Member) -> Result:
+        assert member.email is not None  # unreachable() let only a verified address through
+        result = mail.send(letter(notice.content(), member.email), pace=self.pace)
+        log = {"code": result.code, "attempts": result.attempts}
+        return Result(result.outcome.value, log)
+
+    def mark_blocked(self, member: Member) -> None:
+        """SES has no such outcome: a bounce or complaint comes later, through SES itself."""
