@@ -1,77 +1,35 @@
 // The one module that talks to the API (same origin only). It keeps the access token, logs in
 // again once on a 401, and revalidates cached GETs with their ETag (If-None-Match -> 304).
 
-export interface User {
-  id: string;
-  telegram_id: number;
-  name: string;
-  username?: string | null;
-  photo_url?: string | null;
-  role: string;
-  coins?: number;
-  referral_code: string;
-  referred_by?: string | null;
-  created_at?: string;
+// The types are generated from openapi.json (src/api-types.ts, `make openapi`): none by hand.
+import type { components, paths } from './api-types';
+import { ApiError } from './errors';
+import type { TokenStore } from './tokens';
+
+export { ApiError, type FieldError } from './errors';
+export { localStorageTokens, TOKEN_KEY, type TokenStore } from './tokens';
+
+// The one runtime value generated: the categories, in the API's order (schemas.EventCategory).
+export { eventCategoryValues as CATEGORIES } from './api-types';
+
+type Schemas = components['schemas'];
+export type User = Schemas['UserPrivate'];
+export type Event = Schemas['EventPublic'];
+export type Page = Schemas['UpcomingEvents'];
+export type Category = Schemas['EventCategory'];
+
+/** What `method path` answers on success as openapi.json documents it (its 200, else 201, JSON):
+ * a path the API drops or renames, or an answer it changes, fails the type check where used. */
+type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  responses: infer R;
 }
-
-export interface Event {
-  id: string;
-  title: string;
-  description?: string | null;
-  start_date: string;
-  end_date: string;
-  location?: string | null;
-  price: number | string;
-  capacity?: number | null;
-  image_url?: string | null;
-  category?: string | null;
-  is_active: boolean;
-  attendee_count: number;
-  spots_left?: number | null;
-}
-
-export interface Page<T> {
-  events: T[];
-  next_cursor: string | null;
-  has_more: boolean;
-}
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly detail: unknown,
-  ) {
-    super(typeof detail === 'string' ? detail : `HTTP ${status}`);
-  }
-
-  /** FastAPI's 422 `detail` list as `{field, message}` (the last `loc` item is the field). */
-  fieldErrors(): FieldError[] {
-    if (!Array.isArray(this.detail)) return [];
-    return this.detail.map((item: { loc?: unknown[]; msg?: string }) => ({
-      field: String(item.loc?.[item.loc.length - 1] ?? ''),
-      message: item.msg ?? 'invalid',
-    }));
-  }
-}
-
-export interface TokenStore {
-  get(): string | null;
-  set(token: string | null): void;
-}
-
-export const TOKEN_KEY = 'community.token';
-
-export function localStorageTokens(storage: Storage = localStorage): TokenStore {
-  return {
-    get: () => storage.getItem(TOKEN_KEY),
-    set: (token) => (token ? storage.setItem(TOKEN_KEY, token) : storage.removeItem(TOKEN_KEY)),
-  };
-}
+  ? R extends { 200: { content: { 'application/json': infer T } } }
+    ? T
+    : R extends { 201: { content: { 'application/json': infer T } } }
+      ? T
+      : null // 204: no body
+  : never;
+type Method = 'get' | 'post' | 'patch' | 'delete';
 
 export interface ApiOptions {
   /** Raw initData for `Authorization: tma ...`; null outside Telegram. */
@@ -116,7 +74,7 @@ export class Api {
     if (!initData) throw new ApiError(401, 'not opened in Telegram');
     const generated = (await this.send('POST', '/api/auth/generate-code', {
       headers: { Authorization: `tma ${initData}` },
-    })) as { code: string };
+    })) as Answer<'/api/auth/generate-code', 'post'>;
     const telegramId = new URLSearchParams(initData).get('user');
     const id = telegramId ? (JSON.parse(telegramId) as { id: number }).id : undefined;
     return this.redeem(generated.code, String(id));
@@ -125,10 +83,9 @@ export class Api {
   /** POST /api/auth/callback (also the old `/auth/callback?code=&telegram_id=` route). */
   async redeem(code: string, telegramId: string): Promise<string> {
     const query = new URLSearchParams({ code, telegram_id: telegramId });
-    const result = (await this.send('POST', `/api/auth/callback?${query}`)) as {
-      token: string;
-      user?: User;
-    };
+    const result = (await this.send('POST', `/api/auth/callback?${query}`)) as Partial<
+      Answer<'/api/auth/callback', 'post'>
+    > & { token: string };
     this.options.tokens.set(result.token);
     this.lastLoginUser = result.user ?? null;
     return result.token;
@@ -149,54 +106,67 @@ export class Api {
     }
   }
 
-  me(): Promise<{ user: User }> {
-    return this.authed('GET', '/api/users/me') as Promise<{ user: User }>;
+  me() {
+    return this.call('get', '/api/users/me');
   }
 
   /** After a change: a consistent read that also replaces the cached `/me`. */
-  async refreshMe(): Promise<{ user: User }> {
-    const result = (await this.authed('POST', '/api/users/me/refresh')) as { user: User };
-    return result;
+  refreshMe() {
+    return this.call('post', '/api/users/me/refresh');
   }
 
-  myEvents(cursor?: string | null, limit = 10): Promise<Page<Event>> {
+  myEvents(cursor?: string | null, limit = 10) {
     const query = new URLSearchParams({ limit: String(limit) });
     if (cursor) query.set('cursor', cursor);
-    return this.authed('GET', `/api/users/me/events?${query}`) as Promise<Page<Event>>;
+    return this.call('get', '/api/users/me/events', { query });
   }
 
-  upcoming(options: { cursor?: string | null; category?: string | null; limit?: number } = {}) {
+  upcoming(options: { cursor?: string | null; category?: Category | null; limit?: number } = {}) {
     const query = new URLSearchParams({ limit: String(options.limit ?? 10) });
     if (options.cursor) query.set('cursor', options.cursor);
     if (options.category) query.set('category', options.category);
-    return this.send('GET', `/api/v1/events/upcoming?${query}`) as Promise<Page<Event>>;
+    return this.call('get', '/api/v1/events/upcoming', { query, anonymous: true });
   }
 
-  event(id: string): Promise<{ event: Event }> {
-    return this.send('GET', `/api/v1/events/${encodeURIComponent(id)}`) as Promise<{
-      event: Event;
-    }>;
+  event(id: string) {
+    return this.call('get', '/api/v1/events/{event_id}', { id, anonymous: true });
   }
 
-  rsvp(id: string): Promise<unknown> {
-    return this.authed('POST', `/api/v1/events/${encodeURIComponent(id)}/rsvp`);
+  rsvp(id: string) {
+    return this.call('post', '/api/v1/events/{event_id}/rsvp', { id });
   }
 
-  cancelRsvp(id: string): Promise<unknown> {
-    return this.authed('DELETE', `/api/v1/events/${encodeURIComponent(id)}/rsvp`);
+  cancelRsvp(id: string) {
+    return this.call('delete', '/api/v1/events/{event_id}/rsvp', { id });
   }
 
-  createEvent(fields: Record<string, unknown>): Promise<{ event: Event }> {
-    return this.authed('POST', '/api/v1/events', fields) as Promise<{ event: Event }>;
+  // The admin form sends what was typed; the API validates it, and its 422 names the fields.
+  createEvent(fields: Record<string, unknown>) {
+    return this.call('post', '/api/v1/events', { body: fields });
   }
 
-  updateEvent(id: string, fields: Record<string, unknown>): Promise<{ event: Event }> {
-    const path = `/api/v1/events/${encodeURIComponent(id)}`;
-    return this.authed('PATCH', path, fields) as Promise<{ event: Event }>;
+  updateEvent(id: string, fields: Record<string, unknown>) {
+    return this.call('patch', '/api/v1/events/{event_id}', { id, body: fields });
   }
 
-  deactivateEvent(id: string): Promise<unknown> {
-    return this.authed('DELETE', `/api/v1/events/${encodeURIComponent(id)}`);
+  deactivateEvent(id: string) {
+    return this.call('delete', '/api/v1/events/{event_id}', { id });
+  }
+
+  /** `method path` as openapi.json documents it: `{event_id}` becomes `id`, `query` is added,
+   * the answer is typed. Bearer-authenticated unless `anonymous`. */
+  private call<P extends keyof paths, M extends Method & keyof paths[P]>(
+    method: M,
+    path: P,
+    options: { id?: string; query?: URLSearchParams; body?: unknown; anonymous?: boolean } = {},
+  ): Promise<Answer<P, M>> {
+    let url: string = path.replace('{event_id}', encodeURIComponent(options.id ?? ''));
+    if (options.query) url += `?${options.query}`;
+    const verb = method.toUpperCase();
+    const answer = options.anonymous
+      ? this.send(verb, url, { body: options.body })
+      : this.authed(verb, url, options.body);
+    return answer as Promise<Answer<P, M>>;
   }
 
   /** One HTTP request; GETs are revalidated with the ETag of the copy kept for that URL. */
