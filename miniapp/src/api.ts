@@ -1,35 +1,12 @@
 // The one module that talks to the API (same origin only). It keeps the access token, logs in
 // again once on a 401, and revalidates cached GETs with their ETag (If-None-Match -> 304).
-
-// The types are generated from openapi.json (src/api-types.ts, `make openapi`): none by hand.
-import type { components, paths } from './api-types';
+import type { Answer, Category, Method, Paths, User } from './api-contract';
 import { ApiError } from './errors';
 import type { TokenStore } from './tokens';
 
+export { CATEGORIES, type Category, type Event, type Page, type User } from './api-contract';
 export { ApiError, type FieldError } from './errors';
 export { localStorageTokens, TOKEN_KEY, type TokenStore } from './tokens';
-
-// The one runtime value generated: the categories, in the API's order (schemas.EventCategory).
-export { eventCategoryValues as CATEGORIES } from './api-types';
-
-type Schemas = components['schemas'];
-export type User = Schemas['UserPrivate'];
-export type Event = Schemas['EventPublic'];
-export type Page = Schemas['UpcomingEvents'];
-export type Category = Schemas['EventCategory'];
-
-/** What `method path` answers on success as openapi.json documents it (its 200, else 201, JSON):
- * a path the API drops or renames, or an answer it changes, fails the type check where used. */
-type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
-  responses: infer R;
-}
-  ? R extends { 200: { content: { 'application/json': infer T } } }
-    ? T
-    : R extends { 201: { content: { 'application/json': infer T } } }
-      ? T
-      : null // 204: no body
-  : never;
-type Method = 'get' | 'post' | 'patch' | 'delete';
 
 export interface ApiOptions {
   /** Raw initData for `Authorization: tma ...`; null outside Telegram. */
@@ -155,7 +132,7 @@ export class Api {
 
   /** `method path` as openapi.json documents it: `{event_id}` becomes `id`, `query` is added,
    * the answer is typed. Bearer-authenticated unless `anonymous`. */
-  private call<P extends keyof paths, M extends Method & keyof paths[P]>(
+  private call<P extends keyof Paths, M extends Method & keyof Paths[P]>(
     method: M,
     path: P,
     options: { id?: string; query?: URLSearchParams; body?: unknown; anonymous?: boolean } = {},
