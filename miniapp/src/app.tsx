@@ -16,7 +16,7 @@ export function App({ api }: { api: Api }) {
   const login = useCallback(() => {
     setLoginError(null);
     // The callback's answer carries the member: no /me on the way to the first screen, whose
-    // events load alongside the login (2 requests in a row, not 3: README "Performance").
+    // events load alongside the login (2 requests in a row, not 3: docs/performance.md).
     api
       .login()
       .then(() => api.lastLoginUser ?? api.me().then((r) => r.user))
