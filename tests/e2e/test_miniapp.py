@@ -134,10 +134,7 @@ def test_walk_login_events_detail_rsvp_profile_cancel(base: str, page: Page) -> 
     assert "/app/events/" in page.url
     assert "#tgWebAppData=" in page.url  # routing kept Telegram's launch parameters
     expect(page.get_by_text("0 / 30 going")).to_be_visible()
-    page.wait_for_function(
-        "() => window.__posted.some(([t, d]) => t === 'web_app_setup_main_button'"
-        " && JSON.parse(d).text === 'RSVP' && JSON.parse(d).is_visible)"
-    )
+    main_button(page, "RSVP")
     assert {"is_visible": True} in posted(page, "web_app_setup_back_button")
     no_serious_violations(page)
     send(page, "main_button_pressed")
@@ -170,10 +167,7 @@ def test_walk_login_events_detail_rsvp_profile_cancel(base: str, page: Page) -> 
     # Cancel from the detail opened from "My events".
     page.get_by_role("listitem").get_by_role("link").click()
     expect(page.get_by_text("You're going", exact=True)).to_be_visible()
-    page.wait_for_function(
-        "() => window.__posted.some(([t, d]) => t === 'web_app_setup_main_button'"
-        " && JSON.parse(d).text === 'Cancel RSVP' && JSON.parse(d).is_visible)"
-    )
+    main_button(page, "Cancel RSVP")
     send(page, "main_button_pressed")
     expect(page.get_by_role("status")).to_have_text("Your RSVP is cancelled.")
     expect(page.get_by_text("0 / 30 going")).to_be_visible()
@@ -337,10 +331,7 @@ def test_an_admin_creates_edits_and_deactivates_an_event_with_422s_beside_fields
     page.get_by_label("Starts").fill("2031-05-01T18:00")
     page.get_by_label("Ends").fill("2031-05-01T20:00")
     page.get_by_label("Capacity").fill("0")
-    page.wait_for_function(
-        "() => window.__posted.some(([t, d]) => t === 'web_app_setup_main_button'"
-        " && JSON.parse(d).text === 'Create event' && JSON.parse(d).is_visible)"
-    )
+    main_button(page, "Create event")
     send(page, "main_button_pressed")
     capacity = page.get_by_label("Capacity")
     expect(capacity).to_have_attribute("aria-invalid", "true")
@@ -409,10 +400,12 @@ def authed(method: str, url: str, token: str) -> int:
 
 
 def main_button(page: Page, text: str) -> None:
-    """Wait until the app shows Telegram's MainButton with `text`."""
+    """Wait until the app shows Telegram's MainButton with `text`: the last setup the app posted
+    (an earlier screen's button with the same text, since hidden, does not count)."""
     page.wait_for_function(
-        "(text) => window.__posted.some(([t, d]) => t === 'web_app_setup_main_button'"
-        " && JSON.parse(d).text === text && JSON.parse(d).is_visible)",
+        "(text) => { const b = window.__posted.filter(([t]) => t === 'web_app_setup_main_button');"
+        " if (b.length === 0) return false; const d = JSON.parse(b[b.length - 1][1]);"
+        " return d.text === text && d.is_visible; }",
         arg=text,
     )
 
