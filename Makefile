@@ -109,7 +109,7 @@ stop: $(VENV)/.installed
 dev-init-data: $(VENV)/.installed
 	@$(PY) -m devkit.initdata --telegram-id "$(TELEGRAM_ID)" --name "$(NAME)"
 
-# The only way to make a member an admin (ROLE=member takes it back); see README "Admins".
+# The only way to make a member an admin (ROLE=member takes it back); see docs/api.md "RSVPs and admins".
 make-admin: $(VENV)/.installed
 	@# Explicit only: granting admin to the default dev id by accident would be a surprise.
 	@test "$(origin TELEGRAM_ID)" != file || { echo "usage: make make-admin TELEGRAM_ID=<id> [ROLE=member] [PORT=...]" >&2; exit 2; }
@@ -127,7 +127,7 @@ remind: $(VENV)/.installed
 mails: $(VENV)/.installed
 	@$(PY) -m devkit.mails $(PORT_ARG) $(if $(TO),--to "$(TO)")
 
-# Register the bot's webhook with Telegram (secret token, allowed updates); README "The bot".
+# Register the bot's webhook with Telegram (secret token, allowed updates); docs/bot-and-email.md.
 set-webhook: $(VENV)/.installed
 	@test -n "$(URL)" || { echo "usage: make set-webhook URL=https://<domain>/api/telegram/webhook [ENV=<stack>]" >&2; exit 2; }
 	$(PY) -m devkit.setwebhook --url "$(URL)" $(if $(ENV),--env "$(ENV)")
@@ -188,12 +188,12 @@ PYTEST_PARALLEL = $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --
 pytest: $(VENV)/.installed $(if $(CHECKED),,browser $(DYNALITE_STAMP) miniapp-check build)
 	$(PY) -m pytest $(PYTEST_PARALLEL)
 
-# The inner loop (README "Tests"): what make test runs but validate, the Vitest tests,
+# The inner loop (docs/reliability.md "The suite"): what make test runs but validate, the Vitest tests,
 # bench-short, the Chromium tests (marker browser) and test-sam. CI runs make test.
 test-fast: lint typecheck $(DYNALITE_STAMP) miniapp/dist/index.html build
 	$(PY) -m pytest $(PYTEST_PARALLEL) -m 'not sam_local and not browser'
 
-# The Mini App (miniapp/, README "The Mini App"): `npm ci` from the committed lockfile is its
+# The Mini App (miniapp/, docs/miniapp.md): `npm ci` from the committed lockfile is its
 # only install step; dist/ is rebuilt when missing or older than any source file.
 .PHONY: miniapp miniapp-check publish-miniapp
 MINIAPP_DEPS := miniapp/node_modules/.package-lock.json
@@ -216,13 +216,13 @@ miniapp: $(MINIAPP_BUILT)
 miniapp-check: miniapp
 	cd miniapp && npm test --silent
 
-# Upload miniapp/dist to the stack's bucket and invalidate /app/* (README "The Mini App").
+# Upload miniapp/dist to the stack's bucket and invalidate /app/* (docs/miniapp.md).
 publish-miniapp: $(VENV)/.installed miniapp
 	$(PY) -m devkit.publish_miniapp $(if $(STACK),--stack "$(STACK)")
 
-# The real `sam local invoke` / `start-api` in Docker (tools/sam-local/, README "Running the
-# functions under sam local"). with-docker.sh starts a Docker engine for the command if none
-# runs (as root) and stops it afterwards.
+# The real `sam local invoke` / `start-api` in Docker (tools/sam-local/, docs/sam-local.md).
+# with-docker.sh starts a Docker engine for the command if none runs (as root) and stops it
+# afterwards.
 .PHONY: sam-image invoke test-sam
 sam-image: $(VENV)/.installed
 	tools/sam-local/with-docker.sh tools/sam-local/build-image.sh
@@ -245,7 +245,7 @@ bench: $(VENV)/.installed build
 bench-short: $(VENV)/.installed $(if $(CHECKED),,build)
 	$(PY) bench/run.py --runs 1 --warm 100 --compare 1 --results .local/bench-short.json
 
-# Launch-day DynamoDB capacity on paper (tools/devkit/capacity/, README "Capacity"): exits 1
+# Launch-day DynamoDB capacity on paper (tools/devkit/capacity/, docs/capacity.md): exits 1
 # when a partition key value is over DynamoDB's per-partition limits.
 .PHONY: capacity
 capacity: $(VENV)/.installed

@@ -1,5 +1,6 @@
 """POST /api/v1/events/{event_id}/rsvp: take a spot at an upcoming event. 201 with the new
-attendance, 200 with the existing one (repeating an RSVP is harmless), 409 when it is full."""
+attendance, 200 with the existing one (repeating an RSVP is harmless), 409 when it is full;
+both answers carry the event as it is now, counting the spot."""
 
 from fastapi import Request, Response
 

@@ -105,13 +105,26 @@ def walk_through(base: str, stack: Stack, telegram_id: int = 4343) -> list[str]:
         if has_route("GET", path):
             expect("event-detail", 200, http("GET", base + path), contains=event_id)
         path = f"/api/v1/events/{event_id}/rsvp"
+        has_state = has_route("GET", path)
+        if has_state:
+            expect("rsvp-state-none", 200, http("GET", base + path, bearer), contains='"none"')
         if has_route("POST", path):
             expect("rsvp", 201, http("POST", base + path, bearer), contains=event_id)
             expect("rsvp-again", 200, http("POST", base + path, bearer), contains=event_id)
+            if has_state:
+                going = http("GET", base + path, bearer)
+                expect("rsvp-state-going", 200, going, contains='"going"')
+                etag = going[1].get("etag")
+                if not etag:
+                    raise SamLocalError(f"rsvp-state-going: no ETag in {going[1]}")
+                revalidated = http("GET", base + path, {**bearer, "if-none-match": etag})
+                expect("rsvp-state-304", 304, revalidated)
             if has_route("GET", "/api/users/me/events"):
                 mine = http("GET", base + "/api/users/me/events", bearer)
                 expect("my-events", 200, mine, contains=event_id)
             if has_route("DELETE", path):
+                shown = http("DELETE", base + path, {**bearer, "prefer": "return=representation"})
+                expect("rsvp-cancel-shown", 200, shown, contains=event_id)
                 expect("rsvp-cancel", 204, http("DELETE", base + path, bearer))
     if has_route("POST", "/api/v1/events"):
         # A member is no admin: the route refuses them before reading the body.

@@ -35,7 +35,8 @@ EXPECTED = {
     ("GET", "/api/v1/events/upcoming"): {200},
     ("GET", "/api/v1/events/{event_id}"): {200},
     ("POST", "/api/v1/events/{event_id}/rsvp"): {201},
-    ("DELETE", "/api/v1/events/{event_id}/rsvp"): {204},
+    ("GET", "/api/v1/events/{event_id}/rsvp"): {200},
+    ("DELETE", "/api/v1/events/{event_id}/rsvp"): {200},
     ("GET", "/api/users/me/events"): {200},
     ("POST", "/api/v1/events"): {201},
     ("PATCH", "/api/v1/events/{event_id}"): {200},
@@ -115,6 +116,7 @@ def test_the_readme_walkthrough_runs_as_pasted_and_covers_every_route(checkout: 
     assert "HTTP/1.1 304" in transcript
     assert "loaded 1 events into community-events" in transcript
     assert "Seeded workshop" in transcript
+    assert re.search(r'"rsvp":\s*\{"status":\s*"going"', transcript), transcript[-4000:]
     assert "Telegram id 42 is now admin" in transcript
     assert re.search(r'"method":\s*"sendMessage".*startapp=UP-[A-Z0-9]{6}', transcript)
     assert re.search(r'"sent": 1,', transcript), transcript[-4000:]

@@ -28,7 +28,10 @@ CALLS = {
     "EventDeleteFunction": ["GetItem", "UpdateItem"],
     "EventDetailFunction": ["GetItem"],
     "EventRsvpCancelFunction": ["GetItem", "GetItem", "TransactWriteItems"],
-    "EventRsvpFunction": ["GetItem", "GetItem", "TransactWriteItems"],
+    # The member, the event, the transaction, then the event as the RSVP left it.
+    "EventRsvpFunction": ["GetItem", "GetItem", "TransactWriteItems", "GetItem"],
+    # The member, the event, the member's attendance.
+    "EventRsvpStatusFunction": ["GetItem", "GetItem", "GetItem"],
     "EventUpdateFunction": ["GetItem", "GetItem", "UpdateItem"],
     "EventsUpcomingFunction": ["Query", "BatchGetItem"],
     "GenerateCodeFunction": ["PutItem"],

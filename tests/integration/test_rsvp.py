@@ -1,4 +1,4 @@
-"""RSVPs through their handlers: POST and DELETE /api/v1/events/{id}/rsvp and
+"""RSVPs through their handlers: POST, GET and DELETE /api/v1/events/{id}/rsvp and
 GET /api/users/me/events, on the template's tables. Each test checks what the API answers
 and what DynamoDB holds afterwards: one attendance item per RSVP, and an attendee_count that
 moves with them and never passes the capacity or goes below zero."""
@@ -22,6 +22,7 @@ from support.flows import (
     login,
     my_events,
     rsvp,
+    rsvp_state,
     upcoming,
 )
 
@@ -35,6 +36,7 @@ pytestmark = pytest.mark.usefixtures("dynamodb")
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 NOT_FOUND = {"success": False, "detail": "event not found"}
+SHOWN = {"prefer": "return=representation"}
 
 
 def an_event(days: float = 3, **fields: Any) -> str:
@@ -99,14 +101,62 @@ def test_a_full_event_refuses_a_third_member_but_not_one_already_in() -> None:
     refused = rsvp(carol["token"], event_id)
     repeated = rsvp(alice["token"], event_id)
 
-    # Then the third is refused as full, the repeat gets the existing attendance back
+    # Then the third is refused as full, the repeat gets the existing attendance back, beside
+    # the event as it is now: full (where her first answer counted only her)
     assert refused["statusCode"] == 409, refused
     assert body_of(refused) == {"success": False, "detail": "event full"}
     assert repeated["statusCode"] == 200, repeated
-    assert body_of(repeated) == body_of(taken[alice["user"]["id"]])
+    first = body_of(taken[alice["user"]["id"]])
+    assert body_of(repeated)["attendance"] == first["attendance"]
+    assert (first["event"]["attendee_count"], first["event"]["spots_left"]) == (1, 1)
+    assert body_of(repeated)["event"] == {**first["event"], "attendee_count": 2, "spots_left": 0}
     # And the count stayed at the capacity, with the two items behind it
     assert attendee_count(event_id) == 2
     assert sorted(attendees(event_id)) == sorted(taken)
+
+
+def test_the_rsvp_answer_carries_the_event_as_the_rsvp_left_it_with_one_more_read() -> None:
+    # Given an event with 5 spots, one taken by Bob
+    alice, bob = login(1, "Alice"), login(2, "Bob")
+    event_id = an_event(capacity=5)
+    assert body_of(rsvp(bob["token"], event_id))["event"]["attendee_count"] == 1
+
+    # When Alice RSVPs, then RSVPs again
+    with counting_calls() as calls:
+        taken = rsvp(alice["token"], event_id)
+    with counting_calls() as repeat_calls:
+        again = rsvp(alice["token"], event_id)
+
+    # Then her answer shows the event counting both spots, as the event's detail shows it
+    assert taken["statusCode"] == 201, taken
+    shown = body_of(taken)["event"]
+    assert (shown["attendee_count"], shown["spots_left"]) == (2, 3)
+    assert shown == body_of(event_detail(event_id))["event"]
+    # And that took one GetItem after the transaction (which returns no item), while the
+    # repeat, which writes nothing, took none: its attendance came back from the refused put
+    assert calls == ["GetItem", "GetItem", "TransactWriteItems", "GetItem"]
+    assert again["statusCode"] == 200, again
+    assert body_of(again) == body_of(taken)
+    assert repeat_calls == ["GetItem", "GetItem", "TransactWriteItems"]
+
+
+def test_the_rsvp_answer_counts_an_rsvp_that_raced_in_before_its_transaction() -> None:
+    # Given an event, and Bob RSVPing just after Alice's RSVP has read it (count 0)
+    alice, bob = login(1, "Alice"), login(2, "Bob")
+    event_id = an_event(capacity=5)
+
+    def bob_rsvps() -> None:
+        _, created = attendance.rsvp(authenticate(bob["token"]), event_id)
+        assert created
+
+    # When Alice's RSVP goes through
+    with changed_before_the_transaction(bob_rsvps):
+        response = rsvp(alice["token"], event_id)
+
+    # Then her answer counts both spots, as stored: not the count she read plus one
+    assert response["statusCode"] == 201, response
+    assert body_of(response)["event"]["attendee_count"] == 2 == attendee_count(event_id)
+    assert sorted(attendees(event_id)) == sorted([alice["user"]["id"], bob["user"]["id"]])
 
 
 @pytest.mark.parametrize("kind", ["unknown", "malformed", "inactive", "started"])
@@ -204,12 +254,18 @@ def test_an_event_moved_between_the_rsvps_read_and_its_transaction_is_rsvped_at_
     assert sent == ["TransactWriteItems"] * 2
 
 
-def test_rsvp_cancel_and_my_events_without_a_token_are_401() -> None:
+def test_rsvp_cancel_state_and_my_events_without_a_token_are_401() -> None:
     event_id = an_event()
 
-    answers = [rsvp("", event_id), cancel_rsvp("", event_id), my_events("")]
+    answers = [
+        rsvp("", event_id),
+        cancel_rsvp("", event_id),
+        cancel_rsvp("", event_id, SHOWN),
+        rsvp_state("", event_id),
+        my_events(""),
+    ]
 
-    assert [response["statusCode"] for response in answers] == [401, 401, 401]
+    assert [response["statusCode"] for response in answers] == [401] * 5
     assert all(body_of(response)["success"] is False for response in answers)
     assert attendee_count(event_id) == 0
 
@@ -271,6 +327,109 @@ def test_cancelling_without_an_rsvp_is_204_and_writes_nothing() -> None:
     assert attendees(event_id) == [alice["user"]["id"]]
 
 
+def test_a_cancel_asking_for_the_event_gets_it_as_the_cancel_left_it() -> None:
+    # Given an event with 5 spots, two of them taken
+    alice, bob = login(1, "Alice"), login(2, "Bob")
+    event_id = an_event(capacity=5)
+    rsvp(alice["token"], event_id)
+    rsvp(bob["token"], event_id)
+
+    # When Alice cancels with Prefer: return=representation
+    with counting_calls() as calls:
+        response = cancel_rsvp(alice["token"], event_id, SHOWN)
+
+    # Then it is 200 with the event counting Bob's spot only, as the detail shows it, and
+    # says the preference was applied and that the answer depends on it
+    assert response["statusCode"] == 200, response
+    body = body_of(response)
+    assert body == {"success": True, "event": body_of(event_detail(event_id))["event"]}
+    assert (body["event"]["attendee_count"], body["event"]["spots_left"]) == (1, 4)
+    assert response["headers"]["preference-applied"] == "return=representation"
+    assert response["headers"]["vary"] == "Prefer"
+    assert response["headers"]["cache-control"] == "no-store"
+    # And her spot is gone; the event was read again after the transaction
+    assert attendees(event_id) == [bob["user"]["id"]]
+    assert calls == ["GetItem", "GetItem", "TransactWriteItems", "GetItem"]
+
+
+def test_a_cancel_without_prefer_stays_204_with_no_body() -> None:
+    alice = login(1, "Alice")
+    event_id = an_event(capacity=5)
+    rsvp(alice["token"], event_id)
+
+    response = cancel_rsvp(alice["token"], event_id)
+
+    assert response["statusCode"] == 204, response
+    assert response.get("body") in ("", None)
+    assert "preference-applied" not in response["headers"]
+    assert response["headers"]["vary"] == "Prefer"
+    assert attendee_count(event_id) == 0
+
+
+def test_a_cancel_without_an_rsvp_asking_for_the_event_gets_it_unchanged() -> None:
+    # Given an event with Alice's RSVP, and Bob who has none
+    alice, bob = login(1, "Alice"), login(2, "Bob")
+    event_id = an_event(capacity=5)
+    rsvp(alice["token"], event_id)
+    before = Event.get(event_id, consistent_read=True).attribute_values
+
+    # When Bob cancels with Prefer: return=representation
+    with counting_calls() as calls:
+        response = cancel_rsvp(bob["token"], event_id, SHOWN)
+
+    # Then it is 200 with the event as it is, Alice still counted, and nothing was written
+    # or read again
+    assert response["statusCode"] == 200, response
+    assert body_of(response) == {"success": True, "event": body_of(event_detail(event_id))["event"]}
+    assert body_of(response)["event"]["attendee_count"] == 1
+    assert Event.get(event_id, consistent_read=True).attribute_values == before
+    assert attendees(event_id) == [alice["user"]["id"]]
+    assert calls == ["GetItem", "GetItem", "TransactWriteItems"]
+
+
+@pytest.mark.parametrize(
+    ("prefer", "status"),
+    [
+        ("return=representation", 200),
+        ('Return = "Representation"', 200),
+        ("respond-async, return=representation; x=1", 200),
+        ("return=minimal", 204),
+        # Stated twice, a preference counts the first time only (RFC 7240 section 2).
+        ("return=minimal, return=representation", 204),
+        ("handling=lenient", 204),
+        ("", 204),
+    ],
+)
+def test_only_a_prefer_asking_for_the_representation_gets_it(prefer: str, status: int) -> None:
+    session = login(42, "Alice")
+    event_id = an_event(capacity=5)
+    rsvp(session["token"], event_id)
+
+    response = cancel_rsvp(session["token"], event_id, {"prefer": prefer})
+
+    assert response["statusCode"] == status, response
+    assert (body_of(response) or {}).get("event", {}).get("id") == (
+        event_id if status == 200 else None
+    )
+    assert attendee_count(event_id) == 0
+
+
+@pytest.mark.parametrize("prefer", [{}, SHOWN])
+def test_a_cancel_of_an_unknown_or_started_event_is_refused_whatever_it_prefers(
+    prefer: dict[str, str],
+) -> None:
+    session = login(42, "Alice")
+    started = an_event(days=-1 / 24)
+    rsvp_back_then(session["token"], started)
+
+    unknown = cancel_rsvp(session["token"], str(uuid.uuid4()), prefer)
+    too_late = cancel_rsvp(session["token"], started, prefer)
+
+    assert (unknown["statusCode"], body_of(unknown)) == (404, NOT_FOUND)
+    assert too_late["statusCode"] == 409, too_late
+    assert attendees(started) == [session["user"]["id"]]
+
+
 def test_cancelling_an_unknown_event_is_404() -> None:
     session = login(42, "Alice")
 
@@ -293,6 +452,121 @@ def test_cancelling_once_the_event_has_started_is_409_and_keeps_the_attendance()
     assert body_of(response)["success"] is False
     assert attendees(event_id) == [session["user"]["id"]]
     assert attendee_count(event_id) == 1
+
+
+# --- GET /api/v1/events/{id}/rsvp ----------------------------------------------------
+
+
+def state_of(token: str, event_id: str) -> dict[str, Any]:
+    response = rsvp_state(token, event_id)
+    assert response["statusCode"] == 200, response
+    result: dict[str, Any] = body_of(response)
+    return result
+
+
+def test_the_rsvp_state_is_none_then_going_since_the_rsvp_then_none_again() -> None:
+    # Given a member and an upcoming event
+    session = login(42, "Alice")
+    event_id = an_event(capacity=5)
+
+    # When she asks for her RSVP state before RSVPing, after, and after cancelling
+    with counting_calls() as calls:
+        before = rsvp_state(session["token"], event_id)
+    taken = body_of(rsvp(session["token"], event_id))
+    going = state_of(session["token"], event_id)
+    assert cancel_rsvp(session["token"], event_id)["statusCode"] == 204
+    after = state_of(session["token"], event_id)
+
+    # Then she is not going, then going since her RSVP was taken, then not going
+    assert before["statusCode"] == 200, before
+    assert body_of(before) == {"success": True, "rsvp": {"status": "none"}}
+    assert going == {
+        "success": True,
+        "rsvp": {"status": "going", "created_at": taken["attendance"]["created_at"]},
+    }
+    assert after == body_of(before)
+    # And the answer is private and revalidated every time, with an ETag
+    assert before["headers"]["cache-control"] == "private, no-cache"
+    assert before["headers"]["etag"].startswith('"')
+    # And it cost three GetItems: the token's member, the event, the attendance
+    assert calls == ["GetItem", "GetItem", "GetItem"]
+
+
+def test_the_rsvp_state_is_the_callers_own() -> None:
+    # Given Bob going to an event, and Alice not
+    alice, bob = login(1, "Alice"), login(2, "Bob")
+    event_id = an_event()
+    assert rsvp(bob["token"], event_id)["statusCode"] == 201
+
+    # When each asks
+    states = [state_of(who["token"], event_id)["rsvp"]["status"] for who in (alice, bob)]
+
+    # Then each hears their own
+    assert states == ["none", "going"]
+
+
+@pytest.mark.parametrize("kind", ["unknown", "malformed", "inactive"])
+def test_the_rsvp_state_of_an_event_one_cannot_see_is_the_details_404(kind: str) -> None:
+    # Given a member who RSVPed to an event an admin then deleted (deactivated)
+    session = login(42, "Alice")
+    inactive = an_event()
+    assert rsvp(session["token"], inactive)["statusCode"] == 201
+    assert delete_event(admin_login()["token"], inactive)["statusCode"] == 204
+    event_id = {
+        "unknown": str(uuid.uuid4()),
+        "malformed": "not-an-event-id",
+        "inactive": inactive,
+    }[kind]
+
+    # When she asks for her RSVP state
+    response = rsvp_state(session["token"], event_id)
+
+    # Then it is the same 404 as the event's detail
+    assert response["statusCode"] == 404, response
+    assert body_of(response) == NOT_FOUND
+    detail = event_detail(event_id)
+    assert (detail["statusCode"], body_of(detail)) == (404, NOT_FOUND)
+
+
+def test_the_rsvp_state_of_an_event_that_has_started_still_says_going() -> None:
+    # Given a member who RSVPed to an event that started an hour ago
+    session = login(42, "Alice")
+    event_id = an_event(days=-1 / 24)
+    rsvp_back_then(session["token"], event_id)
+
+    # Then she is shown as going (the event is active; only new RSVPs are closed)
+    assert state_of(session["token"], event_id)["rsvp"]["status"] == "going"
+
+
+def test_an_invalid_token_gets_no_rsvp_state() -> None:
+    event_id = an_event()
+
+    response = rsvp_state("not-a-token", event_id)
+
+    assert response["statusCode"] == 401, response
+    assert body_of(response)["success"] is False
+
+
+def test_the_rsvp_state_revalidates_with_its_etag_until_it_changes() -> None:
+    # Given a member's RSVP state and its ETag
+    session = login(42, "Alice")
+    event_id = an_event()
+    first = rsvp_state(session["token"], event_id)
+    etag = first["headers"]["etag"]
+
+    # When she revalidates it, then RSVPs and revalidates it again
+    unchanged = rsvp_state(session["token"], event_id, {"if-none-match": etag})
+    rsvp(session["token"], event_id)
+    changed = rsvp_state(session["token"], event_id, {"if-none-match": etag})
+
+    # Then the first is a 304 with no body, the second the new state with a new ETag
+    assert unchanged["statusCode"] == 304, unchanged
+    assert unchanged.get("body") in ("", None)
+    assert unchanged["headers"]["etag"] == etag
+    assert unchanged["headers"]["cache-control"] == "private, no-cache"
+    assert changed["statusCode"] == 200, changed
+    assert body_of(changed)["rsvp"]["status"] == "going"
+    assert changed["headers"]["etag"] != etag
 
 
 # --- GET /api/users/me/events ----------------------------------------------------------

@@ -1,5 +1,5 @@
 """Reliability figures: each case's count tried and count lost or let in, printed at the end of
-the run and kept in pytest's cache (.pytest_cache/v/reliability/figures) for the README.
+the run and kept in pytest's cache (.pytest_cache/v/reliability/figures) for docs/reliability.md.
 A pytest plugin (tests/conftest.py lists it): tests call `record_figure`, the hooks below add
 up the xdist workers' figures on the controller and print them."""
 

@@ -113,11 +113,16 @@ def rsvp(token: str, event_id: str) -> dict[str, Any]:
     return invoke("EventRsvpFunction", load_event("event_rsvp", TOKEN=token, EVENT_ID=event_id))
 
 
-def cancel_rsvp(token: str, event_id: str) -> dict[str, Any]:
-    return invoke(
-        "EventRsvpCancelFunction",
-        load_event("event_rsvp_cancel", TOKEN=token, EVENT_ID=event_id),
-    )
+def cancel_rsvp(token: str, event_id: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    event = load_event("event_rsvp_cancel", TOKEN=token, EVENT_ID=event_id)
+    event["headers"].update(headers or {})
+    return invoke("EventRsvpCancelFunction", event)
+
+
+def rsvp_state(token: str, event_id: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    event = load_event("event_rsvp_status", TOKEN=token, EVENT_ID=event_id)
+    event["headers"].update(headers or {})
+    return invoke("EventRsvpStatusFunction", event)
 
 
 def my_events(token: str, query: str = "") -> dict[str, Any]:

@@ -25,7 +25,7 @@ def all_at_once[T, R](work: Callable[[T], R], inputs: list[T]) -> list[R]:
 def retrying_503(call: Callable[[], dict[str, Any]], retried: list[int]) -> dict[str, Any]:
     """What the API asks of a client: a 503 is retried (briefly here, not Retry-After's full
     second, to keep the suite fast). moto's server answers some concurrent transactions with
-    an HTML 500 (see the README), which the service turns into that 503."""
+    an HTML 500 (docs/reliability.md), which the service turns into that 503."""
     for _ in range(MAX_ATTEMPTS - 1):
         response = call()
         if response["statusCode"] != 503:

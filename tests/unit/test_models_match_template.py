@@ -42,7 +42,7 @@ def test_events_table_key_and_start_date_index_match_the_model() -> None:
     assert index["IndexName"] == Event.by_start_date.Meta.index_name
     assert hash_key(index) == Event.listing.attr_name
     assert range_key(index) == Event.start_date.attr_name
-    # Keys only: an RSVP (attendee_count) must not write the listing (README "Capacity").
+    # Keys only: an RSVP (attendee_count) must not write the listing (docs/capacity.md).
     assert index["Projection"]["ProjectionType"] == "KEYS_ONLY"
     assert Event.by_start_date.Meta.projection.projection_type == "KEYS_ONLY"
     # Sparse: inactive events leave `listing` unset, which only a nullable attribute allows.

@@ -1,5 +1,5 @@
 """The production template, parsed with its CloudFormation tags: caching rules, data safety
-and least privilege hold as the README states them."""
+and least privilege hold as docs/deploy.md states them."""
 
 from typing import Any
 
@@ -48,7 +48,9 @@ def test_me_is_keyed_per_user_and_never_cached_against_the_origins_private() -> 
     assert key["DefaultTTL"] == 0
 
 
-@pytest.mark.parametrize("path", ["/api/users/me", "/api/users/me/events"])
+@pytest.mark.parametrize(
+    "path", ["/api/users/me", "/api/users/me/events", "/api/v1/events/3f2a/rsvp"]
+)
 def test_bearer_reads_reach_the_origin_with_their_authorization_and_parameters(path: str) -> None:
     # CloudFront forwards Authorization on a GET only when it is part of the cache key.
     key = cache_key(behavior_for(path)["CachePolicyId"])
@@ -81,6 +83,16 @@ def test_everything_else_is_not_cached_and_every_behavior_is_https_and_compresse
     assert distribution()["HttpVersion"] == "http2and3"
     origin = next(o for o in distribution()["Origins"] if o["Id"] == "HttpApi")
     assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+
+
+def test_the_mini_app_may_send_its_conditional_and_prefer_headers_across_origins() -> None:
+    # A cross-origin DELETE with Prefer (cancel answering with the event) is preflighted: both
+    # the API's own CORS and CloudFront's must allow the header.
+    api_cors = RESOURCES["HttpApi"]["Properties"]["CorsConfiguration"]["AllowHeaders"]
+    policy = RESOURCES["ApiHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    cloudfront_cors = policy["CorsConfig"]["AccessControlAllowHeaders"]["Items"]
+    for allowed in (api_cors, cloudfront_cors):
+        assert {"authorization", "if-none-match", "prefer"} <= set(allowed)
 
 
 def test_security_headers_and_a_csp_for_the_page() -> None:

@@ -3,7 +3,7 @@
 `make alarms` rewrites the part of template.yaml between the two marker lines; a test checks
 that part is what this module renders. Why a generator and not CloudFormation's
 `Fn::ForEach`: each function is one item of a metric math alarm's `Metrics` list, and ForEach
-only makes map keys, never list items (README "Deploying to AWS").
+only makes map keys, never list items (docs/deploy.md).
 """
 
 import sys
@@ -65,6 +65,7 @@ GROUPS = (
             "EventCreateFunction",
             "EventUpdateFunction",
             "EventDeleteFunction",
+            "EventRsvpStatusFunction",
         ),
     ),
     Group(

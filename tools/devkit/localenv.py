@@ -1,8 +1,8 @@
 """The environment the functions get outside AWS, in one place: `make run` and the commands that
 talk to its tables (seed-events, make-admin, remind, openapi), `sam local` (devkit.samlocal_sam)
 and the benchmark (bench/run.py) all start from LOCAL_DEFAULTS and change only what they must.
-Documented in the README. Lambda never sees any of it: there the secrets come from Secrets
-Manager and the settings refuse to start without them."""
+Documented in docs/api.md ("`make run` settings"). Lambda never sees any of it: there the
+secrets come from Secrets Manager and the settings refuse to start without them."""
 
 import os
 from collections.abc import Mapping

@@ -197,7 +197,7 @@ def main() -> None:
             ses_endpoint=os.environ["SES_ENDPOINT_URL"],
         )
     )
-    print(f'Mini App: {endpoint}/app/ (README "The Mini App")')
+    print(f"Mini App: {endpoint}/app/ (docs/miniapp.md)")
     print(f"Local API listening on {endpoint} (interactive docs: {endpoint}/docs)", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()

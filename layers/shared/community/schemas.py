@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Self, TypeVar, cast
+from typing import Annotated, Any, Literal, Self, TypeVar, cast
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -422,3 +422,22 @@ class AttendancePublic(BaseModel):
 class Rsvp(BaseModel):
     success: bool = True
     attendance: AttendancePublic
+    # The event as the RSVP left it (its attendee_count counting this one), so the client
+    # needs no second request to show it.
+    event: EventPublic
+
+
+class RsvpGoing(BaseModel):
+    status: Literal["going"]
+    created_at: datetime
+
+
+class RsvpNone(BaseModel):
+    status: Literal["none"]
+
+
+class RsvpState(BaseModel):
+    """Whether the member is going to an event: GET /api/v1/events/{event_id}/rsvp."""
+
+    success: bool = True
+    rsvp: Annotated[RsvpGoing | RsvpNone, Field(discriminator="status")]

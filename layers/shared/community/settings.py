@@ -68,7 +68,7 @@ class Settings(BaseSettings):
         # Anything but "true" or "1" (an empty value included) leaves tracing on.
         return str(value).lower() in ("true", "1")
 
-    # Email through SES (README "Email (SES)"). The sender is a verified SES identity (the
+    # Email through SES (docs/deploy.md "Email (SES)"). The sender is a verified SES identity (the
     # address, or its domain); unset, the email channel is off: no reminder goes by email and
     # PATCH /api/users/me refuses an address (503) rather than store one it cannot verify.
     ses_sender: str | None = None

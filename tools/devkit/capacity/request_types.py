@@ -117,6 +117,22 @@ def request_types(model: Billing) -> list[RequestType]:
                         m.write("attendance", None, attendance_for(event), transactional=True)
                         + m.write("event", event, _counted(event, 1), transactional=True),
                     ),
+                    # The event as the RSVP left it, for the answer.
+                    m.get("event", _counted(event, 1), consistent=True),
+                ]
+                for event in popular
+            ),
+        ),
+        RequestType(
+            # Every detail view asks whether the member is going; private, so never cached.
+            "GET /events/{id}/rsvp",
+            "EventRsvpStatusFunction",
+            s.detail_views_per_second,
+            _even(
+                [
+                    m.get("user", user),
+                    m.get("event", event),
+                    m.get("attendance", attendance_for(event), consistent=True),
                 ]
                 for event in popular
             ),

@@ -3,6 +3,7 @@ transaction, so the count is the number of attendance items and never exceeds th
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from pynamodb.constants import ALL_OLD
 from pynamodb.exceptions import TransactWriteError, UpdateError
@@ -56,7 +57,8 @@ def add(
     event: entities.Event, user_id: str, now: datetime, telegram_id: int | None = None
 ) -> tuple[Outcome, entities.Attendance]:
     """Put the attendance and increment attendee_count, in one transaction whose conditions
-    are: no attendance yet, the event still as read (active, same start), and a spot free."""
+    are: no attendance yet, the event still as read (active, same start), and a spot free.
+    With ALREADY comes the attendance the member already has (the refused put returns it)."""
     start_date = date_key(event.start_date)
     attendance = Attendance(
         event.id, user_id, start_date=start_date, created_at=now, telegram_id=telegram_id
@@ -70,7 +72,9 @@ def add(
     try:
         with backend_errors(), TransactWrite(connection=connection()) as transaction:
             # PynamoDB sends puts before updates: reasons come back as [attendance, event].
-            transaction.save(attendance, condition=Attendance.event_id.does_not_exist())
+            transaction.save(
+                attendance, condition=Attendance.event_id.does_not_exist(), return_values=ALL_OLD
+            )
             transaction.update(
                 Event(event.id),
                 actions=[Event.attendee_count.add(1)],
@@ -80,9 +84,13 @@ def add(
     except TransactWriteError as error:
         reasons = _reasons(error)
         if reasons[0] == ITEM_CONDITION_FAILED:
-            return Outcome.ALREADY, _attendance(attendance)
+            existing = _old_item(error, 0)
+            if existing is None:
+                return Outcome.RETRY, _attendance(attendance)
+            return Outcome.ALREADY, _attendance(Attendance.from_raw_data(existing))
         if reasons[1] == ITEM_CONDITION_FAILED:
-            current = _old_event(error)
+            old_event = _old_item(error, 1)
+            current = None if old_event is None else Event.from_raw_data(old_event)
             if (
                 current is not None
                 and current.is_active
@@ -162,11 +170,12 @@ def _reasons(error: TransactWriteError) -> list[str | None]:
     return reasons
 
 
-def _old_event(error: TransactWriteError) -> Event | None:
-    reason = error.cancellation_reasons[1]
+def _old_item(error: TransactWriteError, index: int) -> dict[str, Any] | None:
+    """The item as it was when transaction item `index`'s condition failed (ALL_OLD)."""
+    reason = error.cancellation_reasons[index]
     if reason is None or not reason.raw_item:
         return None
-    return Event.from_raw_data(reason.raw_item)
+    return dict(reason.raw_item)
 
 
 def of_event(event_id: str) -> list[entities.Attendance]:

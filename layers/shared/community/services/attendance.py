@@ -1,4 +1,5 @@
-"""RSVPs: taking a spot, giving it back, and a member's own upcoming events."""
+"""RSVPs: taking a spot, giving it back, whether a member has one, and a member's own
+upcoming events."""
 
 import random
 import time
@@ -8,11 +9,21 @@ from community import credentials, cursors
 from community.data import attendances
 from community.data import events as events_table
 from community.data.attendances import Outcome
-from community.entities import Member
+from community.entities import Attendance, Event, Member
 from community.errors import Conflict, NotFound, ServiceUnavailable
 from community.observability import count
-from community.schemas import AttendancePublic, EventPublic, Rsvp, UpcomingEvents, event_date
-from community.services.events import check_limit, existing_id
+from community.schemas import (
+    AttendancePublic,
+    EventDetail,
+    EventPublic,
+    Rsvp,
+    RsvpGoing,
+    RsvpNone,
+    RsvpState,
+    UpcomingEvents,
+    event_date,
+)
+from community.services.events import active_event, check_limit, existing_id
 
 # Transactions on one popular event conflict with each other in DynamoDB; a few quick
 # retries absorb that before the client is asked to retry (503 + Retry-After).
@@ -20,8 +31,11 @@ MAX_ATTEMPTS = 4
 
 
 def rsvp(member: Member, event_id: str, now: datetime | None = None) -> tuple[Rsvp, bool]:
-    """Take a spot at an upcoming active event: (the attendance, whether it is new). A member
-    who already has one gets it back unchanged, even when the event has filled up since."""
+    """Take a spot at an upcoming active event: (the attendance and the event as it is now,
+    whether the attendance is new). A member who already has one gets it back unchanged, even
+    when the event has filled up since. DynamoDB calls: the event's consistent GetItem and the
+    transaction, then one more GetItem when the spot is new (below); a repeat makes none more,
+    its attendance coming back in the refused transaction."""
     canonical = existing_id(event_id)
     for attempt in range(MAX_ATTEMPTS):
         moment = now or datetime.now(UTC)
@@ -31,11 +45,14 @@ def rsvp(member: Member, event_id: str, now: datetime | None = None) -> tuple[Rs
         outcome, attendance = attendances.add(event, member.id, moment, member.telegram_id)
         if outcome is Outcome.DONE:
             count("RsvpTaken")
-            return Rsvp(attendance=AttendancePublic.model_validate(attendance)), True
+            # TransactWriteItems returns no item (only a refused one's), and the count it left
+            # is not the one read plus one when other RSVPs raced this one: read it back.
+            # Events are deactivated, never deleted, so `or event` only satisfies the type.
+            after = events_table.get(canonical, consistent=True) or event
+            return _rsvp(attendance, after), True
         if outcome is Outcome.ALREADY:
-            existing = attendances.get(canonical, member.id)
-            if existing is not None:
-                return Rsvp(attendance=AttendancePublic.model_validate(existing)), False
+            # Nothing was written: the event just read is the event as it is.
+            return _rsvp(attendance, event), False
         if outcome is Outcome.FULL:
             count("RsvpRefusedFull")
             raise Conflict("event full")
@@ -43,11 +60,46 @@ def rsvp(member: Member, event_id: str, now: datetime | None = None) -> tuple[Rs
     raise ServiceUnavailable()
 
 
+def _rsvp(attendance: Attendance, event: Event) -> Rsvp:
+    return Rsvp(
+        attendance=AttendancePublic.model_validate(attendance),
+        event=EventPublic.model_validate(event),
+    )
+
+
+def state(member: Member, event_id: str) -> RsvpState:
+    """Whether the member is going to an active event (404 as its detail's otherwise): the
+    event's GetItem, then the attendance's, consistent so that an RSVP just taken shows."""
+    event = active_event(event_id)
+    attendance = attendances.get(event.id, member.id)
+    if attendance is None:
+        return RsvpState(rsvp=RsvpNone(status="none"))
+    return RsvpState(rsvp=RsvpGoing(status="going", created_at=attendance.created_at))
+
+
 def cancel(member: Member, event_id: str, now: datetime | None = None) -> None:
     """Give the spot back. Cancelling an RSVP that does not exist (twice, or never taken)
     changes nothing; an event that has started keeps its attendance record."""
+    _cancel(member, event_id, now, consistent=False)
+
+
+def cancel_and_show(member: Member, event_id: str, now: datetime | None = None) -> EventDetail:
+    """`cancel`, answered with the event as it is afterwards (Prefer: return=representation).
+    The event is read consistently, so with no RSVP to cancel it is shown as it is; a cancel
+    that took a spot back reads it again (a transaction returns no item): one GetItem more."""
+    event, changed = _cancel(member, event_id, now, consistent=True)
+    if changed:
+        # Events are deactivated, never deleted, so `or event` only satisfies the type.
+        event = events_table.get(event.id, consistent=True) or event
+    return EventDetail(event=EventPublic.model_validate(event))
+
+
+def _cancel(
+    member: Member, event_id: str, now: datetime | None, *, consistent: bool
+) -> tuple[Event, bool]:
+    """The event as read before the cancel, and whether the cancel gave a spot back."""
     canonical = existing_id(event_id)
-    event = events_table.get(canonical)
+    event = events_table.get(canonical, consistent=consistent)
     if event is None:
         raise NotFound("event not found")
     if event.start_date <= (now or datetime.now(UTC)):
@@ -56,9 +108,9 @@ def cancel(member: Member, event_id: str, now: datetime | None = None) -> None:
         outcome = attendances.remove(canonical, member.id)
         if outcome is Outcome.DONE:
             count("RsvpCancelled")
-            return
+            return event, True
         if outcome is Outcome.ALREADY:
-            return
+            return event, False
         _pause(attempt)
     raise ServiceUnavailable()
 

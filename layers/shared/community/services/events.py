@@ -47,7 +47,7 @@ def upcoming_page(
     `limit` of them after `cursor` (or after skipping `offset`). One Query of limit + 1 index
     entries (the extra one only tells whether there is a next page), then one BatchGetItem of
     the page's events: the listing indexes hold keys only, so an RSVP, which changes only
-    attendee_count, never writes them (README "Capacity")."""
+    attendee_count, never writes them (docs/capacity.md)."""
     check_limit(limit)
     if offset is not None and not 0 <= offset <= MAX_OFFSET:
         raise InvalidRequest(f"offset must be between 0 and {MAX_OFFSET}")
@@ -77,10 +77,16 @@ def upcoming_page(
 
 def detail(event_id: str) -> EventDetail:
     """An active event; unknown, malformed and inactive ids are all the same 404."""
+    return EventDetail(event=EventPublic.model_validate(active_event(event_id)))
+
+
+def active_event(event_id: str) -> Event:
+    """The active event with this id (one GetItem); unknown, malformed and inactive ids are
+    all the same 404, wherever an event is looked up by what a client sent."""
     event = events_table.get(existing_id(event_id))
     if event is None or not event.is_active:
         raise NotFound("event not found")
-    return EventDetail(event=EventPublic.model_validate(event))
+    return event
 
 
 def existing_id(event_id: str) -> str:
