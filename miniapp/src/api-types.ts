@@ -201,7 +201,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Event Rsvp Status */
+        get: operations["event_rsvp_status_api_v1_events__event_id__rsvp_get"];
         put?: never;
         /** Event Rsvp */
         post: operations["event_rsvp_api_v1_events__event_id__rsvp_post"];
@@ -461,6 +462,41 @@ export interface components {
         /** Rsvp */
         Rsvp: {
             attendance: components["schemas"]["AttendancePublic"];
+            event: components["schemas"]["EventPublic"];
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+        };
+        /** RsvpGoing */
+        RsvpGoing: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            status: "going";
+        };
+        /** RsvpNone */
+        RsvpNone: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            status: "none";
+        };
+        /**
+         * RsvpState
+         * @description Whether the member is going to an event: GET /api/v1/events/{event_id}/rsvp.
+         */
+        RsvpState: {
+            /** Rsvp */
+            rsvp: components["schemas"]["RsvpGoing"] | components["schemas"]["RsvpNone"];
             /**
              * Success
              * @default true
@@ -1801,6 +1837,91 @@ export interface operations {
             };
         };
     };
+    event_rsvp_status_api_v1_events__event_id__rsvp_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RsvpState"];
+                };
+            };
+            /** @description Not Modified: If-None-Match matched the current ETag (no body) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     event_rsvp_api_v1_events__event_id__rsvp_post: {
         parameters: {
             query?: never;
@@ -1901,6 +2022,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description return=representation: 200 with the event, not 204 */
+                prefer?: string | null;
                 authorization?: string | null;
             };
             path: {
@@ -1910,6 +2033,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description With Prefer: return=representation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDetail"];
+                };
+            };
             /** @description Successful Response */
             204: {
                 headers: {
@@ -2075,3 +2207,5 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const eventCategoryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EventCategory"]> = ["meetup", "workshop", "talk", "social", "sports", "online"];
+export const rsvpGoingStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RsvpGoing"]["status"]> = ["going"];
+export const rsvpNoneStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RsvpNone"]["status"]> = ["none"];
