@@ -16,6 +16,12 @@ export interface ApiOptions {
   base?: string;
 }
 
+/** What a request sends besides its method and path. */
+interface Sent {
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
 interface Cached {
   etag: string;
   body: unknown;
@@ -69,17 +75,17 @@ export class Api {
   }
 
   /** A request with the bearer token; a 401 logs in again once and retries. */
-  async authed(method: string, path: string, body?: unknown): Promise<unknown> {
+  async authed(method: string, path: string, sent: Sent = {}): Promise<unknown> {
     const token = this.token ?? (await this.login());
     try {
-      return await this.send(method, path, { token, body });
+      return await this.send(method, path, { ...sent, token });
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 401) throw error;
       // Another request may have logged in again meanwhile: use its token, else log in.
       const current = this.token;
-      if (current && current !== token) return this.send(method, path, { token: current, body });
+      if (current && current !== token) return this.send(method, path, { ...sent, token: current });
       this.options.tokens.set(null);
-      return this.send(method, path, { token: await this.login(), body });
+      return this.send(method, path, { ...sent, token: await this.login() });
     }
   }
 
@@ -109,12 +115,20 @@ export class Api {
     return this.call('get', '/api/v1/events/{event_id}', { id, anonymous: true });
   }
 
+  /** The member's RSVP to the event: `{status: 'going', created_at}` or `{status: 'none'}`. */
+  rsvpState(id: string) {
+    return this.call('get', '/api/v1/events/{event_id}/rsvp', { id });
+  }
+
+  /** The answer carries the event as the RSVP left it: no second request to show the count. */
   rsvp(id: string) {
     return this.call('post', '/api/v1/events/{event_id}/rsvp', { id });
   }
 
+  /** Asks for the event back with the cancel (RFC 7240), as the RSVP's answer has it. */
   cancelRsvp(id: string) {
-    return this.call('delete', '/api/v1/events/{event_id}/rsvp', { id });
+    const headers = { Prefer: 'return=representation' };
+    return this.call('delete', '/api/v1/events/{event_id}/rsvp', { id, headers });
   }
 
   // The admin form sends what was typed; the API validates it, and its 422 names the fields.
@@ -135,23 +149,20 @@ export class Api {
   private call<P extends keyof Paths, M extends Method & keyof Paths[P]>(
     method: M,
     path: P,
-    options: { id?: string; query?: URLSearchParams; body?: unknown; anonymous?: boolean } = {},
+    options: Sent & { id?: string; query?: URLSearchParams; anonymous?: boolean } = {},
   ): Promise<Answer<P, M>> {
+    const { body, headers } = options;
     let url: string = path.replace('{event_id}', encodeURIComponent(options.id ?? ''));
     if (options.query) url += `?${options.query}`;
     const verb = method.toUpperCase();
     const answer = options.anonymous
-      ? this.send(verb, url, { body: options.body })
-      : this.authed(verb, url, options.body);
+      ? this.send(verb, url, { body, headers })
+      : this.authed(verb, url, { body, headers });
     return answer as Promise<Answer<P, M>>;
   }
 
   /** One HTTP request; GETs are revalidated with the ETag of the copy kept for that URL. */
-  async send(
-    method: string,
-    path: string,
-    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ): Promise<unknown> {
+  async send(method: string, path: string, options: Sent & { token?: string } = {}): Promise<unknown> {
     const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
     if (options.token) headers.Authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { Api, Event, Page } from '../api';
+import type { Event } from '../api';
 import { ErrorState } from '../components/ErrorState';
 import { Skeleton } from '../components/Skeleton';
 import { ApiError, message } from '../errors';
@@ -10,19 +10,8 @@ import { navigate } from '../router';
 import type { ScreenProps } from '../screen';
 import * as tg from '../telegram';
 
-async function isGoing(api: Api, id: string): Promise<boolean> {
-  let cursor: string | null = null;
-  for (let page = 0; page < 10; page++) {
-    const result: Page = await api.myEvents(cursor, 50);
-    if (result.events.some((event) => event.id === id)) return true;
-    cursor = result.next_cursor;
-    if (!cursor) return false;
-  }
-  return false;
-}
-
 /** One event, with RSVP or Cancel RSVP on Telegram's MainButton; admins get "Edit event". */
-export function EventScreen({ api, user, setUser, params }: ScreenProps) {
+export function EventScreen({ api, user, params }: ScreenProps) {
   const id = params.id ?? '';
   const [event, setEvent] = useState<Event | null>(null);
   const [going, setGoing] = useState<boolean | null>(null);
@@ -32,8 +21,9 @@ export function EventScreen({ api, user, setUser, params }: ScreenProps) {
   const [gone, setGone] = useState(false);
   const load = useCallback(() => {
     setError(null);
+    // Two requests side by side: the event (the same for everyone) and the member's RSVP to it.
     api.event(id).then((r) => setEvent(r.event), setError);
-    isGoing(api, id).then(setGoing, () => setGoing(false));
+    api.rsvpState(id).then((r) => setGoing(r.rsvp.status === 'going'), () => setGoing(false));
   }, [id]);
   useEffect(load, [load]);
   useReady(event !== null || error !== null);
@@ -43,20 +33,19 @@ export function EventScreen({ api, user, setUser, params }: ScreenProps) {
     event && going !== null && !gone ? (going ? 'Cancel RSVP' : full ? null : 'RSVP') : null;
   useMainButton(action, async () => {
     setNotice(null);
+    // One request a tap: its answer carries the event as the change left it (an RSVP does not
+    // change the member's profile, so /me is not read again either).
     try {
       if (going) {
-        await api.cancelRsvp(id);
+        setEvent((await api.cancelRsvp(id)).event);
         setGoing(false);
         setNotice({ text: 'Your RSVP is cancelled.', error: false });
       } else {
-        await api.rsvp(id);
+        setEvent((await api.rsvp(id)).event);
         setGoing(true);
         setNotice({ text: "You're going!", error: false });
       }
       tg.haptic('success');
-      const [detail, me] = await Promise.all([api.event(id), api.refreshMe()]);
-      setEvent(detail.event);
-      setUser(me.user);
     } catch (e) {
       tg.haptic('error');
       setNotice({ text: message(e), error: true });
