@@ -32,7 +32,8 @@ help:
 	@echo "make dev-init-data  signed Telegram initData for curl (TELEGRAM_ID=42 NAME=Alice)"
 	@echo "make seed-events FILE=events.json  load events (all or nothing) into make run's table"
 	@echo "make make-admin TELEGRAM_ID=42 [ROLE=member]  grant (or take back) the admin role"
-	@echo "make openapi        write openapi.json, the combined OpenAPI document of every function"
+	@echo "make openapi        write openapi.json, the combined OpenAPI document of every function,"
+	@echo "                    and the Mini App's API types generated from it (miniapp/src/api-types.ts)"
 	@echo "make alarms         write template.yaml's function alarms (tools/devkit/template/alarms.py)"
 	@echo "make remind [NOW=2030-01-10T17:30:00Z]  one reminder sweep against make run (fake Bot API)"
 	@echo "make mails [TO=address]  the emails make run sent (moto's SES), with their links"
@@ -167,8 +168,11 @@ browser:
 	    echo "Chromium is missing: 'sudo apt-get install chromium' (the screenshot test needs it)" >&2; exit 1; \
 	  fi; }
 
-openapi: $(VENV)/.installed
+# The Mini App's types come from the document (openapi-typescript, type-only but for the enums'
+# value lists); tests/unit/test_openapi.py fails when either file is stale.
+openapi: $(VENV)/.installed miniapp/node_modules/.package-lock.json
 	$(PY) -m devkit.template.openapi > openapi.json
+	cd miniapp && npm run --silent api-types
 
 # The functions' Errors and Throttles alarms, from the list in tools/devkit/template/alarms.py
 # (a test checks template.yaml holds what this writes; README "Adding an endpoint").

@@ -1,77 +1,12 @@
 // The one module that talks to the API (same origin only). It keeps the access token, logs in
 // again once on a 401, and revalidates cached GETs with their ETag (If-None-Match -> 304).
+import type { Answer, Category, Method, Paths, User } from './api-contract';
+import { ApiError } from './errors';
+import type { TokenStore } from './tokens';
 
-export interface User {
-  id: string;
-  telegram_id: number;
-  name: string;
-  username?: string | null;
-  photo_url?: string | null;
-  role: string;
-  coins?: number;
-  referral_code: string;
-  referred_by?: string | null;
-  created_at?: string;
-}
-
-export interface Event {
-  id: string;
-  title: string;
-  description?: string | null;
-  start_date: string;
-  end_date: string;
-  location?: string | null;
-  price: number | string;
-  capacity?: number | null;
-  image_url?: string | null;
-  category?: string | null;
-  is_active: boolean;
-  attendee_count: number;
-  spots_left?: number | null;
-}
-
-export interface Page<T> {
-  events: T[];
-  next_cursor: string | null;
-  has_more: boolean;
-}
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly detail: unknown,
-  ) {
-    super(typeof detail === 'string' ? detail : `HTTP ${status}`);
-  }
-
-  /** FastAPI's 422 `detail` list as `{field, message}` (the last `loc` item is the field). */
-  fieldErrors(): FieldError[] {
-    if (!Array.isArray(this.detail)) return [];
-    return this.detail.map((item: { loc?: unknown[]; msg?: string }) => ({
-      field: String(item.loc?.[item.loc.length - 1] ?? ''),
-      message: item.msg ?? 'invalid',
-    }));
-  }
-}
-
-export interface TokenStore {
-  get(): string | null;
-  set(token: string | null): void;
-}
-
-export const TOKEN_KEY = 'community.token';
-
-export function localStorageTokens(storage: Storage = localStorage): TokenStore {
-  return {
-    get: () => storage.getItem(TOKEN_KEY),
-    set: (token) => (token ? storage.setItem(TOKEN_KEY, token) : storage.removeItem(TOKEN_KEY)),
-  };
-}
+export { CATEGORIES, type Category, type Event, type Page, type User } from './api-contract';
+export { ApiError, type FieldError } from './errors';
+export { localStorageTokens, TOKEN_KEY, type TokenStore } from './tokens';
 
 export interface ApiOptions {
   /** Raw initData for `Authorization: tma ...`; null outside Telegram. */
@@ -79,6 +14,12 @@ export interface ApiOptions {
   tokens: TokenStore;
   fetch?: typeof fetch;
   base?: string;
+}
+
+/** What a request sends besides its method and path. */
+interface Sent {
+  body?: unknown;
+  headers?: Record<string, string>;
 }
 
 interface Cached {
@@ -116,7 +57,7 @@ export class Api {
     if (!initData) throw new ApiError(401, 'not opened in Telegram');
     const generated = (await this.send('POST', '/api/auth/generate-code', {
       headers: { Authorization: `tma ${initData}` },
-    })) as { code: string };
+    })) as Answer<'/api/auth/generate-code', 'post'>;
     const telegramId = new URLSearchParams(initData).get('user');
     const id = telegramId ? (JSON.parse(telegramId) as { id: number }).id : undefined;
     return this.redeem(generated.code, String(id));
@@ -125,86 +66,103 @@ export class Api {
   /** POST /api/auth/callback (also the old `/auth/callback?code=&telegram_id=` route). */
   async redeem(code: string, telegramId: string): Promise<string> {
     const query = new URLSearchParams({ code, telegram_id: telegramId });
-    const result = (await this.send('POST', `/api/auth/callback?${query}`)) as {
-      token: string;
-      user?: User;
-    };
+    const result = (await this.send('POST', `/api/auth/callback?${query}`)) as Partial<
+      Answer<'/api/auth/callback', 'post'>
+    > & { token: string };
     this.options.tokens.set(result.token);
     this.lastLoginUser = result.user ?? null;
     return result.token;
   }
 
   /** A request with the bearer token; a 401 logs in again once and retries. */
-  async authed(method: string, path: string, body?: unknown): Promise<unknown> {
+  async authed(method: string, path: string, sent: Sent = {}): Promise<unknown> {
     const token = this.token ?? (await this.login());
     try {
-      return await this.send(method, path, { token, body });
+      return await this.send(method, path, { ...sent, token });
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 401) throw error;
       // Another request may have logged in again meanwhile: use its token, else log in.
       const current = this.token;
-      if (current && current !== token) return this.send(method, path, { token: current, body });
+      if (current && current !== token) return this.send(method, path, { ...sent, token: current });
       this.options.tokens.set(null);
-      return this.send(method, path, { token: await this.login(), body });
+      return this.send(method, path, { ...sent, token: await this.login() });
     }
   }
 
-  me(): Promise<{ user: User }> {
-    return this.authed('GET', '/api/users/me') as Promise<{ user: User }>;
+  me() {
+    return this.call('get', '/api/users/me');
   }
 
   /** After a change: a consistent read that also replaces the cached `/me`. */
-  async refreshMe(): Promise<{ user: User }> {
-    const result = (await this.authed('POST', '/api/users/me/refresh')) as { user: User };
-    return result;
+  refreshMe() {
+    return this.call('post', '/api/users/me/refresh');
   }
 
-  myEvents(cursor?: string | null, limit = 10): Promise<Page<Event>> {
+  myEvents(cursor?: string | null, limit = 10) {
     const query = new URLSearchParams({ limit: String(limit) });
     if (cursor) query.set('cursor', cursor);
-    return this.authed('GET', `/api/users/me/events?${query}`) as Promise<Page<Event>>;
+    return this.call('get', '/api/users/me/events', { query });
   }
 
-  upcoming(options: { cursor?: string | null; category?: string | null; limit?: number } = {}) {
+  upcoming(options: { cursor?: string | null; category?: Category | null; limit?: number } = {}) {
     const query = new URLSearchParams({ limit: String(options.limit ?? 10) });
     if (options.cursor) query.set('cursor', options.cursor);
     if (options.category) query.set('category', options.category);
-    return this.send('GET', `/api/v1/events/upcoming?${query}`) as Promise<Page<Event>>;
+    return this.call('get', '/api/v1/events/upcoming', { query, anonymous: true });
   }
 
-  event(id: string): Promise<{ event: Event }> {
-    return this.send('GET', `/api/v1/events/${encodeURIComponent(id)}`) as Promise<{
-      event: Event;
-    }>;
+  event(id: string) {
+    return this.call('get', '/api/v1/events/{event_id}', { id, anonymous: true });
   }
 
-  rsvp(id: string): Promise<unknown> {
-    return this.authed('POST', `/api/v1/events/${encodeURIComponent(id)}/rsvp`);
+  /** The member's RSVP to the event: `{status: 'going', created_at}` or `{status: 'none'}`. */
+  rsvpState(id: string) {
+    return this.call('get', '/api/v1/events/{event_id}/rsvp', { id });
   }
 
-  cancelRsvp(id: string): Promise<unknown> {
-    return this.authed('DELETE', `/api/v1/events/${encodeURIComponent(id)}/rsvp`);
+  /** The answer carries the event as the RSVP left it: no second request to show the count. */
+  rsvp(id: string) {
+    return this.call('post', '/api/v1/events/{event_id}/rsvp', { id });
   }
 
-  createEvent(fields: Record<string, unknown>): Promise<{ event: Event }> {
-    return this.authed('POST', '/api/v1/events', fields) as Promise<{ event: Event }>;
+  /** Asks for the event back with the cancel (RFC 7240), as the RSVP's answer has it. */
+  cancelRsvp(id: string) {
+    const headers = { Prefer: 'return=representation' };
+    return this.call('delete', '/api/v1/events/{event_id}/rsvp', { id, headers });
   }
 
-  updateEvent(id: string, fields: Record<string, unknown>): Promise<{ event: Event }> {
-    const path = `/api/v1/events/${encodeURIComponent(id)}`;
-    return this.authed('PATCH', path, fields) as Promise<{ event: Event }>;
+  // The admin form sends what was typed; the API validates it, and its 422 names the fields.
+  createEvent(fields: Record<string, unknown>) {
+    return this.call('post', '/api/v1/events', { body: fields });
   }
 
-  deactivateEvent(id: string): Promise<unknown> {
-    return this.authed('DELETE', `/api/v1/events/${encodeURIComponent(id)}`);
+  updateEvent(id: string, fields: Record<string, unknown>) {
+    return this.call('patch', '/api/v1/events/{event_id}', { id, body: fields });
+  }
+
+  deactivateEvent(id: string) {
+    return this.call('delete', '/api/v1/events/{event_id}', { id });
+  }
+
+  /** `method path` as openapi.json documents it: `{event_id}` becomes `id`, `query` is added,
+   * the answer is typed. Bearer-authenticated unless `anonymous`. */
+  private call<P extends keyof Paths, M extends Method & keyof Paths[P]>(
+    method: M,
+    path: P,
+    options: Sent & { id?: string; query?: URLSearchParams; anonymous?: boolean } = {},
+  ): Promise<Answer<P, M>> {
+    const { body, headers } = options;
+    let url: string = path.replace('{event_id}', encodeURIComponent(options.id ?? ''));
+    if (options.query) url += `?${options.query}`;
+    const verb = method.toUpperCase();
+    const answer = options.anonymous
+      ? this.send(verb, url, { body, headers })
+      : this.authed(verb, url, { body, headers });
+    return answer as Promise<Answer<P, M>>;
   }
 
   /** One HTTP request; GETs are revalidated with the ETag of the copy kept for that URL. */
-  async send(
-    method: string,
-    path: string,
-    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ): Promise<unknown> {
+  async send(method: string, path: string, options: Sent & { token?: string } = {}): Promise<unknown> {
     const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
     if (options.token) headers.Authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { Api, localStorageTokens } from './api';
-import { App, OutsideTelegram } from './app';
+import { App } from './app';
+import { OutsideTelegram } from './screens/OutsideTelegram';
 import { readLaunch, setUpTelegram } from './telegram';
 import './styles.css';
 

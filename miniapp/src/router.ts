@@ -1,28 +1,45 @@
 // Path routing under /app/. Telegram's launch parameters stay in the URL hash, untouched:
-// every navigation keeps the hash, so a reload still launches with them.
+// every navigation keeps the hash, so a reload still launches with them. The routes themselves
+// are a table (routes.ts); this module only matches paths against it and moves between them.
 import { useEffect, useState } from 'preact/hooks';
 
 export const BASE = '/app/';
 
-export type Route =
-  | { name: 'events' }
-  | { name: 'event'; id: string }
-  | { name: 'profile' }
-  | { name: 'callback' }
-  | { name: 'admin-new' }
-  | { name: 'admin-edit'; id: string };
+/** A route's `:name` segments, by name. */
+export type Params = Record<string, string>;
 
-export function parse(pathname: string): Route {
-  if (pathname === '/auth/callback') return { name: 'callback' };
-  const path = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : '';
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  if (parts[0] === 'events' && parts[1]) return { name: 'event', id: parts[1] };
-  if (parts[0] === 'profile') return { name: 'profile' };
-  if (parts[0] === 'auth' && parts[1] === 'callback') return { name: 'callback' };
-  if (parts[0] === 'admin' && parts[1] === 'new') return { name: 'admin-new' };
-  if (parts[0] === 'admin' && parts[1] === 'events' && parts[2])
-    return { name: 'admin-edit', id: parts[2] };
-  return { name: 'events' };
+/** The path under /app/ as segments; the old `/auth/callback` link counts as `auth/callback`. */
+function segments(pathname: string): string[] {
+  const path =
+    pathname === '/auth/callback'
+      ? 'auth/callback'
+      : pathname.startsWith(BASE)
+        ? pathname.slice(BASE.length)
+        : '';
+  return path.split('/').filter(Boolean).map(decodeURIComponent);
+}
+
+/** The first route whose `match` ('events/:id') fits the path's leading segments (later ones
+ * are ignored), with its params. An empty `match` fits every path: the table ends with one. */
+export function resolve<R extends { match: string }>(
+  routes: readonly R[],
+  pathname: string,
+): { route: R; params: Params } {
+  const parts = segments(pathname);
+  for (const route of routes) {
+    const params: Params = {};
+    const fits = route.match
+      .split('/')
+      .filter(Boolean)
+      .every((want, i) => {
+        const part = parts[i];
+        if (part === undefined) return false;
+        if (want.startsWith(':')) params[want.slice(1)] = part;
+        return want.startsWith(':') || want === part;
+      });
+    if (fits) return { route, params };
+  }
+  throw new Error(`no route for ${pathname}: the table's last route should match ''`);
 }
 
 export function navigate(path: string, replace = false): void {
@@ -32,12 +49,13 @@ export function navigate(path: string, replace = false): void {
   dispatchEvent(new PopStateEvent('popstate'));
 }
 
-export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parse(location.pathname));
+/** location.pathname, following navigate() and the browser's back and forward. */
+export function usePathname(): string {
+  const [pathname, setPathname] = useState(() => location.pathname);
   useEffect(() => {
-    const update = () => setRoute(parse(location.pathname));
+    const update = () => setPathname(location.pathname);
     addEventListener('popstate', update);
     return () => removeEventListener('popstate', update);
   }, []);
-  return route;
+  return pathname;
 }

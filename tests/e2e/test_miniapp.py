@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Request, Response, expect, sync_playwright
 from support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
 from support.local_api import local_api, request
 from support.miniapp_client import (
@@ -135,10 +135,7 @@ def test_walk_login_events_detail_rsvp_profile_cancel(base: str, page: Page) -> 
     assert "/app/events/" in page.url
     assert "#tgWebAppData=" in page.url  # routing kept Telegram's launch parameters
     expect(page.get_by_text("0 / 30 going")).to_be_visible()
-    page.wait_for_function(
-        "() => window.__posted.some(([t, d]) => t === 'web_app_setup_main_button'"
-        " && JSON.parse(d).text === 'RSVP' && JSON.parse(d).is_visible)"
-    )
+    main_button(page, "RSVP")
     assert {"is_visible": True} in posted(page, "web_app_setup_back_button")
     no_serious_violations(page)
     send(page, "main_button_pressed")
@@ -148,9 +145,8 @@ def test_walk_login_events_detail_rsvp_profile_cancel(base: str, page: Page) -> 
     token = page.evaluate("localStorage.getItem('community.token')")
     mine = api_get(base, "/api/users/me/events", token)
     assert [e["title"] for e in mine["events"]] == ["Welcome meetup"]
-    assert requests[-1][1].endswith("/api/users/me/refresh") or any(
-        r[1].endswith("/api/users/me/refresh") for r in requests
-    )
+    # The RSVP's answer brought the new count; an RSVP changes nothing of the profile.
+    assert not any(r[1].endswith("/api/users/me/refresh") for r in requests)
     shot(page, "light-detail-going")
 
     # BackButton returns to the list; the Profile tab shows the referral code and my events.
@@ -171,10 +167,7 @@ def test_walk_login_events_detail_rsvp_profile_cancel(base: str, page: Page) -> 
     # Cancel from the detail opened from "My events".
     page.get_by_role("listitem").get_by_role("link").click()
     expect(page.get_by_text("You're going", exact=True)).to_be_visible()
-    page.wait_for_function(
-        "() => window.__posted.some(([t, d]) => t === 'web_app_setup_main_button'"
-        " && JSON.parse(d).text === 'Cancel RSVP' && JSON.parse(d).is_visible)"
-    )
+    main_button(page, "Cancel RSVP")
     send(page, "main_button_pressed")
     expect(page.get_by_role("status")).to_have_text("Your RSVP is cancelled.")
     expect(page.get_by_text("0 / 30 going")).to_be_visible()
@@ -338,10 +331,7 @@ def test_an_admin_creates_edits_and_deactivates_an_event_with_422s_beside_fields
     page.get_by_label("Starts").fill("2031-05-01T18:00")
     page.get_by_label("Ends").fill("2031-05-01T20:00")
     page.get_by_label("Capacity").fill("0")
-    page.wait_for_function(
-        "() => window.__posted.some(([t, d]) => t === 'web_app_setup_main_button'"
-        " && JSON.parse(d).text === 'Create event' && JSON.parse(d).is_visible)"
-    )
+    main_button(page, "Create event")
     send(page, "main_button_pressed")
     capacity = page.get_by_label("Capacity")
     expect(capacity).to_have_attribute("aria-invalid", "true")
@@ -410,10 +400,12 @@ def authed(method: str, url: str, token: str) -> int:
 
 
 def main_button(page: Page, text: str) -> None:
-    """Wait until the app shows Telegram's MainButton with `text`."""
+    """Wait until the app shows Telegram's MainButton with `text`: the last setup the app posted
+    (an earlier screen's button with the same text, since hidden, does not count)."""
     page.wait_for_function(
-        "(text) => window.__posted.some(([t, d]) => t === 'web_app_setup_main_button'"
-        " && JSON.parse(d).text === text && JSON.parse(d).is_visible)",
+        "(text) => { const b = window.__posted.filter(([t]) => t === 'web_app_setup_main_button');"
+        " if (b.length === 0) return false; const d = JSON.parse(b[b.length - 1][1]);"
+        " return d.text === text && d.is_visible; }",
         arg=text,
     )
 
@@ -692,3 +684,114 @@ def test_an_rsvp_and_its_cancel_each_post_a_success_haptic(own_base: str, page: 
     send(page, "main_button_pressed")
     expect(page.get_by_role("status")).to_have_text("Your RSVP is cancelled.")
     assert posted(page, haptic) == [success, success]
+
+
+@pytest.fixture(scope="module")
+def busy_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of its own: 60 more upcoming events would change the lists the tests above
+    page through."""
+    with miniapp_server(tmp_path_factory, "miniapp-busy") as url:
+        yield url
+
+
+def test_a_screen_costs_its_requests_side_by_side_and_a_tap_one_for_a_member_with_60_rsvps(
+    busy_base: str, page: Page
+) -> None:
+    # Given a member going to 60 events (more than one page of 50 of /me/events, which the
+    # detail paged through to learn whether the member is going: 3 requests, 2 in a row),
+    login_via_api(busy_base, ADMIN_ID, "Admin Alex")
+    make_admin(busy_base, ADMIN_ID)
+    admin = login_via_api(busy_base, ADMIN_ID, "Admin Alex")
+    ids = [
+        create_event(busy_base, admin, f"Busy {n:02d}", timedelta(days=40 + n)) for n in range(60)
+    ]
+    token = login_via_api(busy_base, 720000, "Busy Bee")
+    for event_id in ids:
+        assert authed("POST", f"{busy_base}/api/v1/events/{event_id}/rsvp", token) == 201
+    # and every request of the app to the API, and each answer, in the order they happen,
+    seen: list[tuple[str, str, str]] = []
+    prefer: list[str | None] = []
+
+    def api_path(url: str) -> str | None:
+        path = urlsplit(url).path
+        return path if path.startswith("/api/") and not path.startswith("/api/auth/") else None
+
+    def on_request(r: Request) -> None:
+        if path := api_path(r.url):
+            seen.append(("sent", r.method, path))
+            prefer.append(r.headers.get("prefer"))
+
+    def on_response(r: Response) -> None:
+        if path := api_path(r.url):
+            seen.append(("answered", r.request.method, path))
+
+    page.on("request", on_request)
+    page.on("response", on_response)
+
+    def sent() -> list[tuple[str, str]]:
+        """The requests sent since `seen` was cleared, as (method, path), sorted."""
+        return sorted((method, path) for kind, method, path in seen if kind == "sent")
+
+    def one_round_trip() -> bool:
+        """Every request was sent before the first answer came: none waited for another."""
+        kinds = [kind for kind, _, _ in seen]
+        return "answered" not in kinds[: len(sent())]
+
+    def settled(condition: Callable[[], None]) -> None:
+        condition()
+        page.wait_for_timeout(500)  # room for a request that should not come
+
+    demo = next(
+        e["id"]
+        for e in api_get(busy_base, "/api/v1/events/upcoming", token)["events"]
+        if e["title"] == "Demo night"
+    )
+    last = ids[-1]
+    counts: dict[str, list[tuple[str, str]]] = {}
+
+    # When the member opens the app (its login aside), an event they are not going to, RSVPs,
+    # cancels, their profile, and (launched on it) the last of the 60 events they are going to,
+    open_in_telegram(page, launch_url(busy_base, init_data(720000, "Busy Bee"), LIGHT))
+    settled(lambda: expect(page.locator(".cards > li h2")).to_have_count(10))
+    counts["events"] = sent()
+    seen.clear()
+    page.get_by_role("listitem").filter(has_text="Demo night").get_by_role("link").click()
+    settled(lambda: main_button(page, "RSVP"))
+    counts["detail"], detail_in_one = sent(), one_round_trip()
+    seen.clear()
+    send(page, "main_button_pressed")
+    settled(lambda: expect(page.get_by_text("1 / 80 going")).to_be_visible())
+    expect(page.get_by_role("status")).to_have_text("You're going!")
+    counts["rsvp"] = sent()
+    seen.clear()
+    main_button(page, "Cancel RSVP")
+    prefer.clear()
+    send(page, "main_button_pressed")
+    settled(lambda: expect(page.get_by_text("0 / 80 going")).to_be_visible())
+    expect(page.get_by_role("status")).to_have_text("Your RSVP is cancelled.")
+    counts["cancel"], cancel_prefer = sent(), list(prefer)
+    seen.clear()
+    page.get_by_role("link", name="Profile").click()
+    settled(lambda: expect(page.locator(".cards > li h2")).to_have_count(10))
+    counts["profile"] = sent()
+    seen.clear()
+    page.goto(launch_url(busy_base, init_data(720000, "Busy Bee"), LIGHT, f"/app/events/{last}"))
+    settled(lambda: main_button(page, "Cancel RSVP"))
+    counts["detail, going to the 60th"], going_in_one = sent(), one_round_trip()
+
+    # Then each screen costs its own requests at once, and each tap exactly one.
+    event, rsvp = f"/api/v1/events/{demo}", f"/api/v1/events/{demo}/rsvp"
+    assert counts == {
+        "events": [("GET", "/api/v1/events/upcoming")],
+        "detail": [("GET", event), ("GET", rsvp)],
+        "rsvp": [("POST", rsvp)],
+        "cancel": [("DELETE", rsvp)],
+        "profile": [("GET", "/api/users/me"), ("GET", "/api/users/me/events")],
+        "detail, going to the 60th": [
+            ("GET", f"/api/v1/events/{last}"),
+            ("GET", f"/api/v1/events/{last}/rsvp"),
+        ],
+    }
+    assert detail_in_one, "the detail's two requests went one after the other"
+    assert going_in_one, "the detail's two requests went one after the other"
+    assert cancel_prefer == ["return=representation"]

@@ -1,4 +1,7 @@
-"""openapi.json is the combined document of every function, as `make openapi` writes it."""
+"""openapi.json is the combined document of every function, as `make openapi` writes it, and the
+Mini App's API types are generated from it."""
+
+import subprocess
 
 import pytest
 
@@ -10,6 +13,29 @@ def test_the_committed_openapi_json_is_current(repo_root) -> None:  # type: igno
     committed = (repo_root / "openapi.json").read_text()
 
     assert committed == render(), "openapi.json is stale: run `make openapi` and commit it"
+
+
+def test_the_mini_apps_api_types_are_generated_from_the_committed_document(repo_root) -> None:  # type: ignore[no-untyped-def]
+    miniapp = repo_root / "miniapp"
+    if not (miniapp / "node_modules/.bin/openapi-typescript").exists():
+        pytest.fail("miniapp/node_modules is missing: `make miniapp` installs it (npm ci)")
+
+    # openapi-typescript's own --check: it generates from openapi.json as `make openapi` does
+    # (the flags are in package.json's api-types script) and compares with the committed file.
+    check = subprocess.run(
+        ["npm", "run", "--silent", "api-types", "--", "--check"],
+        cwd=miniapp,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert check.returncode == 0, (
+        "miniapp/src/api-types.ts is stale: run `make openapi` and commit it\n"
+        + check.stdout
+        + check.stderr
+    )
 
 
 def test_every_route_of_the_template_is_in_the_document() -> None:

@@ -6,8 +6,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from community.schemas.events import EventCategory
+
 StoredItem = dict[str, dict[str, Any]]
-CATEGORIES = ("meetup", "workshop", "talk", "social", "sports", "online")
+# The API's own list (schemas.events.EventCategory), in its order: event i has category i % 6.
+CATEGORIES = tuple(category.value for category in EventCategory)
 
 
 @dataclass(frozen=True)

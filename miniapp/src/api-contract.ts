@@ -1,0 +1,27 @@
+// The API's types as the Mini App uses them, all from src/api-types.ts: openapi-typescript's
+// output for openapi.json (`make openapi` writes both; a test fails when either is stale).
+import type { components, paths } from './api-types';
+
+// The one runtime value generated: the categories, in the API's order (schemas.EventCategory).
+export { eventCategoryValues as CATEGORIES } from './api-types';
+
+type Schemas = components['schemas'];
+export type User = Schemas['UserPrivate'];
+export type Event = Schemas['EventPublic'];
+export type Page = Schemas['UpcomingEvents'];
+export type Category = Schemas['EventCategory'];
+
+export type Paths = paths;
+export type Method = 'get' | 'post' | 'patch' | 'delete';
+
+/** What `method path` answers on success as openapi.json documents it (its 200, else 201, JSON):
+ * a path the API drops or renames, or an answer it changes, fails the type check where used. */
+export type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  responses: infer R;
+}
+  ? R extends { 200: { content: { 'application/json': infer T } } }
+    ? T
+    : R extends { 201: { content: { 'application/json': infer T } } }
+      ? T
+      : null // 204: no body
+  : never;

@@ -1,0 +1,37 @@
+// The API's errors, and how the app words them for the member.
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: unknown,
+  ) {
+    super(typeof detail === 'string' ? detail : `HTTP ${status}`);
+  }
+
+  /** FastAPI's 422 `detail` list as `{field, message}` (the last `loc` item is the field). */
+  fieldErrors(): FieldError[] {
+    if (!Array.isArray(this.detail)) return [];
+    return this.detail.map((item: { loc?: unknown[]; msg?: string }) => ({
+      field: String(item.loc?.[item.loc.length - 1] ?? ''),
+      message: item.msg ?? 'invalid',
+    }));
+  }
+}
+
+/** The sentence shown for a failed request. */
+export function message(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 404) return 'This event is gone.';
+    if (error.status === 409) return typeof error.detail === 'string' && error.detail !== 'event full'
+      ? `Not possible: ${error.detail}.`
+      : 'This event is full.';
+    if (error.status >= 500) return 'The service is unavailable right now.';
+    return typeof error.detail === 'string' ? error.detail : `Error ${error.status}`;
+  }
+  return 'Network error: check your connection.';
+}
