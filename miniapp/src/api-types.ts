@@ -301,7 +301,7 @@ export interface components {
         };
         /**
          * EventCategory
-         * @description The fixed set of event categories (README "Events"). Each is one partition of the
+         * @description The fixed set of event categories (docs/api.md "Events"). Each is one partition of the
          *     by_category index, so a category's listing is one Query.
          * @enum {string}
          */

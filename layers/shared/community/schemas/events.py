@@ -67,7 +67,7 @@ Price = Annotated[Decimal, PlainSerializer(_json_number, return_type=int | float
 
 
 class EventCategory(StrEnum):
-    """The fixed set of event categories (README "Events"). Each is one partition of the
+    """The fixed set of event categories (docs/api.md "Events"). Each is one partition of the
     by_category index, so a category's listing is one Query."""
 
     MEETUP = "meetup"
