@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, Response, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Request, Response, Route, expect, sync_playwright
 from support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
 from support.local_api import local_api, request
 from support.miniapp_client import (
@@ -1175,3 +1175,39 @@ def test_an_expired_login_says_to_reopen_the_app_not_try_again(texts_base: str, 
     expect(page.locator("main").get_by_role("alert")).to_contain_text("open it again")
     expect(page.get_by_role("button", name="Try again")).to_have_count(0)
     shot(page, "light-profile-login-expired")
+
+
+def with_currency(currency: str) -> Callable[[Route], None]:
+    """A route handler giving every event in the API's answers `currency`, as the API does once
+    events carry one (an ISO 4217 code per event, a deployment's default)."""
+
+    def handle(route: Route) -> None:
+        response = route.fetch()
+        if response.status != 200:
+            route.fulfill(response=response)
+            return
+        body = response.json()
+        for event in [*body.get("events", []), *([body["event"]] if "event" in body else [])]:
+            event["currency"] = currency
+        route.fulfill(response=response, json=body)
+
+    return handle
+
+
+def test_a_price_shows_the_events_currency(
+    texts_base: str, texts: dict[str, str], page: Page
+) -> None:
+    # Given events priced in euros,
+    page.route("**/api/v1/events/**", with_currency("EUR"))
+    open_in_telegram(page, launch_url(texts_base, member_init_data(730400, "Buyer"), LIGHT))
+    euros = page.evaluate(
+        "new Intl.NumberFormat(undefined, {style: 'currency', currency: 'EUR'}).format(1234567.89)"
+    )
+    assert "€" in euros
+    # When the member sees the list and the detail, then the price says so in their locale.
+    card = page.get_by_role("listitem").filter(has_text=LONG_WORD[:40])
+    expect(card.locator(".tag").first).to_have_text(euros)
+    expect(page.get_by_role("listitem").filter(has_text="Tiny dinner")).to_contain_text("Free")
+    card.get_by_role("link").click()
+    expect(page.locator(".detail .tag").first).to_have_text(euros)
+    page.screenshot(path=str(SCREENSHOTS / "light-detail-long-word-euros-full.png"), full_page=True)
