@@ -1211,3 +1211,25 @@ def test_a_price_shows_the_events_currency(
     card.get_by_role("link").click()
     expect(page.locator(".detail .tag").first).to_have_text(euros)
     page.screenshot(path=str(SCREENSHOTS / "light-detail-long-word-euros-full.png"), full_page=True)
+
+
+def test_a_login_that_failed_otherwise_offers_a_44_px_try_again_that_recovers(
+    texts_base: str, page: Page
+) -> None:
+    # Given a login whose first request fails with a 503 (trying again can succeed),
+    page.route("**/api/auth/generate-code", unavailable_once())
+    open_in_telegram(page, launch_url(texts_base, member_init_data(730500, "Retrier"), DARK))
+    banner = page.locator(".banner")
+    expect(banner).to_contain_text("Login failed")
+    # Then the banner offers "Try again", a full-size touch target,
+    again = banner.get_by_role("button", name="Try again")
+    box = again.bounding_box()
+    assert box is not None
+    assert box["height"] >= 44
+    assert box["width"] >= 44
+    no_serious_violations(page)
+    shot(page, "dark-login-failed")
+    # which logs in.
+    again.click()
+    expect(banner).to_have_count(0)
+    page.wait_for_function("() => localStorage.getItem('community.token') !== null")
