@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Api, User } from './api';
 import { TabBar } from './components/TabBar';
-import { message } from './errors';
+import { loginExpired, message } from './errors';
 import { useBackButton } from './hooks/useBackButton';
 import { resolve, usePathname } from './router';
 import { ROUTES } from './routes';
@@ -31,12 +31,15 @@ export function App({ api }: { api: Api }) {
   const { Screen } = route;
   return (
     <>
-      {loginError !== null && (
-        <div class="banner" role="alert">
-          Login failed: {message(loginError)}{' '}
-          <button type="button" class="link" onClick={login}>Try again</button>
-        </div>
-      )}
+      {loginError !== null &&
+        (loginExpired(loginError) ? (
+          <div class="banner" role="alert">{message(loginError)}</div>
+        ) : (
+          <div class="banner" role="alert">
+            <span>Login failed: {message(loginError)}</span>
+            <button type="button" class="button small" onClick={login}>Try again</button>
+          </div>
+        ))}
       {/* A new path is a new screen (its own state and requests), even on the same route. */}
       <Screen key={pathname} api={api} user={user} setUser={setUser} params={params} />
       <TabBar current={route.tab} />

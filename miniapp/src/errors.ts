@@ -23,8 +23,16 @@ export class ApiError extends Error {
   }
 }
 
+/** The login's initData is older than AUTH_MAX_AGE_SECONDS (services/auth -> telegram.py's
+ * verify_init_data): Telegram signed it when the app was opened, and only reopening the app
+ * signs a new one, so trying again cannot succeed. */
+export function loginExpired(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 401 && error.detail === 'init data has expired';
+}
+
 /** The sentence shown for a failed request. */
 export function message(error: unknown): string {
+  if (loginExpired(error)) return 'Your login from Telegram has expired: close the app and open it again.';
   if (error instanceof ApiError) {
     if (error.status === 404) return 'This event is gone.';
     if (error.status === 409) return typeof error.detail === 'string' && error.detail !== 'event full'

@@ -22,13 +22,23 @@ export function timeRange(event: Event): string {
   return `${dateFormat.format(start)} – ${(sameDay ? timeFormat : dateFormat).format(end)}`;
 }
 
-export function price(event: Event): string {
+/** "Free", or the price in the event's ISO 4217 currency ("€1,234.50", "¥500") in the member's
+ * locale; the number alone for an event without one. */
+export function price(event: Event & { currency?: string | null }): string {
   const value = Number(event.price);
   if (!value) return 'Free';
+  if (event.currency) {
+    try {
+      return new Intl.NumberFormat(undefined, { style: 'currency', currency: event.currency }).format(value);
+    } catch {
+      // Not a well-formed code (Intl throws a RangeError): the number is still worth showing.
+    }
+  }
   return new Intl.NumberFormat(undefined, { minimumFractionDigits: 2 }).format(value);
 }
 
 export function spots(event: Event): string | null {
-  if (event.spots_left === null || event.spots_left === undefined) return null;
-  return event.spots_left <= 0 ? 'Full' : `${event.spots_left} spots left`;
+  const left = event.spots_left;
+  if (left === null || left === undefined) return null;
+  return left <= 0 ? 'Full' : `${left} ${left === 1 ? 'spot' : 'spots'} left`;
 }

@@ -16,13 +16,15 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, Response, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Request, Response, Route, expect, sync_playwright
 from support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
 from support.local_api import local_api, request
 from support.miniapp_client import (
     BOTTOM_INSET,
+    CLIENT_SCRIPT,
     DARK,
     LIGHT,
+    SIGNATURE,
     axe_violations,
     build_miniapp,
     init_data,
@@ -31,6 +33,9 @@ from support.miniapp_client import (
     posted,
     send,
 )
+
+from devkit.local.env import LOCAL_DEFAULTS
+from devkit.local.initdata import signed_init_data
 
 SAMPLE_UPCOMING = ["Welcome meetup", "Python workshop", "Community hike", "Demo night"]
 ROOT = Path(__file__).resolve().parents[2]
@@ -795,3 +800,436 @@ def test_a_screen_costs_its_requests_side_by_side_and_a_tap_one_for_a_member_wit
     assert detail_in_one, "the detail's two requests went one after the other"
     assert going_in_one, "the detail's two requests went one after the other"
     assert cancel_prefer == ["return=representation"]
+
+
+# --- Whatever an admin or a member typed (issue 25: items 2, 6 and 8) --------------------------
+# A server of its own: a 180-character word, Arabic and a full event must not reach the lists
+# the tests above compare exactly.
+SIZES = {
+    "320": {"width": 320, "height": 568},
+    "390": {"width": 390, "height": 844},
+    "768": {"width": 768, "height": 1024},
+}
+TEXTS_ADMIN = 730000
+LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 4  # 180 letters, no break
+LONG_URL = "https://example.com/" + "a-very-long-path-segment-" * 16
+LONG_NAME = "Wolfeschlegelsteinhausenbergerdorff" * 3
+LONG_USERNAME = "a_very_long_username_" * 3
+ARABIC_TITLE = "أمسية الشعر العربي!"
+ARABIC_DESCRIPTION = "تعالوا نقرأ الشعر معاً، ونشرب الشاي."
+ARABIC_LOCATION = "دار الثقافة، عمّان"
+ARABIC_NAME = "ليلى"
+ARABIC_USERNAME = "layla_ar"
+# Any character of the Arabic block: the user texts of the Arabic event and member.
+HAS_ARABIC = "/[\\u0600-\\u06FF]/"
+AUTH_MAX_AGE = 3600
+
+
+@pytest.fixture(scope="module")
+def texts_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    logs = tmp_path_factory.mktemp("miniapp-texts")
+    build_miniapp(logs / "build.log")
+    unset = dict.fromkeys(["TELEGRAM_BOT_TOKEN", "JWT_SECRET", "DYNAMODB_ENDPOINT_URL"])
+    with local_api(logs, **unset, AUTH_MAX_AGE_SECONDS=str(AUTH_MAX_AGE)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def texts(texts_base: str) -> dict[str, str]:
+    """The events, by role: one whose title, location and description (a URL) are one long
+    word each, one in Arabic, one with a single spot left, and one the admin filled. The admin
+    is going to all but the one with a spot left, so they show in the admin's "My events"."""
+    login_via_api(texts_base, TEXTS_ADMIN, "Admin")
+    make_admin(texts_base, TEXTS_ADMIN)
+    admin = login_via_api(texts_base, TEXTS_ADMIN, "Admin")
+    ids = {
+        "long": create_event(
+            texts_base,
+            admin,
+            LONG_WORD,
+            timedelta(hours=30),
+            description=f"Details: {LONG_URL}\n{LONG_WORD}",
+            location=LONG_WORD,
+            price="1234567.89",
+            capacity=500,
+            category="workshop",
+        ),
+        "arabic": create_event(
+            texts_base,
+            admin,
+            ARABIC_TITLE,
+            timedelta(hours=31),
+            description=ARABIC_DESCRIPTION,
+            location=ARABIC_LOCATION,
+            capacity=40,
+        ),
+        "one-left": create_event(texts_base, admin, "Tiny dinner", timedelta(hours=32), capacity=2),
+        "mine-full": create_event(texts_base, admin, "Boat trip", timedelta(hours=33), capacity=1),
+    }
+    other = login_via_api(texts_base, TEXTS_ADMIN + 1, "Other")
+    assert authed("POST", f"{texts_base}/api/v1/events/{ids['one-left']}/rsvp", other) == 201
+    for role in ("long", "arabic", "mine-full"):
+        assert authed("POST", f"{texts_base}/api/v1/events/{ids[role]}/rsvp", admin) == 201
+    return ids
+
+
+def member_init_data(
+    telegram_id: int, name: str, username: str | None = None, auth_date: int | None = None
+) -> str:
+    """init_data with a username, or signed at `auth_date` (a launch that long ago)."""
+    return signed_init_data(
+        LOCAL_DEFAULTS["TELEGRAM_BOT_TOKEN"],
+        telegram_id,
+        name,
+        username=username,
+        auth_date=auth_date,
+        extra={"signature": SIGNATURE},
+    )
+
+
+@contextmanager
+def sized_page(browser: Browser, size: str) -> Iterator[Page]:
+    context = browser.new_context(viewport=SIZES[size], device_scale_factor=2, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+    finally:
+        context.close()
+
+
+def screens(texts: dict[str, str], event: str) -> dict[str, str]:
+    """Every screen of the app as an admin sees it, by name: its path under the origin."""
+    return {
+        "events": "/app/",
+        "detail": f"/app/events/{texts[event]}",
+        "profile": "/app/profile",
+        "admin-edit": f"/app/admin/events/{texts[event]}",
+        "admin-new": "/app/admin/new",
+    }
+
+
+def open_screen(page: Page, base: str, raw: str, theme: str, name: str, path: str) -> None:
+    """Launch the app on `path` and wait until the screen shows what it loads."""
+    page.goto(launch_url(base, raw, THEMES[theme], path))
+    if name in ("events", "profile"):
+        expect(page.locator(".cards > li h2").first).to_be_visible()
+    if name == "events":  # the admin's button comes with the login
+        expect(page.get_by_role("button", name="New event")).to_be_visible()
+    elif name == "profile":
+        expect(page.locator(".profile h1")).to_be_visible()
+    elif name == "admin-edit":
+        expect(page.get_by_label("Title")).not_to_have_value("")
+    elif name == "admin-new":
+        expect(page.get_by_label("Title")).to_be_visible()
+    else:
+        expect(page.locator(".detail h1")).to_be_visible()
+        expect(page.get_by_role("button", name="Edit event")).to_be_visible()
+    page.evaluate("document.fonts.ready")
+
+
+def page_width(page: Page) -> int:
+    return int(page.evaluate("document.documentElement.scrollWidth"))
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("size", ["320", "390", "768"])
+def test_no_screen_is_wider_than_the_viewport_whatever_was_typed(
+    texts_base: str, texts: dict[str, str], browser: Browser, size: str, theme: str
+) -> None:
+    # Given an event whose title, location and description are one 180-letter word each (and a
+    # long URL), and an admin going to it whose name and username are long words too,
+    raw = member_init_data(TEXTS_ADMIN, LONG_NAME, LONG_USERNAME)
+    widths: dict[str, int] = {}
+    with sized_page(browser, size) as page:
+        add_client(page)
+        # When each screen is opened at the size,
+        for name, path in screens(texts, "long").items():
+            open_screen(page, texts_base, raw, theme, name, path)
+            widths[name] = page_width(page)
+            shot(page, f"{theme}-{size}-{name}-long-word")
+        # (the /u/ page too: the admin's long name)
+        token = login_via_api(texts_base, TEXTS_ADMIN, LONG_NAME)
+        code = api_get(texts_base, "/api/users/me", token)["user"]["referral_code"]
+        page.goto(f"{texts_base}/u/{code}")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        widths["/u/ page"] = page_width(page)
+    # Then none is wider than the viewport: nothing scrolls sideways, nothing is cut off.
+    viewport = SIZES[size]["width"]
+    assert all(width <= viewport for width in widths.values()), f"{viewport} px: {widths}"
+
+
+def add_client(page: Page) -> None:
+    """The Telegram client of open_in_telegram, without opening anything yet."""
+    page.add_init_script(CLIENT_SCRIPT)
+
+
+USER_TEXT_DIRECTIONS = """(hasArabic) => {
+  const arabic = new RegExp(hasArabic.slice(1, -1));
+  const own = (el) => [...el.childNodes].filter((n) => n.nodeType === 3)
+    .map((n) => n.textContent).join('');
+  const fields = [...document.querySelectorAll('input, textarea')]
+    .filter((el) => arabic.test(el.value));
+  const texts = [...document.body.querySelectorAll('*')].filter((el) => arabic.test(own(el)));
+  return [...texts, ...fields].map((el) => [
+    el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''),
+    getComputedStyle(el).direction,
+    el.getAttribute('dir'),
+  ]);
+}"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_user_written_text_reads_right_to_left_on_every_screen_and_the_u_page(
+    texts_base: str, texts: dict[str, str], browser: Browser, theme: str
+) -> None:
+    # Given an event whose title, description and location are Arabic, and an admin going to
+    # it whose name is Arabic (and whose username, as Telegram's are, is Latin),
+    raw = member_init_data(TEXTS_ADMIN, ARABIC_NAME, ARABIC_USERNAME)
+    found: dict[str, list[list[str]]] = {}
+    with sized_page(browser, "390") as page:
+        add_client(page)
+        # When each screen is opened,
+        for name, path in screens(texts, "arabic").items():
+            if name == "admin-new":
+                continue  # nothing anyone typed on it
+            open_screen(page, texts_base, raw, theme, name, path)
+            found[name] = page.evaluate(USER_TEXT_DIRECTIONS, HAS_ARABIC)
+            if name == "profile":
+                username = page.get_by_text(f"@{ARABIC_USERNAME}", exact=True)
+                assert username.get_attribute("dir") == "auto"
+            shot(page, f"{theme}-390-{name}-arabic")
+        token = login_via_api(texts_base, TEXTS_ADMIN, ARABIC_NAME)
+        code = api_get(texts_base, "/api/users/me", token)["user"]["referral_code"]
+        page.goto(f"{texts_base}/u/{code}")
+        expect(page.get_by_role("heading", name=ARABIC_NAME)).to_be_visible()
+        found["/u/ page"] = page.evaluate(USER_TEXT_DIRECTIONS, HAS_ARABIC)
+        shot(page, f"{theme}-390-u-page-arabic")
+    # Then every Arabic text (the title in the list, the detail's title, location and
+    # description, the name, the form's fields) is laid out right to left, by dir="auto".
+    counts = {name: len(elements) for name, elements in found.items()}
+    assert counts == {
+        "events": 2,  # title, location
+        "detail": 3,  # title, location, description
+        "profile": 4,  # name, its initial, the card's title and location
+        "admin-edit": 3,  # title, description, location
+        "/u/ page": 2,  # name, its initial
+    }, found
+    wrong = {
+        name: [e for e in elements if e[1:] != ["rtl", "auto"]] for name, elements in found.items()
+    }
+    assert wrong == {name: [] for name in found}, wrong
+
+
+def test_one_spot_left_is_singular_and_my_own_full_event_shows_going(
+    texts_base: str, texts: dict[str, str], page: Page
+) -> None:
+    # Given an event with one spot left, and a full one the member holds a spot of,
+    raw = member_init_data(TEXTS_ADMIN, "Admin")
+    open_in_telegram(page, launch_url(texts_base, raw, LIGHT))
+    cards = page.get_by_role("listitem")
+    # When the member sees the list, then the first says "1 spot left" and the full one "Full";
+    expect(cards.filter(has_text="Tiny dinner")).to_contain_text("1 spot left")
+    expect(cards.filter(has_text="Tiny dinner")).not_to_contain_text("spots")
+    expect(cards.filter(has_text="Boat trip").locator(".tag.full")).to_have_text("Full")
+    # and in "My events" the full event is the member's own: "Going", not a red "Full".
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
+    mine = page.locator(".cards > li").filter(has_text="Boat trip")
+    expect(mine).to_contain_text("Going")
+    expect(mine).not_to_contain_text("Full")
+    colour = mine.get_by_text("Going", exact=True).evaluate("n => getComputedStyle(n).color")
+    assert colour != rgb(LIGHT["destructive_text_color"])
+    shot(page, "light-profile-my-events-going")
+
+
+def test_an_rsvp_says_you_are_going_once(texts_base: str, page: Page) -> None:
+    # Given an event's detail and its RSVP button,
+    open_in_telegram(page, launch_url(texts_base, member_init_data(730100, "Joiner"), LIGHT))
+    page.get_by_role("listitem").filter(has_text="Welcome meetup").get_by_role("link").click()
+    main_button(page, "RSVP")
+    # When the member RSVPs,
+    send(page, "main_button_pressed")
+    expect(page.get_by_text("1 / 30 going")).to_be_visible()
+    # Then one line says so, not two ("You're going" and "You're going!").
+    going = page.get_by_text("You're going")
+    expect(going).to_have_count(1)
+    shot(page, "light-detail-rsvp-once")
+    # and opened again, still one.
+    page.reload()
+    expect(page.get_by_role("heading", name="Welcome meetup")).to_be_visible()
+    expect(going).to_have_count(1)
+
+
+TOUCH_TARGETS = """() => [...document.querySelectorAll(
+    'a[href], button, input, select, textarea, [role=button], [tabindex]:not([tabindex="-1"])')]
+  .filter((el) => el.getClientRects().length > 0 && !el.closest('.visually-hidden'))
+  .map((el) => { const r = el.getBoundingClientRect();
+    return [el.tagName.toLowerCase() + ' ' + (el.textContent || el.name || '').trim().slice(0, 24),
+            Math.round(r.width * 10) / 10, Math.round(r.height * 10) / 10]; })"""
+
+
+@pytest.mark.parametrize("size", ["320", "390", "768"])
+def test_every_interactive_element_is_a_44_px_touch_target(
+    texts_base: str, texts: dict[str, str], browser: Browser, size: str
+) -> None:
+    # Given every screen as an admin sees it (the list's error state with its "Try again" too),
+    raw = member_init_data(TEXTS_ADMIN, "Admin")
+    measured: dict[str, list[list[Any]]] = {}
+    with sized_page(browser, size) as page:
+        add_client(page)
+        for name, path in screens(texts, "one-left").items():
+            open_screen(page, texts_base, raw, "light", name, path)
+            measured[name] = page.evaluate(TOUCH_TARGETS)
+        page.route("**/api/v1/events/upcoming*", unavailable_once())
+        page.goto(launch_url(texts_base, raw, LIGHT))
+        expect(page.get_by_role("button", name="Try again")).to_be_visible()
+        measured["events, failed"] = page.evaluate(TOUCH_TARGETS)
+    # Then each control is at least 44 by 44 px (WCAG 2.5.5, Apple's and Google's guides).
+    assert all(measured.values()), measured
+    small = {name: [m for m in found if m[1] < 44 or m[2] < 44] for name, found in measured.items()}
+    assert small == {name: [] for name in measured}, small
+
+
+@pytest.mark.parametrize("size", ["320", "390", "768"])
+def test_the_category_chips_show_that_they_scroll_sideways(
+    texts_base: str, browser: Browser, size: str
+) -> None:
+    with sized_page(browser, size) as page:
+        add_client(page)
+        page.goto(launch_url(texts_base, member_init_data(730200, "Chipper"), LIGHT))
+        chips = page.get_by_role("group", name="Categories")
+        expect(chips.get_by_role("button")).to_have_count(7)
+        style = chips.evaluate(
+            "el => { const s = getComputedStyle(el); return {overflows: el.scrollWidth >"
+            " el.clientWidth, mask: s.maskImage || s.webkitMaskImage, snap: s.scrollSnapType}; }"
+        )
+        shot(page, f"light-{size}-chips")
+        if size == "768":
+            assert not style["overflows"]  # they all fit: nothing to hint at
+            return
+        # Given chips wider than the screen,
+        assert style["overflows"]
+        # Then the edge they continue past fades (a chip shows cut off), and they snap;
+        assert "gradient" in style["mask"], style
+        assert style["snap"].startswith("x"), style
+        # and scrolled to the end, the last chip is whole, clear of the fade.
+        chips.evaluate("el => { el.style.scrollBehavior = 'auto'; el.scrollLeft = 1e6; }")
+        last, edge = chips.evaluate(
+            "el => [el.lastElementChild.getBoundingClientRect().right,"
+            " el.getBoundingClientRect().right - parseFloat(getComputedStyle(el).paddingRight)]"
+        )
+        assert last <= edge + 0.5
+        shot(page, f"light-{size}-chips-scrolled")
+
+
+LOOKS_LIKE_A_BUTTON = """(el) => {
+  const s = getComputedStyle(el);
+  let parent = el.parentElement;
+  while (parent && getComputedStyle(parent).backgroundColor === 'rgba(0, 0, 0, 0)')
+    parent = parent.parentElement;
+  const behind = parent ? getComputedStyle(parent).backgroundColor : 'none';
+  return s.boxShadow !== 'none' || parseFloat(s.borderTopWidth) > 0 || s.backgroundColor !== behind;
+}"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_edit_event_and_every_other_button_look_like_buttons(
+    texts_base: str, texts: dict[str, str], browser: Browser, theme: str
+) -> None:
+    raw = member_init_data(TEXTS_ADMIN, "Admin")
+    seen: dict[str, dict[str, bool]] = {}
+    with sized_page(browser, "390") as page:
+        add_client(page)
+        for name, path in screens(texts, "one-left").items():
+            open_screen(page, texts_base, raw, theme, name, path)
+            buttons = page.locator("main .button")
+            seen[name] = {
+                buttons.nth(i).inner_text(): buttons.nth(i).evaluate(LOOKS_LIKE_A_BUTTON)
+                for i in range(buttons.count())
+            }
+            if name == "detail":
+                shot(page, f"{theme}-390-detail-edit-event")
+    # Each has an edge or a fill of its own: not text lying on the page.
+    assert seen["detail"].keys() >= {"Edit event"}
+    assert seen["profile"].keys() >= {"Share", "Copy"}
+    assert all(all(found.values()) for found in seen.values()), seen
+
+
+def test_an_expired_login_says_to_reopen_the_app_not_try_again(texts_base: str, page: Page) -> None:
+    # Given a launch whose initData is older than AUTH_MAX_AGE_SECONDS (Telegram's client signed
+    # it when the app was opened, and the app stayed open since),
+    old = int(datetime.now(UTC).timestamp()) - AUTH_MAX_AGE - 600
+    raw = member_init_data(730300, "Sleeper", auth_date=old)
+    open_in_telegram(page, launch_url(texts_base, raw, LIGHT))
+    # When the login fails for it, then the member is told to close and reopen the app, and
+    # no "Try again" (it would send the same initData) is offered;
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("close")
+    expect(alert).to_contain_text("open it again")
+    expect(page.get_by_role("button", name="Try again")).to_have_count(0)
+    expect(page.locator(".cards > li h2").first).to_be_visible()  # the list needs no login
+    no_serious_violations(page)
+    shot(page, "light-login-expired")
+    # nor on a screen that needs the login.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
+    expect(page.locator("main").get_by_role("alert")).to_contain_text("open it again")
+    expect(page.get_by_role("button", name="Try again")).to_have_count(0)
+    shot(page, "light-profile-login-expired")
+
+
+def with_currency(currency: str) -> Callable[[Route], None]:
+    """A route handler giving every event in the API's answers `currency`, as the API does once
+    events carry one (an ISO 4217 code per event, a deployment's default)."""
+
+    def handle(route: Route) -> None:
+        response = route.fetch()
+        if response.status != 200:
+            route.fulfill(response=response)
+            return
+        body = response.json()
+        for event in [*body.get("events", []), *([body["event"]] if "event" in body else [])]:
+            event["currency"] = currency
+        route.fulfill(response=response, json=body)
+
+    return handle
+
+
+def test_a_price_shows_the_events_currency(
+    texts_base: str, texts: dict[str, str], page: Page
+) -> None:
+    # Given events priced in euros,
+    page.route("**/api/v1/events/**", with_currency("EUR"))
+    open_in_telegram(page, launch_url(texts_base, member_init_data(730400, "Buyer"), LIGHT))
+    euros = page.evaluate(
+        "new Intl.NumberFormat(undefined, {style: 'currency', currency: 'EUR'}).format(1234567.89)"
+    )
+    assert "€" in euros
+    # When the member sees the list and the detail, then the price says so in their locale.
+    card = page.get_by_role("listitem").filter(has_text=LONG_WORD[:40])
+    expect(card.locator(".tag").first).to_have_text(euros)
+    expect(page.get_by_role("listitem").filter(has_text="Tiny dinner")).to_contain_text("Free")
+    card.get_by_role("link").click()
+    expect(page.locator(".detail .tag").first).to_have_text(euros)
+    page.screenshot(path=str(SCREENSHOTS / "light-detail-long-word-euros-full.png"), full_page=True)
+
+
+def test_a_login_that_failed_otherwise_offers_a_44_px_try_again_that_recovers(
+    texts_base: str, page: Page
+) -> None:
+    # Given a login whose first request fails with a 503 (trying again can succeed),
+    page.route("**/api/auth/generate-code", unavailable_once())
+    open_in_telegram(page, launch_url(texts_base, member_init_data(730500, "Retrier"), DARK))
+    banner = page.locator(".banner")
+    expect(banner).to_contain_text("Login failed")
+    # Then the banner offers "Try again", a full-size touch target,
+    again = banner.get_by_role("button", name="Try again")
+    box = again.bounding_box()
+    assert box is not None
+    assert box["height"] >= 44
+    assert box["width"] >= 44
+    no_serious_violations(page)
+    shot(page, "dark-login-failed")
+    # which logs in.
+    again.click()
+    expect(banner).to_have_count(0)
+    page.wait_for_function("() => localStorage.getItem('community.token') !== null")

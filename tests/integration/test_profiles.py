@@ -205,7 +205,7 @@ def test_the_page_shows_the_member_with_link_preview_tags_and_a_join_button() ->
     assert response["headers"]["content-type"] == "text/html; charset=utf-8"
     assert response["headers"]["cache-control"] == PUBLIC_CACHE
     document = response["body"]
-    assert "<h1>Alice</h1>" in document
+    assert '<h1 dir="auto">Alice</h1>' in document
     assert f"Member since {datetime.now(UTC):%B %Y}" in document
     for tag in ("og:title", "og:description", "og:image", "og:url", "twitter:card"):
         assert f'="{tag}"' in document
@@ -228,6 +228,17 @@ def test_every_user_supplied_string_is_escaped_in_the_page() -> None:
     assert "<script>" not in document
     assert html.escape(payload) in document
     assert f'content="{html.escape(payload)} on Community"' in document
+
+
+def test_a_right_to_left_name_sets_its_own_direction_on_the_page() -> None:
+    # An Arabic name in a page whose language is English: without dir="auto" it would be laid
+    # out left to right, its punctuation on the wrong side.
+    code = login(667, "ليلى!")["user"]["referral_code"]
+
+    document = page(code)["body"]
+
+    assert '<h1 dir="auto">ليلى!</h1>' in document
+    assert '<div class="avatar initial" aria-hidden="true" dir="auto">ل</div>' in document
 
 
 def test_the_page_revalidates_with_its_etag() -> None:

@@ -1,4 +1,4 @@
-import { ApiError, message } from '../errors';
+import { ApiError, loginExpired, message } from '../errors';
 import { navigate } from '../router';
 
 export function ErrorState({ error, retry }: { error: unknown; retry: () => void }) {
@@ -7,9 +7,12 @@ export function ErrorState({ error, retry }: { error: unknown; retry: () => void
   return (
     <div class="state" role="alert">
       <p>{message(error)}</p>
-      <button type="button" class="button" onClick={gone ? () => navigate('', true) : retry}>
-        {gone ? 'Back to events' : 'Try again'}
-      </button>
+      {/* An expired login: only reopening the app helps, which the message says. */}
+      {!loginExpired(error) && (
+        <button type="button" class="button" onClick={gone ? () => navigate('', true) : retry}>
+          {gone ? 'Back to events' : 'Try again'}
+        </button>
+      )}
     </div>
   );
 }

@@ -6,8 +6,13 @@ import { EventCard } from './EventCard';
 import { Skeleton } from './Skeleton';
 
 /** A paged list of events (usePaged) in its states: failed, loading (`skeleton` cards),
- * `empty`, or the cards with "More" while there is a next page. */
-export function EventList(props: { list: Paged; skeleton: number; empty: ComponentChildren }) {
+ * `empty`, or the cards with "More" while there is a next page; `going`: the member's own. */
+export function EventList(props: {
+  list: Paged;
+  skeleton: number;
+  empty: ComponentChildren;
+  going?: boolean;
+}) {
   const { list } = props;
   if (list.error !== null && list.events === null) {
     return <ErrorState error={list.error} retry={list.first} />;
@@ -18,7 +23,7 @@ export function EventList(props: { list: Paged; skeleton: number; empty: Compone
     <>
       <ul class="cards">
         {list.events.map((event) => (
-          <EventCard key={event.id} event={event} />
+          <EventCard key={event.id} event={event} going={props.going} />
         ))}
       </ul>
       {list.cursor && <MoreButton list={list} />}

@@ -58,12 +58,15 @@ export function AdminScreen({ api, params }: ScreenProps) {
     <main>
       <h1>{id ? 'Edit event' : 'New event'}</h1>
       <form class="form" onSubmit={(e) => e.preventDefault()} noValidate>
-        {FIELDS.map(({ name, label, type }) => {
+        {FIELDS.map(({ name, label, type, hint }) => {
           const err = errors[name];
           const common = {
             id: `f-${name}`,
             name,
             value: values[name] ?? '',
+            // Typed text (a title, a description, a place) in any script sets its own direction.
+            dir: type === undefined || type === 'textarea' ? ('auto' as const) : undefined,
+            placeholder: hint,
             onInput: set(name),
             'aria-invalid': err ? true : undefined,
             'aria-describedby': err ? `e-${name}` : undefined,
@@ -77,6 +80,8 @@ export function AdminScreen({ api, params }: ScreenProps) {
                   <option value="">None</option>
                   {CATEGORIES.map((c) => <option key={c} value={c}>{c}</option>)}
                 </select>
+              ) : type === 'currency' ? (
+                <input type="text" maxLength={3} autoCapitalize="characters" autoComplete="off" spellcheck={false} {...common} />
               ) : (
                 <input type={type ?? 'text'} step={type === 'number' ? 'any' : undefined} {...common} />
               )}

@@ -70,9 +70,9 @@ export function EventScreen({ api, user, params }: ScreenProps) {
             onError={(e) => (e.currentTarget.hidden = true)}
           />
         )}
-        <h1>{event.title}</h1>
+        <h1 dir="auto">{event.title}</h1>
         <p class="meta"><time dateTime={event.start_date}>{timeRange(event)}</time></p>
-        {event.location && <p class="meta">{event.location}</p>}
+        {event.location && <p class="meta" dir="auto">{event.location}</p>}
         <p class="tags">
           <span class="tag">{price(event)}</span>
           {event.capacity ? (
@@ -83,16 +83,17 @@ export function EventScreen({ api, user, params }: ScreenProps) {
             <span class="tag">{event.attendee_count} going</span>
           )}
         </p>
-        {going && <p class="going">You're going</p>}
+        {/* Right after the RSVP its notice says "You're going!": one line, not two. */}
+        {going && !(notice && !notice.error) && <p class="going">You're going</p>}
         {notice && (
           <p class={notice.error ? 'notice error' : 'notice'} role="status">
             {notice.text}
           </p>
         )}
-        {event.description && <p class="description">{event.description}</p>}
+        {event.description && <p class="description" dir="auto">{event.description}</p>}
         {user?.role === 'admin' && (
           <p>
-            <button type="button" class="button secondary" onClick={() => navigate(`admin/events/${id}`)}>
+            <button type="button" class="button" onClick={() => navigate(`admin/events/${id}`)}>
               Edit event
             </button>
           </p>

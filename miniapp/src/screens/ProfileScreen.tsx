@@ -27,10 +27,10 @@ export function ProfileScreen({ api, user, setUser }: ScreenProps) {
         {user.photo_url ? (
           <img class="avatar" src={user.photo_url} alt="" />
         ) : (
-          <div class="avatar" aria-hidden="true">{user.name.slice(0, 1)}</div>
+          <div class="avatar" aria-hidden="true" dir="auto">{user.name.slice(0, 1)}</div>
         )}
-        <h1>{user.name}</h1>
-        {user.username && <p class="meta">@{user.username}</p>}
+        <h1 dir="auto">{user.name}</h1>
+        {user.username && <p class="meta" dir="auto">@{user.username}</p>}
         <p class="meta">Your referral code</p>
         <p class="code">{user.referral_code}</p>
         <div class="row">
@@ -51,7 +51,7 @@ export function ProfileScreen({ api, user, setUser }: ScreenProps) {
         </p>
       </section>
       <h2 class="section">My events</h2>
-      <EventList list={mine} skeleton={1} empty={<p class="state">No RSVPs yet.</p>} />
+      <EventList list={mine} skeleton={1} going empty={<p class="state">No RSVPs yet.</p>} />
     </main>
   );
 }

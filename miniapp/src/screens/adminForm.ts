@@ -4,13 +4,15 @@ import type { Event } from '../api';
 
 export type FormValues = Record<string, string>;
 
-export const FIELDS: { name: string; label: string; type?: string }[] = [
+export const FIELDS: { name: string; label: string; type?: string; hint?: string }[] = [
   { name: 'title', label: 'Title' },
   { name: 'description', label: 'Description', type: 'textarea' },
   { name: 'start_date', label: 'Starts', type: 'datetime-local' },
   { name: 'end_date', label: 'Ends', type: 'datetime-local' },
   { name: 'location', label: 'Location' },
   { name: 'price', label: 'Price', type: 'number' },
+  // ISO 4217; left empty, the deployment's default currency (an edit keeps the event's own).
+  { name: 'currency', label: 'Currency (ISO code, e.g. EUR)', type: 'currency', hint: 'Default' },
   { name: 'capacity', label: 'Capacity', type: 'number' },
   { name: 'image_url', label: 'Image URL', type: 'url' },
   { name: 'category', label: 'Category', type: 'select' },
@@ -46,6 +48,9 @@ export function toPayload(values: FormValues, editing: boolean): Record<string, 
     } else if (name === 'price') out[name] = raw === '' ? 0 : raw;
     else if (name === 'capacity') out[name] = raw === '' ? null : Number(raw);
     else if (name === 'image_url' || name === 'category') out[name] = raw === '' ? null : raw;
+    else if (name === 'currency') {
+      if (raw) out[name] = raw.toUpperCase();
+    }
     else out[name] = raw;
   }
   return out;

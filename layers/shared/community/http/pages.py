@@ -1,6 +1,7 @@
 """The shareable profile page: server-rendered HTML, self-contained (inline styles, no
 scripts), so Telegram's link preview and a phone browser both get everything in one response.
-Every user-supplied string passes through `escape` before it reaches the page."""
+Every user-supplied string passes through `escape` before it reaches the page, in an element
+with `dir="auto"`: a name in a right-to-left script sets its own direction."""
 
 from datetime import datetime
 from html import escape
@@ -10,14 +11,14 @@ STYLE = """
 body{min-height:100vh;display:flex;align-items:center;justify-content:center;padding:24px;
 background:radial-gradient(circle at 20% 10%,#2b0a4d 0,#0a0a1a 55%) #0a0a1a;color:#e6f7ff;
 font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
-.card{width:100%;max-width:380px;padding:32px 24px;border-radius:18px;text-align:center;
+.card{width:100%;max-width:380px;min-width:0;padding:32px 24px;border-radius:18px;text-align:center;
 background:rgba(14,14,34,.92);border:1px solid #00f0ff55;
 box-shadow:0 0 24px #00f0ff33,inset 0 0 24px #ff00e51a}
 .avatar{width:112px;height:112px;border-radius:50%;object-fit:cover;margin:0 auto 18px;
 display:block;border:3px solid #00f0ff;box-shadow:0 0 18px #00f0ff88}
 .initial{display:flex;align-items:center;justify-content:center;font-size:48px;font-weight:700;
 background:linear-gradient(135deg,#ff00e5,#00f0ff);color:#0a0a1a}
-h1{font-size:26px;line-height:1.2;word-wrap:break-word;text-shadow:0 0 10px #00f0ff99}
+h1{font-size:26px;line-height:1.2;overflow-wrap:anywhere;text-shadow:0 0 10px #00f0ff99}
 .role{display:inline-block;margin:12px 0 6px;padding:4px 12px;border-radius:999px;
 font:600 12px/1.4 ui-monospace,Menlo,monospace;letter-spacing:.12em;text-transform:uppercase;
 color:#ff4df0;border:1px solid #ff4df0}
@@ -73,11 +74,14 @@ def profile_page(
     avatar = (
         f'<img class="avatar" src="{escape(photo_url)}" alt="">'
         if photo_url
-        else f'<div class="avatar initial" aria-hidden="true">{escape(name[:1].upper())}</div>'
+        else (
+            '<div class="avatar initial" aria-hidden="true" dir="auto">'
+            f"{escape(name[:1].upper())}</div>"
+        )
     )
     body = (
         '<main class="card">'
-        f"{avatar}<h1>{escape(name)}</h1>"
+        f'{avatar}<h1 dir="auto">{escape(name)}</h1>'
         f'<div class="role">{escape(role)}</div>'
         f'<p class="meta">Member since {created_at:%B %Y}</p>'
         f'<p class="code">{escape(referral_code)}</p>'

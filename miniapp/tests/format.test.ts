@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { Event } from '../src/api';
+import { price, spots } from '../src/format';
+
+// An event with only what the formatters read; `currency` as the API sends it once it has one.
+const event = (fields: Partial<Event> & { currency?: string | null }) => fields as Event;
+
+describe('spots', () => {
+  it('says "spot" for one and "spots" for more, "Full" for none, nothing without a capacity', () => {
+    expect(spots(event({ spots_left: 1 }))).toBe('1 spot left');
+    expect(spots(event({ spots_left: 2 }))).toBe('2 spots left');
+    expect(spots(event({ spots_left: 0 }))).toBe('Full');
+    expect(spots(event({ spots_left: null }))).toBeNull();
+  });
+});
+
+describe('price', () => {
+  it('is "Free" at zero, whatever the currency', () => {
+    expect(price(event({ price: 0, currency: 'EUR' }))).toBe('Free');
+  });
+
+  it("shows the event's currency in the member's locale, with that currency's decimals", () => {
+    const euros = price(event({ price: 1234567.89, currency: 'EUR' }));
+    expect(euros).toBe(new Intl.NumberFormat(undefined, { style: 'currency', currency: 'EUR' }).format(1234567.89));
+    expect(euros).toMatch(/€|EUR/);
+    // The yen has no minor unit: 500, not 500.00.
+    const yen = price(event({ price: 500, currency: 'JPY' }));
+    expect(yen).toMatch(/¥|JPY/);
+    expect(yen).not.toContain('500.00');
+  });
+
+  it('falls back to the number alone without a currency, or with one Intl does not take', () => {
+    const plain = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2 }).format(500);
+    expect(price(event({ price: 500 }))).toBe(plain);
+    expect(price(event({ price: 500, currency: null }))).toBe(plain);
+    expect(price(event({ price: 500, currency: 'euro' }))).toBe(plain);
+  });
+});
