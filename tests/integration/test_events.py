@@ -32,6 +32,7 @@ EVENT_FIELDS = {
     "end_date",
     "location",
     "price",
+    "currency",
     "capacity",
     "image_url",
     "category",
@@ -266,7 +267,7 @@ def test_a_throttled_listing_is_503() -> None:
     assert response["headers"]["retry-after"] == "1"
 
 
-def test_an_active_event_is_shown_with_its_fourteen_fields_in_one_read() -> None:
+def test_an_active_event_is_shown_with_its_fifteen_fields_in_one_read() -> None:
     # Given an event with every field set, dates given with an offset
     record = event_record(
         datetime(2030, 5, 1, 21, 30, tzinfo=UTC),
@@ -289,6 +290,7 @@ def test_an_active_event_is_shown_with_its_fourteen_fields_in_one_read() -> None
     assert body["event"]["end_date"] == "2030-05-01T23:00:00Z"
     assert body["event"]["price"] == 19.99
     assert '"price":19.99' in response["body"]
+    assert body["event"]["currency"] == "EUR"
     assert body["event"]["capacity"] == 40
     assert (body["event"]["attendee_count"], body["event"]["spots_left"]) == (0, 40)
     assert calls == ["GetItem"]
@@ -343,7 +345,7 @@ def test_seeding_validates_every_record_and_loads_nothing_if_one_is_bad(dynamodb
 
     # Then each problem is named by record and field, and the table is still empty
     assert refused.value.detail.splitlines() == [
-        "record 2: image_url: Value error, must be an http(s) URL",
+        "record 2: image_url: Value error, must be an https URL",
         "record 3: id: same id as record 0",
     ]
     assert dynamodb.scan(TableName=get_settings().events_table)["Items"] == []
