@@ -3,6 +3,7 @@ the template's events table."""
 
 import base64
 import json
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -349,6 +350,41 @@ def test_seeding_validates_every_record_and_loads_nothing_if_one_is_bad(dynamodb
         "record 3: id: same id as record 0",
     ]
     assert dynamodb.scan(TableName=get_settings().events_table)["Items"] == []
+
+
+def test_seeding_a_past_event_needs_history_asked_for_explicitly(
+    dynamodb: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    # Given a seed file of one upcoming event and one that started yesterday
+    from devkit.ops import seed
+
+    records = [event_record(NOW + timedelta(days=1)), event_record(NOW - timedelta(days=1))]
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps(records))
+    # The tables are the test's: no local server to find, no local defaults to set.
+    monkeypatch.setattr(seed, "use_local_defaults", lambda: None)
+    monkeypatch.setattr(seed, "local_endpoint", lambda port: "in-process")
+    monkeypatch.setattr(seed, "use_tables", lambda endpoint, region: {"EventsTable": "events"})
+
+    def run(*flags: str) -> int:
+        monkeypatch.setattr(sys, "argv", ["seed", str(path), *flags])
+        return seed.main()
+
+    # When it is seeded as the API takes events, then with --allow-past
+    refused = run()
+    refusal = capsys.readouterr().err
+    nothing = dynamodb.scan(TableName=get_settings().events_table)["Items"]
+    loaded = run("--allow-past")
+
+    # Then the first run names the record and field, says how to load history, and writes
+    # nothing; the second loads both
+    assert refused == 1
+    assert "record 1: start_date: Value error, must not be in the past" in refusal
+    assert "ALLOW_PAST=1" in refusal
+    assert nothing == []
+    assert loaded == 0
+    items = dynamodb.scan(TableName=get_settings().events_table)["Items"]
+    assert sorted(item["id"]["S"] for item in items) == sorted(r["id"] for r in records)
 
 
 def test_seeding_keeps_inactive_events_out_of_the_index(dynamodb: Any) -> None:
