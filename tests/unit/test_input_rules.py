@@ -3,6 +3,7 @@ schemas): one-line texts without controls or bidi overrides, titles that show so
 image addresses members' browsers may fetch, ISO 4217 currencies, strict booleans, and the
 email Subject that is one line whatever an event holds."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -296,3 +297,15 @@ def test_the_deployment_default_currency_is_eur_and_must_be_known(
     monkeypatch.setenv("DEFAULT_CURRENCY", "EUE")
     with pytest.raises(ValidationError):
         Settings()
+
+
+def test_the_template_gives_every_function_the_default_currency_parameter() -> None:
+    from support.template_facts import TEMPLATE
+
+    parameter = TEMPLATE["Parameters"]["DefaultCurrency"]
+    variables = TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]
+
+    assert parameter["Default"] == "EUR"
+    assert re.fullmatch(parameter["AllowedPattern"], "USD")
+    assert not re.fullmatch(parameter["AllowedPattern"], "usd")
+    assert variables["DEFAULT_CURRENCY"] == {"Ref": "DefaultCurrency"}
