@@ -30,7 +30,8 @@ help:
 	@echo "make test-fast      the inner loop: lint, typecheck, build, pytest without the"
 	@echo "                    sam_local and browser tests (no Docker, no Chromium)"
 	@echo "make dev-init-data  signed Telegram initData for curl (TELEGRAM_ID=42 NAME=Alice)"
-	@echo "make seed-events FILE=events.json  load events (all or nothing) into make run's table"
+	@echo "make seed-events FILE=events.json [ALLOW_PAST=1]  load events (all or nothing) into"
+	@echo "                    make run's table (ALLOW_PAST=1: events already started too)"
 	@echo "make make-admin TELEGRAM_ID=42 [ROLE=member]  grant (or take back) the admin role"
 	@echo "make openapi        write openapi.json, the combined OpenAPI document of every function,"
 	@echo "                    and the Mini App's API types generated from it (miniapp/src/api-types.ts)"
@@ -116,8 +117,8 @@ make-admin: $(VENV)/.installed
 	$(PY) -m devkit.ops.admin --telegram-id "$(TELEGRAM_ID)" --role "$(or $(ROLE),admin)" $(PORT_ARG)
 
 seed-events: $(VENV)/.installed
-	@test -n "$(FILE)" || { echo "usage: make seed-events FILE=events.json [PORT=...]" >&2; exit 2; }
-	$(PY) -m devkit.ops.seed "$(FILE)" $(PORT_ARG)
+	@test -n "$(FILE)" || { echo "usage: make seed-events FILE=events.json [ALLOW_PAST=1] [PORT=...]" >&2; exit 2; }
+	$(PY) -m devkit.ops.seed "$(FILE)" $(PORT_ARG) $(if $(ALLOW_PAST),--allow-past)
 
 # One reminder sweep now (or at NOW=) against the running make run's tables and fake Bot API.
 remind: $(VENV)/.installed

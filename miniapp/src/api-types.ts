@@ -309,11 +309,14 @@ export interface components {
         /**
          * EventCreate
          * @description POST /api/v1/events (admins): the server picks the id; optional fields may be left out.
+         *     `currency` left out is the deployment's DEFAULT_CURRENCY.
          */
         EventCreate: {
             /** Capacity */
             capacity?: number | null;
             category?: components["schemas"]["EventCategory"] | null;
+            /** Currency */
+            currency?: string | null;
             /**
              * Description
              * @default
@@ -361,12 +364,15 @@ export interface components {
         /**
          * EventPatch
          * @description PATCH /api/v1/events/{id} (admins): only the fields sent change; `null` clears
-         *     capacity, image_url or category. The dates are checked against the stored ones too.
+         *     capacity, image_url or category. The dates are checked against the stored ones too, and
+         *     a start_date moved into the past is refused (services.events.update).
          */
         EventPatch: {
             /** Capacity */
             capacity?: number | null;
             category?: components["schemas"]["EventCategory"] | null;
+            /** Currency */
+            currency?: string | null;
             /** Description */
             description?: string | null;
             /** End Date */
@@ -399,6 +405,8 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /** Currency */
+            currency: string;
             /** Description */
             description: string;
             /**

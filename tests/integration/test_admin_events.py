@@ -4,7 +4,7 @@ listings; and the category listing, GET /api/v1/events/upcoming?category=, one Q
 BatchGetItem a page."""
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -486,3 +486,164 @@ def test_a_cursor_only_works_on_the_listing_that_issued_it() -> None:
     assert crossed == [400] * 6
     assert [response["statusCode"] for response in own] == [200] * 3
     assert [len(body_of(response)["events"]) for response in own] == [1, 1, 1]
+
+
+# --- Start dates in the past (issue 25, item 9) ----------------------------------------
+
+
+def started_event(hours_ago: float = 1) -> dict[str, Any]:
+    """An event that started `hours_ago` and ends in two hours, seeded as history."""
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=hours_ago)
+    record = event_record(start, end_date=(start + timedelta(hours=hours_ago + 2)).isoformat())
+    add_events([record])
+    event: dict[str, Any] = {**record, "start_date": event_date(start)}
+    return event
+
+
+@pytest.mark.parametrize("ago", [timedelta(seconds=5), timedelta(days=400)], ids=["5s", "400d"])
+def test_a_new_event_starting_in_the_past_is_a_422_naming_start_date_and_nothing_is_written(
+    ago: timedelta, dynamodb: Any
+) -> None:
+    # Given an admin
+    admin = admin_login()
+
+    # When they create an event that started a moment (or a year) ago, so it would never be
+    # listed
+    start = datetime.now(UTC) - ago
+    response = create_event(admin["token"], new_event(**two_hours_from(start)))
+
+    # Then it is refused naming start_date, and nothing is written
+    assert response["statusCode"] == 422, response
+    assert [problem["loc"] for problem in body_of(response)["detail"]] == [["body", "start_date"]]
+    assert body_of(response)["detail"][0]["msg"] == "Value error, must not be in the past"
+    assert stored_events(dynamodb) == []
+
+
+def test_a_patch_moving_the_start_into_the_past_is_a_422_and_changes_nothing() -> None:
+    # Given an upcoming event
+    admin = admin_login()
+    event = created(admin["token"])
+
+    # When an admin moves its start (alone, or with its end) to yesterday
+    alone = update_event(admin["token"], event["id"], {"start_date": at(-1).isoformat()})
+    both = update_event(admin["token"], event["id"], two_hours_from(at(-1)))
+
+    # Then both are refused as a create would be, naming start_date, and nothing changed
+    for response in (alone, both):
+        assert response["statusCode"] == 422, response
+        assert body_of(response) == {
+            "success": False,
+            "detail": [
+                {
+                    "loc": ["body", "start_date"],
+                    "msg": "must not be in the past",
+                    "type": "value_error",
+                }
+            ],
+        }
+    assert body_of(event_detail(event["id"]))["event"] == event
+    assert Event.get(event["id"], consistent_read=True).updated_at is None
+
+
+def test_a_started_event_stays_editable_with_its_start_sent_as_stored() -> None:
+    # Given an event that started an hour ago (seeded as history)
+    admin = admin_login()
+    event = started_event()
+
+    # When an admin changes its title alone, then sends the whole form (its stored start too)
+    retitled = update_event(admin["token"], event["id"], {"title": "Board games (late)"})
+    whole = update_event(
+        admin["token"],
+        event["id"],
+        {"title": "Board games", "start_date": event["start_date"], "location": "Cafe"},
+    )
+
+    # Then both are applied: only a start moved into the past is refused
+    assert retitled["statusCode"] == 200, retitled
+    assert whole["statusCode"] == 200, whole
+    assert body_of(whole)["event"]["start_date"] == event["start_date"]
+    stored = Event.get(event["id"], consistent_read=True)
+    assert (stored.title, stored.location) == ("Board games", "Cafe")
+    # And moving its start to another moment already past is refused
+    earlier = datetime.now(UTC) - timedelta(hours=3)
+    moved = update_event(admin["token"], event["id"], {"start_date": earlier.isoformat()})
+    assert moved["statusCode"] == 422, moved
+    assert Event.get(event["id"], consistent_read=True).start_date == event["start_date"]
+
+
+# --- Currency (issue 25, item 8) --------------------------------------------------------
+
+
+@pytest.fixture
+def default_currency(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    from community.settings import get_settings
+
+    def use(code: str) -> None:
+        monkeypatch.setenv("DEFAULT_CURRENCY", code)
+        get_settings.cache_clear()
+
+    yield use
+    monkeypatch.delenv("DEFAULT_CURRENCY", raising=False)
+    get_settings.cache_clear()
+
+
+def test_an_event_is_in_the_deployment_currency_unless_it_names_its_own(
+    default_currency: Callable[[str], None],
+) -> None:
+    # Given a deployment whose default currency is the Swiss franc
+    default_currency("CHF")
+    admin = admin_login()
+
+    # When one event is created without a currency and one in US dollars
+    plain = created(admin["token"])
+    dollars = created(admin["token"], currency="USD", price="1234567.89")
+
+    # Then each says its currency, in the answer, the detail, the listing and the table
+    assert (plain["currency"], dollars["currency"]) == ("CHF", "USD")
+    assert body_of(event_detail(dollars["id"]))["event"]["currency"] == "USD"
+    shown = {event["id"]: event["currency"] for event in body_of(upcoming())["events"]}
+    assert shown == {plain["id"]: "CHF", dollars["id"]: "USD"}
+    assert Event.get(plain["id"], consistent_read=True).currency == "CHF"
+    # And a PATCH changes it, other fields keep theirs
+    after = patched(admin["token"], dollars["id"], {"currency": "GBP"})
+    assert (after["currency"], after["price"]) == ("GBP", 1234567.89)
+
+
+@pytest.mark.parametrize("currency", ["usd", "EURO", "EUE", "XXX", 978, None])
+def test_an_unknown_currency_is_a_422_naming_it_and_nothing_is_written(
+    currency: object, dynamodb: Any
+) -> None:
+    admin = admin_login()
+    event = created(admin["token"], currency="EUR")
+    before = stored_events(dynamodb)
+
+    create = create_event(admin["token"], new_event(currency=currency))
+    patch = update_event(admin["token"], event["id"], {"currency": currency})
+
+    if currency is not None:  # null on create is the default; on PATCH it clears nothing
+        assert create["statusCode"] == 422, create
+        assert body_of(create)["detail"][0]["loc"] == ["body", "currency"]
+        assert stored_events(dynamodb) == before
+    assert patch["statusCode"] == 422, patch
+    assert Event.get(event["id"], consistent_read=True).currency == "EUR"
+
+
+def test_an_event_stored_before_currencies_reads_as_the_default(
+    default_currency: Callable[[str], None],
+) -> None:
+    # Given an event stored without a currency, as every event before this change
+    (event_id,) = add_events([event_record(at(2), price="5.00")])
+    Event(event_id).update([Event.currency.remove()])
+    assert Event.get(event_id, consistent_read=True).currency is None
+
+    # When it is read under the deployment's default, then under another one
+    first = body_of(event_detail(event_id))["event"]
+    default_currency("USD")
+    second = body_of(upcoming())["events"][0]
+
+    # Then it is always answered with a currency: the default of the moment
+    assert (first["currency"], second["currency"]) == ("EUR", "USD")
+    # And an admin's edit of another field stores the default it was shown in
+    admin = admin_login()
+    assert patched(admin["token"], event_id, {"price": 6})["currency"] == "USD"
+    assert Event.get(event_id, consistent_read=True).currency == "USD"

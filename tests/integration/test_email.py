@@ -33,7 +33,7 @@ from support.mail_outbox import (
 from support.reminder_items import attend, member_item, new_event
 
 from community.data import users as users_table
-from community.data.models import User
+from community.data.models import Event, User
 from community.gateways import mail as mail_sending
 from community.gateways.telegram_bot import BotApi, Pacer
 from community.services.notifications import reminders
@@ -479,6 +479,33 @@ def test_both_channels_say_the_time_really_left(ses: None, fake_bot: FakeBotApi)
     assert "Cafe" in mail["body"]
     assert f"/app/events/{event.id}" in mail["body"]
     assert "1 hour" not in message["text"] + mail["subject"] + mail["body"]
+
+
+def test_the_subject_is_one_line_for_an_event_stored_with_a_line_break_in_its_title(
+    ses: None, fake_bot: FakeBotApi
+) -> None:
+    # Given an event stored before titles refused controls, its title an email header injection
+    now = datetime.now(UTC).replace(microsecond=0)
+    event = new_event(now + timedelta(minutes=30), title="Party", location="Cafe")
+    event.update(
+        [
+            Event.title.set("Party\r\nBcc: evil@example.com\u202e"),
+            Event.location.set("Cafe\r\nX-Spam: no"),
+        ]
+    )
+    attend(event, [member(1, email="one@example.com", verified=True)])
+
+    # When its reminder goes
+    reminders.sweep(now, api=api_for(fake_bot))
+
+    # Then the email went, to the member alone, under a one-line Subject without the override
+    (mail,) = sent_mails()
+    assert mail["to"] == ["one@example.com"]
+    assert mail["subject"] == "Reminder: Party Bcc: evil@example.com starts in 30 minutes"
+    assert "Where: Cafe X-Spam: no" in mail["body"]
+    # And the Telegram reminder's lines are one line each too
+    (message,) = fake_bot.messages()
+    assert message["text"].startswith("Reminder: Party Bcc: evil@example.com starts in 30 minutes")
 
 
 def test_email_failures_certain_and_uncertain(

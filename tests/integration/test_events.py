@@ -3,6 +3,7 @@ the template's events table."""
 
 import base64
 import json
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +33,7 @@ EVENT_FIELDS = {
     "end_date",
     "location",
     "price",
+    "currency",
     "capacity",
     "image_url",
     "category",
@@ -266,7 +268,7 @@ def test_a_throttled_listing_is_503() -> None:
     assert response["headers"]["retry-after"] == "1"
 
 
-def test_an_active_event_is_shown_with_its_fourteen_fields_in_one_read() -> None:
+def test_an_active_event_is_shown_with_its_fifteen_fields_in_one_read() -> None:
     # Given an event with every field set, dates given with an offset
     record = event_record(
         datetime(2030, 5, 1, 21, 30, tzinfo=UTC),
@@ -289,6 +291,7 @@ def test_an_active_event_is_shown_with_its_fourteen_fields_in_one_read() -> None
     assert body["event"]["end_date"] == "2030-05-01T23:00:00Z"
     assert body["event"]["price"] == 19.99
     assert '"price":19.99' in response["body"]
+    assert body["event"]["currency"] == "EUR"
     assert body["event"]["capacity"] == 40
     assert (body["event"]["attendee_count"], body["event"]["spots_left"]) == (0, 40)
     assert calls == ["GetItem"]
@@ -343,10 +346,45 @@ def test_seeding_validates_every_record_and_loads_nothing_if_one_is_bad(dynamodb
 
     # Then each problem is named by record and field, and the table is still empty
     assert refused.value.detail.splitlines() == [
-        "record 2: image_url: Value error, must be an http(s) URL",
+        "record 2: image_url: Value error, must be an https URL",
         "record 3: id: same id as record 0",
     ]
     assert dynamodb.scan(TableName=get_settings().events_table)["Items"] == []
+
+
+def test_seeding_a_past_event_needs_history_asked_for_explicitly(
+    dynamodb: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    # Given a seed file of one upcoming event and one that started yesterday
+    from devkit.ops import seed
+
+    records = [event_record(NOW + timedelta(days=1)), event_record(NOW - timedelta(days=1))]
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps(records))
+    # The tables are the test's: no local server to find, no local defaults to set.
+    monkeypatch.setattr(seed, "use_local_defaults", lambda: None)
+    monkeypatch.setattr(seed, "local_endpoint", lambda port: "in-process")
+    monkeypatch.setattr(seed, "use_tables", lambda endpoint, region: {"EventsTable": "events"})
+
+    def run(*flags: str) -> int:
+        monkeypatch.setattr(sys, "argv", ["seed", str(path), *flags])
+        return seed.main()
+
+    # When it is seeded as the API takes events, then with --allow-past
+    refused = run()
+    refusal = capsys.readouterr().err
+    nothing = dynamodb.scan(TableName=get_settings().events_table)["Items"]
+    loaded = run("--allow-past")
+
+    # Then the first run names the record and field, says how to load history, and writes
+    # nothing; the second loads both
+    assert refused == 1
+    assert "record 1: start_date: Value error, must not be in the past" in refusal
+    assert "ALLOW_PAST=1" in refusal
+    assert nothing == []
+    assert loaded == 0
+    items = dynamodb.scan(TableName=get_settings().events_table)["Items"]
+    assert sorted(item["id"]["S"] for item in items) == sorted(r["id"] for r in records)
 
 
 def test_seeding_keeps_inactive_events_out_of_the_index(dynamodb: Any) -> None:

@@ -5,6 +5,7 @@ Telegram ids beyond what the callback accepts."""
 import json
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -275,3 +276,206 @@ def test_the_largest_id_generate_code_accepts_is_one_the_callback_redeems() -> N
 
     assert session["statusCode"] == 200, session
     assert body_of(session)["user"]["telegram_id"] == largest
+
+
+# 6. Text that garbles screens and headers (issue 25, item 5)
+
+HOSTILE_TEXT = {
+    "crlf-header": "Party\r\nBcc: evil@example.com",
+    "nul": "Party\x00",
+    "bel": "Party\x07",
+    "c1": "Party\x9b",
+    "rlo": "Invoice gnp.\u202eexe",
+    "rli": "\u2067Party",
+    "line-separator": "Party\u2028night",
+}
+
+
+@pytest.mark.parametrize("field", ["title", "location"])
+@pytest.mark.parametrize("text", HOSTILE_TEXT.values(), ids=HOSTILE_TEXT.keys())
+def test_a_title_or_location_with_a_control_or_bidi_override_is_a_422_naming_it(
+    field: str, text: str
+) -> None:
+    # Given an admin and an event
+    token = admin_login()["token"]
+    created = body_of(create_event(token, {"title": "Party", **event_dates()}))["event"]
+
+    # When a new event, or a change to that one, carries the character in one field
+    new = create_event(token, {"title": "Party", **event_dates(), field: text})
+    changed = update_event(token, created["id"], {field: text})
+
+    # Then both are refused naming the field and the character, and nothing is written
+    for response in (new, changed):
+        assert response["statusCode"] == 422, response
+        (problem,) = body_of(response)["detail"]
+        assert problem["loc"] == ["body", field]
+        assert "(found U+" in problem["msg"]
+    (stored,) = Event.scan()
+    assert (stored.title, stored.location) == ("Party", "")
+
+
+def test_a_description_keeps_its_line_feeds_and_tabs_and_refuses_other_controls() -> None:
+    token = admin_login()["token"]
+
+    kept = create_event(
+        token, {"title": "Party", **event_dates(), "description": "Bring:\r\n\t- a game\n\t- food"}
+    )
+    refused = [
+        create_event(token, {"title": "Party", **event_dates(), "description": text})
+        for text in ("Door code\x1b[2J", "Left\u202eright")
+    ]
+
+    assert kept["statusCode"] == 201, kept
+    assert body_of(kept)["event"]["description"] == "Bring:\n\t- a game\n\t- food"
+    assert [response["statusCode"] for response in refused] == [422, 422]
+    assert [body_of(r)["detail"][0]["loc"] for r in refused] == [["body", "description"]] * 2
+    assert len(list(Event.scan())) == 1
+
+
+def test_a_name_telegram_gives_with_controls_and_overrides_is_kept_as_one_line() -> None:
+    # Given initData Telegram signed for a member who typed a line break and U+202E in their name
+    init_data = signed(
+        json.dumps({"id": 78, "first_name": "Eve\r\n\u202egnp.exe", "last_name": "X"})
+    )
+
+    # When they log in
+    issued = issue(init_data)
+    session = callback(body_of(issued)["code"], 78)
+
+    # Then the login works and the name is stored and shown as one line without the override
+    assert session["statusCode"] == 200, session
+    assert body_of(session)["user"]["name"] == "Eve gnp.exe X"
+    assert User.get("USER#78").name == "Eve gnp.exe X"
+
+
+def test_a_name_stored_before_is_shown_as_one_line_on_the_profile_and_its_page() -> None:
+    # Given a member whose stored name predates the rule
+    session = callback(body_of(generate_code(telegram_id=79))["code"], 79)
+    code = body_of(session)["user"]["referral_code"]
+    User("USER#79").update([User.name.set("Old\r\nName\u202e\x00")])
+
+    # When their public profile and its page are read
+    profile = invoke("PublicProfileFunction", load_event("public_profile", REFERRAL_CODE=code))
+    page = invoke("ProfilePageFunction", load_event("profile_page", REFERRAL_CODE=code))
+
+    # Then both show the name as one line, without the override or the NUL
+    assert body_of(profile)["user"]["name"] == "Old Name"
+    assert "<h1>Old Name</h1>" in page["body"]
+    assert "\u202e" not in page["body"]
+    assert "\x00" not in page["body"]
+
+
+# 7. Admin input members trip over (issue 25, item 9)
+
+
+@pytest.mark.parametrize(
+    "title", ["\u200b\u200b\u200b", "\u200c\u200d", "\u2060\ufeff", " \u200b \u3000 "]
+)
+def test_a_title_of_only_invisible_characters_is_a_422(title: str) -> None:
+    token = admin_login()["token"]
+
+    response = create_event(token, {"title": title, **event_dates()})
+
+    assert response["statusCode"] == 422, response
+    assert body_of(response)["detail"][0]["loc"] == ["body", "title"]
+    assert list(Event.scan()) == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://user:pass@example.com/poster.png",
+        "https://[fd00::1]/poster.png",
+        "https://2852039166/poster.png",
+        "https://localhost/poster.png",
+        "https://metadata.google.internal/computeMetadata/v1/",
+        "https://nas/poster.png",
+        "http://example.com/poster.png",
+    ],
+)
+def test_an_image_url_members_browsers_should_not_fetch_is_a_422(url: str) -> None:
+    # Given an admin and an event with a poster
+    token = admin_login()["token"]
+    poster = "https://cdn.example.com/poster.png"
+    created = body_of(create_event(token, {"title": "P", **event_dates(), "image_url": poster}))
+
+    # When a new event, or a change to that one, points its image at the address
+    new = create_event(token, {"title": "P", **event_dates(), "image_url": url})
+    changed = update_event(token, created["event"]["id"], {"image_url": url})
+
+    # Then both are refused naming image_url, and the stored poster is the one it was
+    for response in (new, changed):
+        assert response["statusCode"] == 422, response
+        assert body_of(response)["detail"][0]["loc"] == ["body", "image_url"]
+    (stored,) = Event.scan()
+    assert stored.image_url == poster
+
+
+# 8. Booleans are true or false (issue 25, item 12)
+
+
+def request_booleans() -> list[tuple[str, str, str]]:
+    """(method, path, field) of every boolean property of every request body openapi.json
+    documents (a property that is a boolean, or a boolean or null)."""
+    document = json.loads((Path(__file__).parents[2] / "openapi.json").read_text())
+    schemas = document["components"]["schemas"]
+
+    def resolved(schema: dict[str, Any]) -> list[dict[str, Any]]:
+        if "$ref" in schema:
+            return resolved(schemas[schema["$ref"].rsplit("/", 1)[1]])
+        if "anyOf" in schema:
+            return [found for option in schema["anyOf"] for found in resolved(option)]
+        return [schema]
+
+    found = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            for schema in resolved(body["schema"]) if body else []:
+                for field, prop in schema.get("properties", {}).items():
+                    if any(option.get("type") == "boolean" for option in resolved(prop)):
+                        found.append((method.upper(), path, field))
+    return sorted(found)
+
+
+BOOLEANS = request_booleans()
+
+
+@pytest.mark.parametrize("dynamodb", ["in-process"], indirect=True)
+def test_the_request_booleans_found_include_every_one_known() -> None:
+    # A guard for the test below: an openapi.json it could not read would make it vacuous.
+    assert {
+        ("PATCH", "/api/users/me", "reminders"),
+        ("POST", "/api/v1/events", "is_active"),
+        ("PATCH", "/api/v1/events/{event_id}", "is_active"),
+    } <= set(BOOLEANS)
+
+
+@pytest.mark.parametrize(("method", "path", "field"), BOOLEANS)
+def test_every_boolean_of_every_request_body_takes_only_true_or_false(
+    method: str, path: str, field: str
+) -> None:
+    # Given the route's documented request, its body replaced by the one field
+    (function,) = {
+        route.function for route in routes() if (route.method, route.path) == (method, path)
+    }
+    name = fixture_name(function)
+
+    def send(value: object) -> dict[str, Any]:
+        event = load_event(name, **fixture_values(name))
+        event["body"] = json.dumps({field: value})
+        return invoke(function, event)
+
+    # When it is "yes", 1 or "true", then true
+    lax = {value: send(value) for value in ("yes", 1, "true")}
+    strict = send(True)
+
+    # Then each lax value is a 422 naming the field; true is not a problem of that field
+    for value, response in lax.items():
+        assert response["statusCode"] == 422, (value, response)
+        locs = [problem["loc"] for problem in body_of(response)["detail"]]
+        assert ["body", field] in locs, (value, locs)
+    problems = body_of(strict).get("detail") if strict["statusCode"] == 422 else []
+    assert ["body", field] not in [problem["loc"] for problem in problems or []], strict

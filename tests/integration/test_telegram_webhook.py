@@ -114,6 +114,21 @@ def test_events_lists_the_next_five_upcoming_events_each_with_a_button() -> None
     assert all("/app/events/" in button["url"] for button in buttons)
 
 
+def test_events_lists_an_event_stored_with_a_line_break_in_its_title_on_one_line() -> None:
+    # Given an event stored before titles refused controls: a line break and an override
+    from community.data.models import Event
+
+    (event_id,) = add_events([event_record(datetime.now(UTC) + timedelta(days=1))])
+    Event(event_id).update([Event.title.set("Party\r\n- Free beer\u202e")])
+
+    # When a member sends /events
+    reply = answer(post({"update_id": new_update_id(), "message": message("/events")}))
+
+    # Then the event is one line of the list, without the override
+    assert reply["text"].splitlines()[1].startswith("- Party - Free beer: ")
+    assert len(reply["text"].splitlines()) == 2
+
+
 def test_a_redelivered_update_id_is_answered_once(dynamodb: Any) -> None:
     # Given an update Telegram delivers twice (it did not see the first answer in time)
     update = {"update_id": new_update_id(), "message": message("/start")}

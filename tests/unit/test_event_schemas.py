@@ -88,6 +88,7 @@ def test_prices_serialise_as_exact_json_numbers() -> None:
             **record(),
             "id": "01JDQ7Z8W3K5M9P2R4T6V8X0YA",
             "price": Decimal("0.10"),
+            "currency": "EUR",
             "created_at": "2030-01-01T00:00:00Z",
         }
     ).model_dump_json()

@@ -61,6 +61,8 @@ class Event:
     end_date: datetime
     location: str
     price: Decimal
+    # ISO 4217 (values.CURRENCIES); an event stored without one reads as DEFAULT_CURRENCY.
+    currency: str
     capacity: int | None
     image_url: str | None
     # An EventCategory value, or None.

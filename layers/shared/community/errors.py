@@ -16,6 +16,19 @@ class InvalidRequest(CommunityError):
     public_detail = "invalid request"
 
 
+class InvalidField(CommunityError):
+    """A body field refused by a rule its schema cannot check alone (it needs the stored
+    record): a 422 shaped as the schema's own, so a client shows it beside the same field."""
+
+    status_code = 422
+    public_detail = "invalid field"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
 class Unauthorized(CommunityError):
     status_code = 401
     public_detail = "not authenticated"

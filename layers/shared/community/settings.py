@@ -7,6 +7,8 @@ from functools import lru_cache
 from pydantic import AliasChoices, Field, HttpUrl, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from community.values import currency_problem
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
@@ -67,6 +69,18 @@ class Settings(BaseSettings):
     def _disabled_only_by_true(cls, value: object) -> bool:
         # Anything but "true" or "1" (an empty value included) leaves tracing on.
         return str(value).lower() in ("true", "1")
+
+    # The currency (ISO 4217) of an event created without one, and of every event stored
+    # before events had one (template.yaml's DefaultCurrency).
+    default_currency: str = "EUR"
+
+    @field_validator("default_currency")
+    @classmethod
+    def _known_currency(cls, code: str) -> str:
+        problem = currency_problem(code)
+        if problem:
+            raise ValueError(problem)
+        return code
 
     # Email through SES (docs/deploy.md "Email (SES)"). The sender is a verified SES identity (the
     # address, or its domain); unset, the email channel is off: no reminder goes by email and

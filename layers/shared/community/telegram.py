@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from community.errors import InvalidInitData
-from community.values import storable
+from community.values import single_line, storable
 
 MAX_INIT_DATA_LENGTH = 8192
 # Telegram user ids "have at most 52 significant bits", so they fit a double exactly. Larger
@@ -86,10 +86,14 @@ def _parse_user(raw_user: str | None, start_param: str | None) -> TelegramUser:
     if not is_telegram_id(telegram_id):
         raise InvalidInitData("init data carries no valid user")
     # Telegram's JSON may carry lone surrogates (cut emoji); stored as U+FFFD, not refused.
-    name = " ".join(
-        storable(part.strip())
-        for part in (user.get("first_name"), user.get("last_name"))
-        if isinstance(part, str) and part.strip()
+    # A name is whatever its member typed into Telegram: kept, but as one line, without the
+    # controls and bidi overrides that would garble the pages and messages it is shown in.
+    name = single_line(
+        " ".join(
+            storable(part)
+            for part in (user.get("first_name"), user.get("last_name"))
+            if isinstance(part, str)
+        )
     )
     username = _text_or_none(user.get("username"))
     photo_url = _text_or_none(user.get("photo_url"))

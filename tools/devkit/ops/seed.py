@@ -1,6 +1,7 @@
 """`make seed-events FILE=events.json`: loads a JSON list of events into the configured events
 table, all or nothing: every record is validated first, and one bad record (named by its
-position and field) means nothing is written.
+position and field) means nothing is written. An event starting in the past is a bad record
+unless --allow-past (`make seed-events ALLOW_PAST=1`) says history is meant to be loaded.
 
 The table is on DYNAMODB_ENDPOINT_URL if set, else the one a running `make run` of this
 checkout uses (the one on --port/$PORT if given, else the only one running), found through the
@@ -46,11 +47,11 @@ def use_tables(endpoint: str, region: str) -> dict[str, str]:
     return names
 
 
-def load(records: object) -> int:
+def load(records: object, *, allow_past: bool = False) -> int:
     """Validate every record, then write them all; InvalidRequest names the bad ones."""
     from community.services import seeding
 
-    return seeding.load(seeding.validate_records(records))
+    return seeding.load(seeding.validate_records(records, allow_past=allow_past))
 
 
 def sample_events(now: datetime) -> list[dict[str, Any]]:
@@ -97,6 +98,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("file", type=Path, help="a JSON list of events")
     parser.add_argument("--port", type=int, default=port_from_environment())
+    parser.add_argument(
+        "--allow-past",
+        action="store_true",
+        help="load events that started in the past too (history); refused without it",
+    )
     args = parser.parse_args()
     use_local_defaults()
     try:
@@ -113,7 +119,7 @@ def main() -> int:
     from community.errors import InvalidRequest
 
     try:
-        loaded = load(records)
+        loaded = load(records, allow_past=args.allow_past)
     except InvalidRequest as error:
         print(f"{args.file}: nothing loaded\n{error.detail}", file=sys.stderr)
         return 1

@@ -14,6 +14,7 @@ from community.data.backend import CONDITION_FAILED, backend_errors, response_co
 from community.data.models import ACTIVE_LISTING, Event, date_key, from_date_key
 from community.data.paging import query_page
 from community.errors import Conflict, NotFound
+from community.settings import get_settings
 
 
 def _event(item: Event) -> entities.Event:
@@ -25,6 +26,7 @@ def _event(item: Event) -> entities.Event:
         end_date=from_date_key(item.end_date),
         location=item.location,
         price=item.price,
+        currency=item.currency or get_settings().default_currency,
         capacity=None if item.capacity is None else int(item.capacity),
         image_url=item.image_url,
         category=item.category,
@@ -54,6 +56,7 @@ def to_item(event: entities.Event) -> Event:
         end_date=date_key(event.end_date),
         location=event.location,
         price=event.price,
+        currency=event.currency,
         capacity=event.capacity,
         image_url=event.image_url,
         category=event.category,
@@ -143,6 +146,7 @@ def update(event: entities.Event, *, expected: entities.Event) -> entities.Event
             Event.end_date.set(date_key(event.end_date)),
             Event.location.set(event.location),
             Event.price.set(event.price),
+            Event.currency.set(event.currency),
             _set_or_remove(Event.capacity, event.capacity),
             _set_or_remove(Event.image_url, event.image_url),
             _set_or_remove(Event.category, event.category),

@@ -151,6 +151,8 @@ class Event(Model):
     end_date = UnicodeAttribute()
     location = UnicodeAttribute(default="")
     price = DecimalAttribute()
+    # ISO 4217; unset on events stored before events had a currency (read as the default).
+    currency = UnicodeAttribute(null=True)
     capacity = NumberAttribute(null=True)
     image_url = UnicodeAttribute(null=True)
     is_active = BooleanAttribute()

@@ -32,6 +32,7 @@ from botocore.exceptions import (
 )
 
 from community.settings import get_settings
+from community.values import single_line
 
 # A throttled message is retried this many times (SES answers 429 when the per-second rate is
 # exceeded); a 5xx or no connection this many times in all.
@@ -109,7 +110,8 @@ def _request(sender: str, mail: Mail) -> None:
         Destination={"ToAddresses": [mail.to]},
         Content={
             "Simple": {
-                "Subject": part(mail.subject),
+                # One line whoever built the Mail: a header cannot carry a line break.
+                "Subject": part(single_line(mail.subject)),
                 "Body": {"Text": part(mail.text), "Html": part(mail.html)},
             }
         },

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from community import startup
 from community.errors import (
     CommunityError,
+    InvalidField,
     NotFound,
     ServiceUnavailable,
     TooManyRequests,
@@ -58,6 +59,9 @@ async def _community_error(request: Request, error: Exception) -> JSONResponse:
         headers["Retry-After"] = str(error.retry_after)
     if error.status_code >= 500:
         logger.exception("request failed", extra={"error": type(error).__name__})
+    if isinstance(error, InvalidField):
+        problem = {"loc": ["body", error.field], "msg": error.message, "type": "value_error"}
+        return error_response(error.status_code, [problem], headers)
     return error_response(error.status_code, error.detail, headers)
 
 

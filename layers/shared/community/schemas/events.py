@@ -21,7 +21,15 @@ from pydantic import (
     model_validator,
 )
 
-from community.values import has_lone_surrogate, normalise_event_id
+from community.values import (
+    currency_problem,
+    has_lone_surrogate,
+    is_blank,
+    multi_line_problem,
+    normalise_event_id,
+    public_host_problem,
+    single_line_problem,
+)
 
 
 def _event_id(raw: str) -> str:
@@ -50,11 +58,63 @@ def _storable_text(text: str) -> str:
     return text
 
 
-def _web_url(raw: str) -> str:
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an http(s) URL")
+def _one_line(text: str) -> str:
+    problem = single_line_problem(text)
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
+def _lines(text: str) -> str:
+    # A newline typed on Windows (CR LF), or an old Mac's lone CR, is a line feed here.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    problem = multi_line_problem(text)
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
+def _visible(text: str) -> str:
+    if is_blank(text):
+        raise ValueError("must contain a visible character (not only spaces or invisible ones)")
+    return text
+
+
+def _visible_or_empty(text: str) -> str:
+    return _visible(text) if text else text
+
+
+def _web_image_url(raw: str) -> str:
+    """An image every member's browser fetches from the event's card: https only (no mixed
+    content, no plain-text fetch), no user name or password (a browser would send them, and
+    `https://trusted.example@evil.example/` reads as the first host), and a public host name:
+    no IP address (v4 in any of the forms browsers read, or v6) and no name that only leads
+    inside a network (`localhost`, `.internal`, ...), so an event cannot make members' browsers
+    knock on their own routers or on a cloud metadata address."""
+    if "\\" in raw or any(character.isspace() for character in raw):
+        # Browsers read a backslash as a slash and drop tabs and newlines: what they would
+        # fetch is not what was checked.
+        raise ValueError("must be a URL without spaces or backslashes")
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        raise ValueError("must be an https URL") from None
+    if parts.scheme != "https" or not parts.hostname:
+        raise ValueError("must be an https URL")
+    if "@" in parts.netloc:
+        raise ValueError("must not contain a user name or password")
+    problem = public_host_problem(parts.hostname)
+    if problem:
+        raise ValueError(problem)
     return raw
+
+
+def _currency(code: str) -> str:
+    problem = currency_problem(code)
+    if problem:
+        raise ValueError(problem)
+    return code
 
 
 def _json_number(value: Decimal) -> int | float:
@@ -78,19 +138,50 @@ class EventCategory(StrEnum):
     ONLINE = "online"
 
 
-Title = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable_text)]
-Description = Annotated[str, Field(max_length=5000), AfterValidator(_storable_text)]
-Location = Annotated[str, Field(max_length=300), AfterValidator(_storable_text)]
+Title = Annotated[
+    str,
+    Field(min_length=1, max_length=200),
+    AfterValidator(_storable_text),
+    AfterValidator(_one_line),
+    AfterValidator(_visible),
+]
+Description = Annotated[
+    str, Field(max_length=5000), AfterValidator(_storable_text), AfterValidator(_lines)
+]
+Location = Annotated[
+    str,
+    Field(max_length=300),
+    AfterValidator(_storable_text),
+    AfterValidator(_one_line),
+    AfterValidator(_visible_or_empty),
+]
 PriceIn = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
 Capacity = Annotated[int, Field(ge=1, le=1_000_000, strict=True)]
 ImageUrl = Annotated[
-    str, Field(max_length=2048), AfterValidator(_storable_text), AfterValidator(_web_url)
+    str, Field(max_length=2048), AfterValidator(_storable_text), AfterValidator(_web_image_url)
+]
+# Unset on a new event: the deployment's DEFAULT_CURRENCY (services.events).
+Currency = Annotated[
+    str,
+    Field(min_length=3, max_length=3, examples=["EUR"]),
+    AfterValidator(_currency),
 ]
 
 
 # The largest event body a client can need: every text field at its limit, each character
 # JSON-escaped as a surrogate pair (12 bytes), about 91 KB, plus the other fields.
 MAX_EVENT_BODY_BYTES = 128 * 1024
+
+
+def _not_started(start_date: datetime, info: ValidationInfo) -> datetime:
+    """A new event's start is now or later: the listings show only events not yet started, so
+    an event created in the past would never be seen. Validated with the context
+    `{"allow_past": True}`, it may be (an operator's seed file loading history; an edit of an
+    event that has started, whose other fields still change)."""
+    context = info.context or {}
+    if not context.get("allow_past") and start_date < datetime.now(UTC):
+        raise ValueError("must not be in the past")
+    return start_date
 
 
 def _after_start_date(end_date: datetime, info: ValidationInfo) -> datetime:
@@ -143,6 +234,7 @@ class EventFields(BaseModel):
     end_date: EventDate
     location: Location = ""
     price: PriceIn = Decimal(0)
+    currency: Currency | None = None
     capacity: Capacity | None = None
     image_url: ImageUrl | None = None
     category: EventCategory | None = None
@@ -157,7 +249,13 @@ class EventFields(BaseModel):
 
 
 class EventCreate(EventFields):
-    """POST /api/v1/events (admins): the server picks the id; optional fields may be left out."""
+    """POST /api/v1/events (admins): the server picks the id; optional fields may be left out.
+    `currency` left out is the deployment's DEFAULT_CURRENCY."""
+
+    @field_validator("start_date")
+    @classmethod
+    def _starts_now_or_later(cls, start_date: datetime, info: ValidationInfo) -> datetime:
+        return _not_started(start_date, info)
 
 
 @_reshaped(required=("description", "location", "price", "capacity", "image_url", "is_active"))
@@ -168,17 +266,23 @@ class EventIn(EventFields):
     id: Annotated[str, AfterValidator(_event_id)] | None = None
     created_at: EventDate | None = None
 
+    @field_validator("start_date")
+    @classmethod
+    def _starts_now_or_later(cls, start_date: datetime, info: ValidationInfo) -> datetime:
+        return _not_started(start_date, info)
+
 
 # What a PATCH may not clear; capacity, image_url and category may be set to null.
 NOT_NULLABLE = frozenset(
-    {"title", "description", "start_date", "end_date", "location", "price", "is_active"}
+    {"title", "description", "start_date", "end_date", "location", "price", "currency", "is_active"}
 )
 
 
 @_reshaped(optional=True)
 class EventPatch(EventFields):
     """PATCH /api/v1/events/{id} (admins): only the fields sent change; `null` clears
-    capacity, image_url or category. The dates are checked against the stored ones too."""
+    capacity, image_url or category. The dates are checked against the stored ones too, and
+    a start_date moved into the past is refused (services.events.update)."""
 
     @model_validator(mode="after")
     def _changes_something(self) -> Self:
@@ -200,6 +304,8 @@ class EventPublic(BaseModel):
     end_date: datetime
     location: str
     price: Price
+    # The ISO 4217 code `price` is in (old events, stored without one, are in the default).
+    currency: str
     capacity: int | None
     image_url: str | None
     category: EventCategory | None = None

@@ -4,14 +4,18 @@ import re
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
+
+from community.values import DOMAIN_LABEL_RE, single_line
 
 
 class UserPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: str
-    name: str
+    # As Telegram gave it, shown as one line without controls or bidi overrides: logins store
+    # it so (telegram.py), and a member who has not logged in since is shown so too.
+    name: Annotated[str, AfterValidator(single_line)]
     role: str
     photo_url: str | None
     referral_code: str
@@ -42,9 +46,6 @@ EMAIL_INPUT_MAX_CHARS = 320
 EMAIL_LOCAL_RE = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$"
 )
-# A DNS host name: letter-digit-hyphen labels of 1-63 characters, a hyphen never first or
-# last. Internationalised domains are accepted in their punycode form (xn--...).
-DOMAIN_LABEL_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 
 
 def normalise_email(raw: str) -> str:
@@ -85,7 +86,8 @@ class UserUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reminders: bool | None = None
+    # Strict, as every boolean of a request body: "yes", 1 or "true" are a 422, not a guess.
+    reminders: StrictBool | None = None
     email: EmailAddress | None = None
 
 

@@ -16,6 +16,7 @@ from community.gateways import credentials
 from community.observability import count, logger
 from community.services.users import normalise_referral_code
 from community.settings import get_settings
+from community.values import single_line
 
 NOTHING_TO_SAY: dict[str, Any] = {"ok": True}
 UPCOMING_SHOWN = 5
@@ -127,7 +128,7 @@ def events_reply(chat_id: int, upcoming: list[Event]) -> dict[str, Any]:
     lines = ["Upcoming events:"]
     buttons = []
     for event in upcoming:
-        lines.append(f"- {event.title}: {display_time(event.start_date)}")
+        lines.append(f"- {single_line(event.title)}: {display_time(event.start_date)}")
         buttons.append({"text": event.title[:60], "url": settings.event_app_url(event.id)})
     return send_message(chat_id, "\n".join(lines), buttons)
 

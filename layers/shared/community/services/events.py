@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from community.data import attendances
 from community.data import events as events_table
 from community.entities import Event
-from community.errors import Conflict, InvalidRequest, NotFound
+from community.errors import Conflict, InvalidField, InvalidRequest, NotFound
 from community.gateways import credentials
 from community.observability import logger
 from community.schemas.events import (
@@ -22,6 +22,7 @@ from community.schemas.events import (
     EventPublic,
     UpcomingEvents,
 )
+from community.settings import get_settings
 from community.signed import cursors
 from community.values import event_date, normalise_event_id
 
@@ -106,6 +107,7 @@ def _editable(fields: EventFields) -> dict[str, Any]:
         "end_date": fields.end_date,
         "location": fields.location,
         "price": fields.price,
+        "currency": fields.currency or get_settings().default_currency,
         "capacity": fields.capacity,
         "image_url": fields.image_url,
         "category": fields.category and fields.category.value,
@@ -146,18 +148,26 @@ def update(event_id: str, patch: EventPatch, now: datetime | None = None) -> Eve
     stored = events_table.get(canonical, consistent=True)
     if stored is None:
         raise NotFound("event not found")
+    now = now or datetime.now(UTC)
     changes: dict[str, Any] = patch.model_dump(include=patch.model_fields_set)
+    # An event may be moved to a later start, never to one already past; a start sent as it is
+    # stored is no move (a client's form sends every field), so a started event stays editable.
+    start = patch.start_date
+    if start is not None and start != stored.start_date and start < now:
+        raise InvalidField("start_date", "must not be in the past")
     merged = EventPublic.model_validate(stored).model_dump() | changes
     try:
-        # The same rules as a new event, applied to the event as it would be.
+        # The same rules as a new event, applied to the event as it would be (whose start
+        # may have passed: see above).
         valid = EventCreate.model_validate(
-            {field: merged[field] for field in EventCreate.model_fields}
+            {field: merged[field] for field in EventCreate.model_fields},
+            context={"allow_past": True},
         )
     except ValidationError as error:
         raise InvalidRequest(_first_problem(error)) from error
     if valid.capacity is not None and valid.capacity < stored.attendee_count:
         raise Conflict(f"capacity is below the {stored.attendee_count} RSVPs taken")
-    changed = dataclasses.replace(stored, **_editable(valid), updated_at=now or datetime.now(UTC))
+    changed = dataclasses.replace(stored, **_editable(valid), updated_at=now)
     updated = events_table.update(changed, expected=stored)
     if updated is None:
         raise Conflict("the event changed meanwhile (a new RSVP or edit); try again")

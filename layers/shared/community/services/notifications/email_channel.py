@@ -30,6 +30,7 @@ from community.services.notifications.pipeline import (
     Result,
 )
 from community.settings import get_settings
+from community.values import single_line
 
 # Two senders keep the pace while each waits ~100 ms for SES's answer; more would only queue
 # at the pacer at these rates.
@@ -41,6 +42,14 @@ def enabled() -> bool:
     return bool(get_settings().ses_sender)
 
 
+def subject_line(text: str) -> str:
+    """A Subject header that is one line whatever the notice's text holds: a CR LF there would
+    start a header of its own ("Bcc: ..."), and SES or a mail server downstream rejecting the
+    message keeps its claim, so the reader would silently lose it. Events stored before titles
+    refused line breaks (values.single_line_problem) may still hold them."""
+    return single_line(text)
+
+
 def letter(content: Content, address: str) -> mail.Mail:
     """The notice as an email: its lines, the link, and why the reader gets it; text and
     HTML alike."""
@@ -50,7 +59,9 @@ def letter(content: Content, address: str) -> mail.Mail:
         + f'<p><a href="{escape(content.url)}">{escape(content.link_text)}</a></p>'
         + f"<p>{escape(content.why)}</p>"
     )
-    return mail.Mail(to=address, subject=content.subject, text="\n".join(lines), html=html)
+    return mail.Mail(
+        to=address, subject=subject_line(content.subject), text="\n".join(lines), html=html
+    )
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from community.services.notifications import (
 )
 from community.services.notifications.pipeline import Content, Counts, Medium, Recipient
 from community.settings import get_settings
+from community.values import single_line
 
 # Seconds of the invocation kept back when the deadline nears: nothing new is claimed then
 # (a send's worst case: its retries and backoff, well under this).
@@ -93,10 +94,12 @@ class Reminder:
 
         event = self.event
         left = event.start_date - self.now
-        headline = reminder_text.headline(event.title, left, display_time(event.start_date))
+        # One line each, as the API now takes them: events stored before may hold a line break.
+        title, location = single_line(event.title), single_line(event.location)
+        headline = reminder_text.headline(title, left, display_time(event.start_date))
         return Content(
-            subject=f"Reminder: {event.title} starts in {reminder_text.time_left(left)}",
-            lines=[headline, *([f"Where: {event.location}"] if event.location else [])],
+            subject=f"Reminder: {title} starts in {reminder_text.time_left(left)}",
+            lines=[headline, *([f"Where: {location}"] if location else [])],
             link_text="Open the event",
             url=get_settings().event_app_url(event.id),
             why=WHY_EMAIL,
