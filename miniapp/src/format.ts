@@ -23,8 +23,8 @@ export function timeRange(event: Event): string {
 }
 
 /** "Free", or the price in the event's ISO 4217 currency ("€1,234.50", "¥500") in the member's
- * locale; the number alone for an event without one. */
-export function price(event: Event & { currency?: string | null }): string {
+ * locale; the number alone for an event without one (an answer cached before events had one). */
+export function price(event: Omit<Event, 'currency'> & { currency?: string | null }): string {
   const value = Number(event.price);
   if (!value) return 'Free';
   if (event.currency) {

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Event } from '../src/api';
 import { price, spots } from '../src/format';
 
-// An event with only what the formatters read; `currency` as the API sends it once it has one.
-const event = (fields: Partial<Event> & { currency?: string | null }) => fields as Event;
+// An event with only what the formatters read; `currency` also as an older answer (or cache) had it.
+const event = (fields: Omit<Partial<Event>, 'currency'> & { currency?: string | null }) =>
+  fields as Event;
 
 describe('spots', () => {
   it('says "spot" for one and "spots" for more, "Full" for none, nothing without a capacity', () => {
