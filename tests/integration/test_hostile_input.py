@@ -360,7 +360,7 @@ def test_a_name_stored_before_is_shown_as_one_line_on_the_profile_and_its_page()
 
     # Then both show the name as one line, without the override or the NUL
     assert body_of(profile)["user"]["name"] == "Old Name"
-    assert "<h1>Old Name</h1>" in page["body"]
+    assert '<h1 dir="auto">Old Name</h1>' in page["body"]
     assert "\u202e" not in page["body"]
     assert "\x00" not in page["body"]
 
