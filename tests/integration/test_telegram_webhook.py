@@ -179,3 +179,66 @@ def test_the_answer_is_never_stored_by_a_cache() -> None:
     response = post({"update_id": new_update_id(), "message": message("/start")})
 
     assert response["headers"]["cache-control"] == "no-store"
+
+
+def long_reply_update(update_id: int) -> dict[str, Any]:
+    """A realistic large update: a 4,096-character Cyrillic reply with 50 text_link entities,
+    quoting (a TextQuote of 1,024 characters) another message of the same kind. Telegram
+    escapes non-ASCII as \\uXXXX, so each Cyrillic letter is 6 bytes on the wire."""
+    text = ("Приглашаем всех на встречу сообщества " * 120)[:4096]
+    entities = [
+        {
+            "type": "text_link",
+            "offset": i * 80,
+            "length": 40,
+            "url": f"https://example.com/community/events/2030/{i:04d}/programme"
+            "?utm_source=telegram&utm_medium=reply",
+        }
+        for i in range(50)
+    ]
+    quoted = {**message(text, chat_id=43), "message_id": 6, "entities": entities}
+    quote = {"text": text[:1024], "entities": entities[:12], "position": 0, "is_manual": True}
+    reply = {**message(text), "entities": entities, "reply_to_message": quoted, "quote": quote}
+    return {"update_id": update_id, "message": reply}
+
+
+def test_a_67_kb_update_is_read_and_answered_200(dynamodb: Any, log_output: io.StringIO) -> None:
+    # Given a realistic update over 64 KB (a long reply quoting another long message)
+    update = long_reply_update(new_update_id())
+    size = len(json.dumps(update).encode())
+    assert 64 * 1024 < size < 80 * 1024, size
+
+    # When Telegram posts it
+    response = post(update)
+
+    # Then it is read like any other update (a 200, the update id taken), not refused
+    assert answer(response) == {"ok": True}
+    assert update_records(dynamodb) == [f"UPDATE#{update['update_id']}"]
+    assert "update not handled" in log_output.getvalue()
+
+
+def test_an_update_bigger_than_telegram_sends_is_a_200_logged_not_read(
+    dynamodb: Any, log_output: io.StringIO
+) -> None:
+    # Given an update over the 1 MB the webhook reads (Telegram's are far smaller)
+    update = {"update_id": new_update_id(), "message": message("/start " + "x" * 1_100_000)}
+
+    # When it is posted with the right secret
+    response = post(update)
+
+    # Then Telegram gets a 200 (a non-2xx is redelivered), nothing is claimed, and a line is
+    # logged with the size and update id, not the text
+    assert answer(response) == {"ok": True}
+    assert update_records(dynamodb) == []
+    logged = log_output.getvalue()
+    assert "oversized update ignored" in logged
+    assert str(update["update_id"]) in logged
+    assert "xxxxxxxx" not in logged
+
+
+def test_a_big_update_with_a_wrong_secret_is_still_a_401() -> None:
+    update = {"update_id": new_update_id(), "message": message("/start " + "x" * 1_100_000)}
+
+    response = post(update, secret="wrong")
+
+    assert response["statusCode"] == 401

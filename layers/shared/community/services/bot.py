@@ -5,6 +5,7 @@ command costs no outbound request."""
 
 import hmac
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +19,14 @@ from community.services.users import normalise_referral_code
 from community.settings import get_settings
 
 NOTHING_TO_SAY: dict[str, Any] = {"ok": True}
+# The largest update read. Telegram documents no limit; its biggest updates (a 4,096-character
+# reply quoting another long message, entities, a quote) are under 100 KB even with every
+# letter escaped as \uXXXX, so 1 MB leaves ample room. A bigger body is answered 200 unread.
+MAX_UPDATE_BYTES = 1024 * 1024
+# A synchronous Lambda invocation's payload limit: the function never sees more.
+LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024
+# Telegram writes update_id first: enough to say which update an unread body was.
+LEADING_UPDATE_ID = re.compile(rb'\s*\{\s*"update_id"\s*:\s*(\d{1,19})')
 UPCOMING_SHOWN = 5
 WELCOME = (
     "Welcome to the community! Open the app to see upcoming events, RSVP and share your "
@@ -40,6 +49,17 @@ def check_secret(received: str | None) -> None:
 def handle_update(raw_body: bytes, now: datetime | None = None) -> dict[str, Any]:
     """The webhook's answer to one update: a `sendMessage` call, or NOTHING_TO_SAY."""
     now = now or datetime.now(UTC)
+    if len(raw_body) > MAX_UPDATE_BYTES:
+        leading = LEADING_UPDATE_ID.match(raw_body[:64])
+        logger.warning(
+            "oversized update ignored",
+            extra={
+                "bytes": len(raw_body),
+                "update_id": int(leading.group(1)) if leading else None,
+            },
+        )
+        count("WebhookTooLarge")
+        return NOTHING_TO_SAY
     try:
         update = json.loads(raw_body)
     except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
