@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from support.environment import ROOT
 
 from community import applinks
 from community.applinks import Target
 from community.settings import Settings, get_settings
-from support.environment import ROOT
 
 VECTORS = json.loads((ROOT / "miniapp/tests/start-params.json").read_text())
 ULID = "01HZX3K9Q7M2N4P6R8S0T1V3W5"
