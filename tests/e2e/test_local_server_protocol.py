@@ -101,7 +101,9 @@ def test_a_hostile_request_gets_a_json_error_and_no_traceback(
     # Then the answer is the status a real server gives, JSON, and the connection is closed
     assert status in statuses, (status, body)
     assert headers["content-type"] == "application/json"
-    assert json.loads(body)["message"]
+    answer = json.loads(body)
+    assert answer["success"] is False, answer  # the API's error shape
+    assert answer["detail"], answer
     assert headers["connection"] == "close"
     # And the server logged one line for it, no traceback, and still serves
     assert "Traceback" not in log.read_text(errors="replace")
