@@ -2,7 +2,7 @@
 // writes it (layers/shared/community/applinks.py): `_`-separated key/value pairs, `e_<event id>`
 // opening that event; a bare referral code (UP-XXXXXX) or anything malformed opens none. Unknown
 // keys are ignored, so a later one (`e_<id>_r_<code>`) keeps old links working. Both sides are
-// tested with the same vectors (tests/start-params.json).
+// tested with the same vectors (miniapp/tests/start-params.json).
 import { BASE, navigate } from './router';
 
 const PARAM = /^[A-Za-z0-9_-]{1,512}$/;

@@ -14,8 +14,8 @@ The start parameter (Telegram allows `A-Za-z0-9_-`, at most 512 characters) is `
 key/value pairs: `e_<event id>` opens that event (ULIDs and UUIDs have no `_`); a bare referral
 code (`UP-XXXXXX`, the shared profile links' form) is a referral and no event. Unknown keys are
 ignored, so a later key (a referral beside the event, `e_<id>_r_<code>`) leaves old links
-working. The Mini App reads it the same way (miniapp/src/startParam.ts, with the same vectors:
-tests/unit/start_params.json)."""
+working. The Mini App reads it the same way (miniapp/src/startParam.ts; both are tested
+with the vectors of miniapp/tests/start-params.json)."""
 
 import re
 from dataclasses import dataclass
