@@ -107,8 +107,13 @@ start: $(VENV)/.installed miniapp/dist/index.html
 stop: $(VENV)/.installed
 	@$(PY) -m devkit.local.background stop $(PORT_ARG)
 
+# NAME and TELEGRAM_ID reach the tool as given: $(value) takes them unexpanded by make, the
+# `:=` keeps them so when exported, and the shell only substitutes the variable ("$$..."), so
+# `$HOME`, backticks and $(shell ...) in a name are signed as typed, never run.
+dev-init-data: export DEV_INIT_NAME := $(value NAME)
+dev-init-data: export DEV_INIT_TELEGRAM_ID := $(value TELEGRAM_ID)
 dev-init-data: $(VENV)/.installed
-	@$(PY) -m devkit.local.initdata --telegram-id "$(TELEGRAM_ID)" --name "$(NAME)"
+	@$(PY) -m devkit.local.initdata --telegram-id "$$DEV_INIT_TELEGRAM_ID" --name "$$DEV_INIT_NAME"
 
 # The only way to make a member an admin (ROLE=member takes it back); see docs/api.md "RSVPs and admins".
 make-admin: $(VENV)/.installed

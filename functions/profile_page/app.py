@@ -3,6 +3,8 @@ tags Telegram reads and a button that opens the Mini App with the referral."""
 
 from fastapi import Request, Response
 
+from community import applinks
+from community.applinks import Target
 from community.errors import NotFound
 from community.http.adapter import SafeMangum
 from community.http.app import create_app
@@ -29,7 +31,7 @@ async def get_profile_page(request: Request, referral_code: str) -> Response:
         referral_code=user.referral_code,
         created_at=user.created_at,
         page_url=settings.profile_page_url(user.referral_code),
-        join_url=settings.join_url(user.referral_code),
+        join_url=applinks.direct_link(Target(referral_code=user.referral_code)),
         fallback_image_url=str(settings.default_og_image_url),
     )
     return conditional(request, page.encode(), HTML, PUBLIC_PROFILE)

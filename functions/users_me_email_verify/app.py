@@ -7,6 +7,8 @@ page, any other client JSON; neither is ever stored by a cache, and the page sen
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
+from community import applinks
+from community.applinks import Target
 from community.errors import Gone, InvalidRequest
 from community.http.adapter import SafeMangum
 from community.http.app import create_app, error_response, error_responses
@@ -14,7 +16,6 @@ from community.http.caching import NO_STORE
 from community.http.pages import message_page
 from community.schemas.users import EmailVerified
 from community.services import email
-from community.settings import get_settings
 
 app = create_app("users-me-email-verify")
 HEADERS = {"Cache-Control": NO_STORE, "Referrer-Policy": "no-referrer"}
@@ -27,7 +28,7 @@ def wants_html(request: Request) -> bool:
 
 def page(status_code: int, title: str, text: str) -> Response:
     body = message_page(
-        title, text, link_url=get_settings().mini_app_url(), link_text="Open the community"
+        title, text, link_url=applinks.direct_link(Target()), link_text="Open the community"
     )
     return Response(body, status_code, HEADERS, media_type="text/html; charset=utf-8")
 

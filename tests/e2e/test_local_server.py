@@ -40,7 +40,7 @@ def test_the_documented_defaults_give_a_working_login_with_no_aws_account(tmp_pa
         assert headers["content-type"] == "application/json"
         status, _, body = request("GET", f"{base}/no/such/route")
         assert status == 404
-        assert json.loads(body) == {"message": "Not Found"}
+        assert json.loads(body) == {"success": False, "detail": "no route for this method and path"}
 
 
 def test_an_external_dynamodb_endpoint_gets_its_missing_tables(

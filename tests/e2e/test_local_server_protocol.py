@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from support.environment import ROOT
 from support.local_api import local_api, request
+from support.telegram_updates import long_reply_update
 
 from devkit.local.httpserver import MAX_BODY_BYTES
 
@@ -101,7 +102,9 @@ def test_a_hostile_request_gets_a_json_error_and_no_traceback(
     # Then the answer is the status a real server gives, JSON, and the connection is closed
     assert status in statuses, (status, body)
     assert headers["content-type"] == "application/json"
-    assert json.loads(body)["message"]
+    answer = json.loads(body)
+    assert answer["success"] is False, answer  # the API's error shape
+    assert answer["detail"], answer
     assert headers["connection"] == "close"
     # And the server logged one line for it, no traceback, and still serves
     assert "Traceback" not in log.read_text(errors="replace")
@@ -205,3 +208,20 @@ def test_docs_is_swagger_ui_over_the_openapi_document_with_local_assets_only(
     # And a name outside the package's files is not served
     assert request("GET", f"{base}/docs/..%2f..%2fserver.py")[0] == 404
     assert request("GET", f"{base}/docs/missing.js")[0] == 404
+
+
+def test_a_67_kb_telegram_update_reaches_the_webhook_and_is_a_200(
+    server: tuple[str, Path],
+) -> None:
+    # Given a realistic update over 64 KB (a long Cyrillic reply quoting another one)
+    base, _ = server
+    update = long_reply_update(901)
+    assert len(json.dumps(update).encode()) > 64 * 1024
+
+    # When Telegram posts it to make run's webhook with the secret
+    secret = os.environ["TELEGRAM_WEBHOOK_SECRET"]  # the server has the tests' environment
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+    status, _, body = request("POST", f"{base}/api/telegram/webhook", update, headers)
+
+    # Then neither the server nor the function refuses it
+    assert (status, json.loads(body)) == (200, {"ok": True})

@@ -85,3 +85,39 @@ def test_two_makes_on_a_fresh_clone_set_the_venv_up_once(tmp_path: Path) -> None
     assert "".join(outputs).count("installing requirements-dev.txt") == 1, outputs
     assert (checkout / ".venv/.installed").exists()
     assert (checkout / ".venv/bin/python").exists()
+
+
+HOSTILE_NAMES = [
+    "Bob $HOME `id -u`",
+    "$(shell echo made) $$PATH ${USER} 'quoted' \"double\" \\ back",
+    "Zoë O'Brien; echo done & | > out",
+]
+
+
+def dev_init_data(**variables: str) -> dict[str, str]:
+    """`make dev-init-data` with the variables on the command line; the signed fields."""
+    from urllib.parse import parse_qsl
+
+    result = subprocess.run(
+        ["make", "--no-print-directory", "dev-init-data"]
+        + [f"{name}={value}" for name, value in variables.items()],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return dict(parse_qsl(result.stdout.strip(), strict_parsing=True))
+
+
+def test_dev_init_data_signs_the_exact_name_given_whatever_it_holds() -> None:
+    import json
+
+    for name in HOSTILE_NAMES:
+        # When a name that make and the shell would expand is given on the command line
+        fields = dev_init_data(NAME=name, TELEGRAM_ID="77")
+
+        # Then the signed user carries it exactly, and the id given
+        user = json.loads(fields["user"])
+        assert user["first_name"] == name
+        assert user["id"] == 77

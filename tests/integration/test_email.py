@@ -477,7 +477,10 @@ def test_both_channels_say_the_time_really_left(ses: None, fake_bot: FakeBotApi)
     assert mail["subject"] == "Reminder: Board games starts in 30 minutes"
     assert "Board games starts in 30 minutes, " in mail["body"]
     assert "Cafe" in mail["body"]
-    assert f"/app/events/{event.id}" in mail["body"]
+    # The Mini App's direct link at the event: a mail is read anywhere, and only Telegram
+    # opens the app with the member's launch data (a /app/ link opened a browser)
+    assert f"https://t.me/community_bot/app?startapp=e_{event.id}" in mail["body"]
+    assert f"/app/events/{event.id}" not in mail["body"]
     assert "1 hour" not in message["text"] + mail["subject"] + mail["body"]
 
 

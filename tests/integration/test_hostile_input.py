@@ -107,8 +107,10 @@ def test_a_login_code_and_a_token_are_never_stored_by_a_browser_or_cdn() -> None
 UNKNOWN_KEYS_BODY = json.dumps({f"k{i}": i for i in range(70_000)}).encode()  # ~0.9 MB
 
 
+# The webhook answers Telegram 200 even for a body it will not read (a non-2xx is delivered
+# again and again): tests/integration/test_telegram_webhook.py.
 @pytest.mark.parametrize("dynamodb", ["in-process"], indirect=True)
-@pytest.mark.parametrize("function", FUNCTIONS)
+@pytest.mark.parametrize("function", [f for f in FUNCTIONS if f != "TelegramWebhookFunction"])
 def test_a_body_larger_than_the_route_needs_is_a_413_before_any_parsing(function: str) -> None:
     # Given 0.9 MB of JSON with 70,000 unknown keys (once a 6.3 MB answer of 422 errors)
     event = with_body(function, UNKNOWN_KEYS_BODY)

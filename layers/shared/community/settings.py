@@ -1,8 +1,8 @@
 """One settings object for every function, read from the environment once per container."""
 
-import re
 from datetime import timedelta
 from functools import lru_cache
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import AliasChoices, Field, HttpUrl, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -98,13 +98,11 @@ class Settings(BaseSettings):
         return self.join_url_template.replace("{code}", referral_code)
 
     def mini_app_url(self) -> str:
-        """The Mini App's direct link without a referral: JOIN_URL_TEMPLATE minus the
-        parameter that carries `{code}`."""
-        return re.sub(r"[?&]startapp=\{code\}", "", self.join_url_template)
-
-    def event_app_url(self, event_id: str) -> str:
-        """The event's screen of the Mini App, served under /app/ of the public origin."""
-        return f"{str(self.public_base_url).rstrip('/')}/app/events/{event_id}"
+        """The Mini App's direct link without a referral: JOIN_URL_TEMPLATE minus the query
+        parameter that carries `{code}`, any other one (`mode=compact`) kept as written."""
+        parts = urlsplit(self.join_url_template)
+        kept = [pair for pair in parts.query.split("&") if pair and "{code}" not in pair]
+        return urlunsplit(parts._replace(query="&".join(kept)))
 
     def reminder_offset_list(self) -> list[timedelta]:
         """The offsets, distinct, largest first."""

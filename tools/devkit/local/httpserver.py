@@ -18,6 +18,12 @@ MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 CONTENT_LENGTH = re.compile(r"[0-9]{1,19}")
 CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
 MAX_LINE = 65536  # the request line limit http.server applies (414 beyond it)
+NO_STORE = {"cache-control": "no-store"}
+
+
+def json_error(detail: str) -> bytes:
+    """The body of every error the API answers (community.http.app.error_response)."""
+    return json.dumps({"success": False, "detail": detail}).encode()
 
 
 class BadRequest(Exception):
@@ -134,18 +140,16 @@ class StrictHandler(BaseHTTPRequestHandler):
         raise BadRequest(HTTPStatus.BAD_REQUEST, "invalid chunked body")
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """Every protocol error as JSON (API Gateway's `{"message": ...}` shape), closing the
-        connection: an unread body must not be taken for the next request."""
+        """Every protocol error as the API's JSON error (`{"success": false, "detail": ...}`;
+        in AWS, CloudFront and API Gateway answer these in their own shapes: docs/api.md),
+        closing the connection: an unread body must not be taken for the next request."""
         status = HTTPStatus(code)
-        payload = {"message": status.phrase}
-        if message and message != status.phrase:
-            payload["detail"] = message
         self.close_connection = True
         self.lingering_close = True
         self.reply(
             code,
-            {"content-type": "application/json", "connection": "close"},
-            json.dumps(payload).encode(),
+            {"content-type": "application/json", "connection": "close", **NO_STORE},
+            json_error(message or status.phrase),
         )
 
     def finish(self) -> None:

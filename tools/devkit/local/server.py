@@ -13,9 +13,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from devkit.functions.apigw import http_api_event
-from devkit.local import static
+from devkit.local import edge, static
 from devkit.local.env import LOCAL_DEFAULTS, use_local_defaults
-from devkit.local.httpserver import BadRequest, LocalHTTPServer, StrictHandler
+from devkit.local.httpserver import (
+    NO_STORE,
+    BadRequest,
+    LocalHTTPServer,
+    StrictHandler,
+    json_error,
+)
 from devkit.local.processes import free_port
 from devkit.local.runstate import RunInfo, announce
 from devkit.template.dynamo import configured_table_names, create_missing_tables, dynamodb_client
@@ -112,10 +118,19 @@ class LocalApiHandler(StrictHandler):
             if local is not None:
                 self.reply(*local)
                 return
+            if edge.is_profile_path(url.path):
+                location, origin_path = edge.profile_request(url.path)
+                if location is not None:
+                    cache = f"public, max-age={edge.REDIRECT_MAX_AGE}"
+                    self.reply(301, {"location": location, "cache-control": cache}, b"")
+                    return
+                url = url._replace(path=origin_path)
         matched = match(self.command, url.path)
         if matched is None:
-            # What an HTTP API answers for a route it does not have.
-            self.reply(404, {"content-type": "application/json"}, b'{"message":"Not Found"}')
+            # API Gateway's own answer is {"message": "Not Found"} (docs/api.md); make run
+            # answers in the API's error shape.
+            json_type = {"content-type": "application/json", **NO_STORE}
+            self.reply(404, json_type, json_error("no route for this method and path"))
             return
         route, parameters = matched
         headers: dict[str, str] = {}
@@ -145,8 +160,8 @@ class LocalApiHandler(StrictHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _handle
 
     def __getattr__(self, name: str) -> Any:
-        # Any other method (TRACE, QUERY...) reaches _handle too, so an unrouted one gets API
-        # Gateway's JSON 404, not http.server's HTML 501.
+        # Any other method (TRACE, QUERY...) reaches _handle too, so an unrouted one gets the
+        # JSON 404, not http.server's HTML 501.
         if name.startswith("do_"):
             return self._handle
         raise AttributeError(name)

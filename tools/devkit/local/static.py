@@ -23,14 +23,24 @@ def is_app_path(path: str) -> bool:
     return path == "/app" or path.startswith(PREFIX) or path in APP_ROUTES
 
 
+def page(status: int, title: str, text: str) -> Reply:
+    """An error under /app/ is a page too (a browser or Telegram's webview shows it)."""
+    from community.http.pages import message_page
+
+    headers = {
+        "content-type": TYPES[".html"],
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+    }
+    return status, headers, message_page(title, text, link_url=None, link_text="").encode()
+
+
 def serve(path: str, dist: Path = DIST) -> Reply:
     if path == "/app":
         return 301, {"location": PREFIX}, b""
     index = dist / "index.html"
     if not index.is_file():
-        message = b"The Mini App is not built: run `make miniapp` (make run builds it).\n"
-        headers = {"content-type": "text/plain; charset=utf-8", "cache-control": "no-store"}
-        return 503, headers, message
+        return page(503, "The Mini App is not built", "Run `make miniapp` (make run builds it).")
     relative = path[len(PREFIX) :] if path.startswith(PREFIX) else ""
     target = (dist / relative).resolve()
     if relative and target.is_file() and target.is_relative_to(dist.resolve()):
@@ -42,8 +52,10 @@ def serve(path: str, dist: Path = DIST) -> Reply:
             "x-content-type-options": "nosniff",
         }
         return 200, headers, target.read_bytes()
-    if Path(relative).suffix:  # a missing file, not a route
-        return 404, {"content-type": "text/plain; charset=utf-8"}, b"Not Found\n"
+    # CloudFront's rule (MiniAppRoutesFunction): a dot in the last segment asks for a file,
+    # anything else is a client-side route.
+    if "." in path.split("/")[-1]:
+        return page(404, "Not found", "There is no such file in the Mini App.")
     headers = {
         "content-type": TYPES[".html"],
         "cache-control": "no-cache",

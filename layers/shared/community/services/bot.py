@@ -5,9 +5,12 @@ command costs no outbound request."""
 
 import hmac
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
+from community import applinks
+from community.applinks import Target
 from community.data import events as events_table
 from community.data import notifications
 from community.entities import Event
@@ -15,11 +18,19 @@ from community.errors import Unauthorized
 from community.gateways import credentials
 from community.observability import count, logger
 from community.services.users import normalise_referral_code
-from community.settings import get_settings
 from community.values import single_line
 
 NOTHING_TO_SAY: dict[str, Any] = {"ok": True}
+# The largest update read. Telegram documents no limit; its biggest updates (a 4,096-character
+# reply quoting another long message, entities, a quote) are under 100 KB even with every
+# letter escaped as \uXXXX, so 1 MB leaves ample room. A bigger body is answered 200 unread.
+MAX_UPDATE_BYTES = 1024 * 1024
+# A synchronous Lambda invocation's payload limit: the function never sees more.
+LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024
+# Telegram writes update_id first: enough to say which update an unread body was.
+LEADING_UPDATE_ID = re.compile(rb'\s*\{\s*"update_id"\s*:\s*(\d{1,19})')
 UPCOMING_SHOWN = 5
+GROUPS = ("group", "supergroup")
 WELCOME = (
     "Welcome to the community! Open the app to see upcoming events, RSVP and share your "
     "referral link. Send /events for what is coming next."
@@ -41,6 +52,17 @@ def check_secret(received: str | None) -> None:
 def handle_update(raw_body: bytes, now: datetime | None = None) -> dict[str, Any]:
     """The webhook's answer to one update: a `sendMessage` call, or NOTHING_TO_SAY."""
     now = now or datetime.now(UTC)
+    if len(raw_body) > MAX_UPDATE_BYTES:
+        leading = LEADING_UPDATE_ID.match(raw_body[:64])
+        logger.warning(
+            "oversized update ignored",
+            extra={
+                "bytes": len(raw_body),
+                "update_id": int(leading.group(1)) if leading else None,
+            },
+        )
+        count("WebhookTooLarge")
+        return NOTHING_TO_SAY
     try:
         update = json.loads(raw_body)
     except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
@@ -52,10 +74,10 @@ def handle_update(raw_body: bytes, now: datetime | None = None) -> dict[str, Any
         return NOTHING_TO_SAY
     assert isinstance(update, dict)
     message = update.get("message")
-    chat_id, text = _chat_and_text(message)
+    chat_id, chat_type, text = _chat_and_text(message)
     # The reply is built before the update is claimed: a failed read is a 503 that Telegram
     # redelivers, and the redelivery must not find the update already taken.
-    reply = _reply(chat_id, text, now) if chat_id is not None and text else None
+    reply = _reply(chat_id, chat_type, text, now) if chat_id is not None and text else None
     if not notifications.claim_update(update_id, now):
         logger.info("update already handled", extra={"update_id": update_id})
         count("WebhookRedelivered")
@@ -70,33 +92,41 @@ def handle_update(raw_body: bytes, now: datetime | None = None) -> dict[str, Any
     return reply
 
 
-def _chat_and_text(message: object) -> tuple[int | None, str | None]:
+def _chat_and_text(message: object) -> tuple[int | None, str, str | None]:
     if not isinstance(message, dict):
-        return None, None
+        return None, "", None
     chat = message.get("chat")
     chat_id = chat.get("id") if isinstance(chat, dict) else None
+    chat_type = chat.get("type") if isinstance(chat, dict) else None
     text = message.get("text")
-    # Commands are answered in private chats only: in a group every member would see them.
-    private = isinstance(chat, dict) and chat.get("type") == "private"
-    if not isinstance(chat_id, int) or isinstance(chat_id, bool) or not private:
-        return None, None
-    return chat_id, text if isinstance(text, str) else None
+    if not isinstance(chat_id, int) or isinstance(chat_id, bool) or not isinstance(chat_type, str):
+        return None, "", None
+    return chat_id, chat_type, text if isinstance(text, str) else None
 
 
-def _command(text: str) -> tuple[str, str]:
+def _command(text: str) -> tuple[str, str | None, str]:
+    """The command, the bot it names (`/start@community_bot`), and the rest."""
     head, _, rest = text.strip().partition(" ")
-    # "/start@community_bot" is how a command addressed to this bot by name arrives.
-    return head.split("@", 1)[0].lower(), rest.strip()
+    command, _, addressee = head.partition("@")
+    return command.lower(), addressee or None, rest.strip()
 
 
-def _reply(chat_id: int, text: str, now: datetime) -> dict[str, Any] | None:
-    command, argument = _command(text)
-    if command == "/start":
+def _reply(chat_id: int, chat_type: str, text: str, now: datetime) -> dict[str, Any] | None:
+    command, addressee, argument = _command(text)
+    private = chat_type == "private"
+    if command == "/start" and private:
         return start_reply(chat_id, argument)
-    if command == "/events":
+    # /events in a group too (a community's own chat asking what is on), when not addressed to
+    # another bot; every other command only in private, where no one else sees the answer.
+    if command == "/events" and (private or chat_type in GROUPS) and _for_this_bot(addressee):
         positions = events_table.upcoming(now, UPCOMING_SHOWN)
-        return events_reply(chat_id, events_table.in_order(positions))
+        return events_reply(chat_id, events_table.in_order(positions), private_chat=private)
     return None
+
+
+def _for_this_bot(addressee: str | None) -> bool:
+    username = applinks.bot_username()
+    return addressee is None or username is None or addressee.lower() == username.lower()
 
 
 def send_message(chat_id: int, text: str, buttons: list[dict[str, Any]]) -> dict[str, Any]:
@@ -111,25 +141,25 @@ def send_message(chat_id: int, text: str, buttons: list[dict[str, Any]]) -> dict
 def start_reply(chat_id: int, payload: str) -> dict[str, Any]:
     """Welcome, and a button opening the Mini App; a referral code in the payload rides along
     as `startapp`, so the newcomer's login records who referred them."""
-    settings = get_settings()
-    referral = normalise_referral_code(payload)
-    url = settings.join_url(referral) if referral else settings.mini_app_url()
-    return send_message(chat_id, WELCOME, [{"text": "Open the community app", "url": url}])
+    target = Target(referral_code=normalise_referral_code(payload))
+    button = applinks.button("Open the community app", target, private_chat=True)
+    return send_message(chat_id, WELCOME, [button])
 
 
-def events_reply(chat_id: int, upcoming: list[Event]) -> dict[str, Any]:
-    settings = get_settings()
+def events_reply(chat_id: int, upcoming: list[Event], *, private_chat: bool) -> dict[str, Any]:
+    """The next events, each with a button opening the Mini App at its screen (a web_app
+    button in a private chat, the direct link with `startapp=e_<id>` in a group)."""
     if not upcoming:
-        return send_message(
-            chat_id,
-            "No upcoming events yet.",
-            [{"text": "Open the community app", "url": settings.mini_app_url()}],
-        )
+        button = applinks.button("Open the community app", Target(), private_chat=private_chat)
+        return send_message(chat_id, "No upcoming events yet.", [button])
     lines = ["Upcoming events:"]
     buttons = []
     for event in upcoming:
         lines.append(f"- {single_line(event.title)}: {display_time(event.start_date)}")
-        buttons.append({"text": event.title[:60], "url": settings.event_app_url(event.id)})
+        target = Target(event_id=event.id)
+        buttons.append(
+            applinks.button(single_line(event.title)[:60], target, private_chat=private_chat)
+        )
     return send_message(chat_id, "\n".join(lines), buttons)
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
+from community import applinks
+
 # SES and the pacer, imported here only.
 from community.data import notifications
 from community.entities import Member
@@ -52,11 +54,13 @@ def subject_line(text: str) -> str:
 
 def letter(content: Content, address: str) -> mail.Mail:
     """The notice as an email: its lines, the link, and why the reader gets it; text and
-    HTML alike."""
-    lines = [*content.lines, "", f"{content.link_text}: {content.url}", "", content.why]
+    HTML alike. The link is the Mini App's direct link (t.me/<bot>/<app>?startapp=...): a mail
+    is read anywhere, and only Telegram opens the app with the member's launch data."""
+    url = applinks.direct_link(content.link)
+    lines = [*content.lines, "", f"{content.link_text}: {url}", "", content.why]
     html = (
         "".join(f"<p>{escape(line)}</p>" for line in content.lines)
-        + f'<p><a href="{escape(content.url)}">{escape(content.link_text)}</a></p>'
+        + f'<p><a href="{escape(url)}">{escape(content.link_text)}</a></p>'
         + f"<p>{escape(content.why)}</p>"
     )
     return mail.Mail(

@@ -22,6 +22,7 @@ from datetime import datetime
 from threading import Lock
 from typing import Any, Literal, Protocol
 
+from community.applinks import Target
 from community.data import notifications
 from community.entities import Member
 from community.observability import count, logger
@@ -41,13 +42,14 @@ class Recipient:
 
 @dataclass(frozen=True)
 class Content:
-    """What a notice says, before a medium shapes it: the lines, a link to the Mini App, and
-    for email a subject and why the reader gets it."""
+    """What a notice says, before a medium shapes it: the lines, where in the Mini App its link
+    opens (each medium makes its own link: community/applinks.py), and for email a subject and
+    why the reader gets it."""
 
     subject: str
     lines: list[str]
     link_text: str
-    url: str
+    link: Target
     why: str
 
 

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from community.applinks import Target
 from community.data import attendances as attendances_table
 from community.data import events as events_table
 from community.data import notifications
@@ -101,7 +102,7 @@ class Reminder:
             subject=f"Reminder: {title} starts in {reminder_text.time_left(left)}",
             lines=[headline, *([f"Where: {location}"] if location else [])],
             link_text="Open the event",
-            url=get_settings().event_app_url(event.id),
+            link=Target(event_id=event.id),
             why=WHY_EMAIL,
         )
 

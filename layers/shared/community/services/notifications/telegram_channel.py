@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from community import applinks
+
 # The Bot API client, imported here only.
 from community.data import notifications
 from community.entities import Member
@@ -41,13 +43,12 @@ def default_api() -> BotApi:
 
 def message(content: Content, chat_id: int) -> dict[str, Any]:
     """sendMessage's parameters: the lines, and a button opening the Mini App at the link (a
-    web_app button: notices go to private chats, where Telegram allows it)."""
+    web_app button: notices go to the member's private chat with the bot)."""
+    button = applinks.button(content.link_text, content.link, private_chat=True)
     return {
         "chat_id": chat_id,
         "text": "\n".join(content.lines),
-        "reply_markup": {
-            "inline_keyboard": [[{"text": content.link_text, "web_app": {"url": content.url}}]]
-        },
+        "reply_markup": {"inline_keyboard": [[button]]},
     }
 
 
