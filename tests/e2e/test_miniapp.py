@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -17,7 +18,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, Request, Response, expect, sync_playwright
-from support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
+from support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT
+from support.browser_pages import assert_quiet, images_offline, watch
 from support.local_api import local_api, request
 from support.miniapp_client import (
     BOTTOM_INSET,
@@ -37,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / ".local" / "miniapp-screenshots"
 # `expect` waits 5 s by default, whatever the page's own timeout: a loaded 2-core CI machine
 # answering a route's first (cold) request needs longer, as the page actions already get.
-expect.set_options(timeout=15_000)
+expect.set_options(timeout=TIMEOUT)
 
 
 @contextmanager
@@ -67,12 +69,17 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A phone-sized page whose console errors, uncaught errors and CSP violations fail the
+    test (support.browser_pages; `@pytest.mark.allow_console` for those a test makes)."""
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    images_offline(context)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(TIMEOUT)
+    watched = watch(page, request.node)
     yield page
     context.close()
+    assert_quiet(watched)
 
 
 def shot(page: Page, name: str) -> Path:
@@ -189,6 +196,7 @@ def test_a_start_param_referral_is_recorded_as_referred_by(base: str, page: Page
     assert me["referred_by"] == code
 
 
+@pytest.mark.allow_console(r"status of 401 .*/api/users/me(/events\?limit=10)?\)")
 def test_an_expired_token_logs_in_again_silently(base: str, page: Page) -> None:
     generated: list[str] = []
     page.on("request", lambda r: generated.append(r.url) if "generate-code" in r.url else None)
@@ -224,6 +232,7 @@ def unavailable_once(url_part: str = "") -> Callable[[Any], None]:
     return handle
 
 
+@pytest.mark.allow_console(r"status of 503 .*/api/v1/events/upcoming")
 def test_a_503_shows_the_error_state_and_try_again_recovers(base: str, page: Page) -> None:
     page.route("**/api/v1/events/upcoming*", unavailable_once())
     open_in_telegram(page, launch_url(base, init_data(700030, "Patient"), LIGHT))
@@ -319,6 +328,7 @@ def make_admin(base: str, telegram_id: int) -> None:
     )
 
 
+@pytest.mark.allow_console(r"status of 422 .*/api/v1/events\)")
 def test_an_admin_creates_edits_and_deactivates_an_event_with_422s_beside_fields(
     base: str, page: Page
 ) -> None:
@@ -425,6 +435,7 @@ def rgb(hex_colour: str) -> str:
     return f"rgb({red}, {green}, {blue})"
 
 
+@pytest.mark.allow_console(r"status of 409 .*/api/v1/events/[^/]+/rsvp\)")
 @pytest.mark.parametrize(
     ("theme", "title", "member"),
     [("light", "Chef's table", 710100), ("dark", "Wine tasting", 710200)],
@@ -466,6 +477,7 @@ def test_rsvp_to_an_event_others_filled_meanwhile_shows_full(
     shot(page, f"{theme}-detail-full")
 
 
+@pytest.mark.allow_console(r"status of 404 .*/api/v1/events/[^/]+(/rsvp)?\)")
 @pytest.mark.parametrize(
     ("theme", "titles", "member"),
     [
@@ -582,6 +594,7 @@ def test_more_pages_the_upcoming_events_through_next_cursor_each_once_in_order(
     no_serious_violations(page)
 
 
+@pytest.mark.allow_console(r"status of 503 .*/api/v1/events/upcoming\?.*cursor=")
 def test_a_failed_more_keeps_the_list_says_so_and_try_again_loads_the_page(
     own_base: str, many_events: list[str], page: Page
 ) -> None:
@@ -634,7 +647,7 @@ def test_my_events_pages_with_more_each_once_in_order(
 
 
 def test_copy_puts_the_referral_code_on_the_clipboard_and_says_copied(
-    own_base: str, browser: Browser
+    own_base: str, browser: Browser, request: pytest.FixtureRequest
 ) -> None:
     context = browser.new_context(
         viewport=PHONE,
@@ -642,9 +655,11 @@ def test_copy_puts_the_referral_code_on_the_clipboard_and_says_copied(
         is_mobile=True,
         permissions=["clipboard-read", "clipboard-write"],
     )
+    images_offline(context)
     try:
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(TIMEOUT)
+        watched = watch(page, request.node)
         # Given the member's profile with its referral code,
         open_in_telegram(page, launch_url(own_base, init_data(710700, "Sharer"), LIGHT))
         page.get_by_role("link", name="Profile").click()
@@ -663,6 +678,7 @@ def test_copy_puts_the_referral_code_on_the_clipboard_and_says_copied(
         assert page.evaluate("navigator.clipboard.readText()") == code
     finally:
         context.close()
+    assert_quiet(watched)
 
 
 def test_an_rsvp_and_its_cancel_each_post_a_success_haptic(own_base: str, page: Page) -> None:
@@ -684,6 +700,31 @@ def test_an_rsvp_and_its_cancel_each_post_a_success_haptic(own_base: str, page: 
     send(page, "main_button_pressed")
     expect(page.get_by_role("status")).to_have_text("Your RSVP is cancelled.")
     assert posted(page, haptic) == [success, success]
+
+
+# Counts the page's requests to the API but the login's (what `seen` records), as fetch() is
+# called; IDLE_THEN_API_FETCHES reads the count once the page is idle (two animation frames
+# and an idle period: Preact's effects have run, and any request they make has started).
+COUNT_API_FETCHES = """
+(() => {
+  const fetch = window.fetch;
+  window.__apiFetches = 0;
+  window.fetch = (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (url.includes('/api/') && !url.includes('/api/auth/')) window.__apiFetches += 1;
+    return fetch(input, init);
+  };
+})();
+"""
+IDLE_THEN_API_FETCHES = """
+async () => {
+  for (let i = 0; i < 2; i += 1) {
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    await new Promise((resolve) => requestIdleCallback(resolve, {timeout: 5000}));
+  }
+  return window.__apiFetches;
+}
+"""
 
 
 @pytest.fixture(scope="module")
@@ -716,10 +757,13 @@ def test_a_screen_costs_its_requests_side_by_side_and_a_tap_one_for_a_member_wit
         path = urlsplit(url).path
         return path if path.startswith("/api/") and not path.startswith("/api/auth/") else None
 
+    total = {"sent": 0}
+
     def on_request(r: Request) -> None:
         if path := api_path(r.url):
             seen.append(("sent", r.method, path))
             prefer.append(r.headers.get("prefer"))
+            total["sent"] += 1
 
     def on_response(r: Response) -> None:
         if path := api_path(r.url):
@@ -727,6 +771,10 @@ def test_a_screen_costs_its_requests_side_by_side_and_a_tap_one_for_a_member_wit
 
     page.on("request", on_request)
     page.on("response", on_response)
+    # The page counts the API requests it starts, as it starts them: a screen has settled when
+    # its main thread is idle (effects run, answers handled) and every request it started has
+    # reached this test, with no fixed pause that a loaded machine could outlast.
+    page.add_init_script(COUNT_API_FETCHES)
 
     def sent() -> list[tuple[str, str]]:
         """The requests sent since `seen` was cleared, as (method, path), sorted."""
@@ -738,8 +786,12 @@ def test_a_screen_costs_its_requests_side_by_side_and_a_tap_one_for_a_member_wit
         return "answered" not in kinds[: len(sent())]
 
     def settled(condition: Callable[[], None]) -> None:
+        """`condition`, then room for a request that should not come: the page idle and each
+        request it started seen here."""
         condition()
-        page.wait_for_timeout(500)  # room for a request that should not come
+        deadline = time.monotonic() + TIMEOUT / 1000
+        while (started := page.evaluate(IDLE_THEN_API_FETCHES)) > total["sent"]:
+            assert time.monotonic() < deadline, f"{started} requests started, {total} seen"
 
     demo = next(
         e["id"]
