@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Page, Request, Response, expect, sync_p
 from support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT
 from support.browser_pages import assert_quiet, images_offline, watch
 from support.local_api import local_api, request
+from support.processes import free_port
 from support.miniapp_client import (
     BOTTOM_INSET,
     DARK,
@@ -42,12 +43,16 @@ SCREENSHOTS = ROOT / ".local" / "miniapp-screenshots"
 expect.set_options(timeout=TIMEOUT)
 
 
+# What the servers below run without (so on make run's local defaults), as a developer's does.
+SERVER_UNSETS = ("TELEGRAM_BOT_TOKEN", "JWT_SECRET", "DYNAMODB_ENDPOINT_URL")
+
+
 @contextmanager
 def miniapp_server(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[str]:
     """`make run` with the built Mini App, on its own port, tables and log folder."""
     logs = tmp_path_factory.mktemp(name)
     build_miniapp(logs / "build.log")
-    unset = dict.fromkeys(["TELEGRAM_BOT_TOKEN", "JWT_SECRET", "DYNAMODB_ENDPOINT_URL"])
+    unset = dict.fromkeys(SERVER_UNSETS)
     with local_api(logs, **unset) as url:
         yield url
 
@@ -257,6 +262,52 @@ def test_outside_telegram_a_page_says_so_and_links_to_the_bot(base: str, page: P
     shot(page, "outside-telegram")
 
 
+@pytest.mark.allow_console(r"The Mini App could not start: .*UnknownEnvError")
+def test_launch_parameters_in_a_plain_browser_tab_show_why_the_app_cannot_start(
+    base: str, page: Page
+) -> None:
+    # Given the app's launch parameters in a tab with no Telegram client around it (the old
+    # README recipe: the SDK's init() throws UnknownEnvError, which left a blank page),
+    url = launch_url(base, init_data(700080, "Lost"), LIGHT)
+
+    # When the page opens (no client script),
+    page.goto(url)
+
+    # Then a screen says the app could not start and why, with the way to open it properly.
+    alert = page.get_by_role("alert")
+    expect(alert.get_by_role("heading", name="The app could not start")).to_be_visible()
+    expect(alert).to_contain_text("open it from the bot in Telegram")
+    expect(alert.get_by_role("link", name="Open the bot in Telegram")).to_be_visible()
+    alert.get_by_text("Details").click()
+    expect(alert).to_contain_text("UnknownEnvError")
+    no_serious_violations(page)
+    shot(page, "startup-error")
+
+
+@pytest.mark.allow_console(r"The Mini App failed to render: TypeError")
+def test_a_screen_that_fails_to_render_shows_an_error_screen(base: str, page: Page) -> None:
+    # Given an answer the events screen cannot render (a null where an event should be),
+    page.route(
+        "**/api/v1/events/upcoming*",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="application/json",
+            body='{"success": true, "events": [null], "next_cursor": null}',
+        ),
+    )
+
+    # When the app opens on it,
+    open_in_telegram(page, launch_url(base, init_data(700090, "Unlucky"), LIGHT))
+
+    # Then the error screen replaces the blank page a render error left, with a way out,
+    alert = page.get_by_role("alert")
+    expect(alert.get_by_role("heading", name="Something went wrong")).to_be_visible()
+    expect(alert.get_by_role("button", name="Reload")).to_be_visible()
+    # and Telegram is told the app is ready (its loading placeholder would stay otherwise).
+    assert posted(page, "web_app_ready") == [None]
+    no_serious_violations(page)
+
+
 def test_dark_theme_follows_the_client_and_its_changes(base: str, page: Page) -> None:
     open_in_telegram(page, launch_url(base, init_data(700040, "Night Owl"), DARK))
     expect(page.get_by_role("listitem").get_by_role("heading")).to_have_text(SAMPLE_UPCOMING)
@@ -301,6 +352,116 @@ def test_the_old_auth_callback_route_redeems_its_code(base: str, page: Page) -> 
     page.wait_for_function("() => localStorage.getItem('community.token') !== null")
     token = page.evaluate("localStorage.getItem('community.token')")
     assert api_get(base, "/api/users/me", token)["user"]["name"] == "Old Link"
+
+
+def make_app_url(base: str, *variables: str) -> subprocess.CompletedProcess[str]:
+    """`make app-url` against this server (its run file says where it is), with the server's
+    environment (the local defaults: this process's own token and tables are the tests')."""
+    env = {k: v for k, v in os.environ.items() if k not in SERVER_UNSETS}
+    return subprocess.run(
+        ["make", "-s", "app-url", f"PORT={urlsplit(base).port}", *variables],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+SIZES = {"320x568": (320, 568), "390x844": (390, 844), "768x1024": (768, 1024)}
+
+
+def test_make_app_url_opens_the_app_in_a_plain_browser_as_that_member_and_admin(
+    base: str, browser: Browser, request: pytest.FixtureRequest
+) -> None:
+    # Given the link `make app-url` prints for a new member, made an admin,
+    made = make_app_url(base, "TELEGRAM_ID=700070", "NAME=Ada Lovelace", "ADMIN=1")
+    assert made.returncode == 0, made.stderr
+    url = made.stdout.strip()
+    assert url.startswith(f"{base}/dev/launch#tgWebAppData="), made.stdout
+    assert "Ada Lovelace (Telegram id 700070, an admin)" in made.stderr
+
+    # When a plain browser opens it (no client script: the page itself plays Telegram),
+    context = browser.new_context(viewport=PHONE)
+    images_offline(context)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        watched = watch(page, request.node)
+        page.goto(url)
+
+        # Then the events list shows, signed in as that member, with an admin's "New event";
+        app = page.frame_locator("#app")
+        expect(app.get_by_role("heading", name="Upcoming events")).to_be_visible()
+        expect(app.get_by_role("listitem").get_by_role("heading")).to_have_text(SAMPLE_UPCOMING)
+        expect(app.get_by_role("button", name="New event")).to_be_visible()
+        frame = next(f for f in page.frames if "/app/" in f.url)
+        frame.wait_for_function("() => localStorage.getItem('community.token') !== null")
+        token = frame.evaluate("localStorage.getItem('community.token')")
+        assert api_get(base, "/api/users/me", token)["user"]["name"] == "Ada Lovelace"
+        # with the client's theme, safe area (the tab bar clears the bottom inset) and Telegram
+        # Web's custom style (applied without an inline <style>: no CSP violation),
+        background = "getComputedStyle(document.body).backgroundColor"
+        assert frame.evaluate(background) == rgb(LIGHT["secondary_bg_color"])
+        tabbar = "getComputedStyle(document.querySelector('.tabbar')).paddingBottom"
+        assert frame.evaluate(tabbar) == f"{BOTTOM_INSET}px"
+        sheets = "document.adoptedStyleSheets.flatMap(s => [...s.cssRules].map(r => r.cssText))"
+        assert any("scrollbar-width: thin" in rule for rule in frame.evaluate(sheets))
+        for size, (width, height) in SIZES.items():
+            page.set_viewport_size({"width": width, "height": height})
+            shot(page, f"app-url-light-{size}")
+
+        # the client's MainButton RSVPs on a detail and its BackButton returns,
+        page.set_viewport_size(PHONE)
+        app.get_by_role("listitem").filter(has_text="Demo night").get_by_role("link").click()
+        expect(app.get_by_role("heading", name="Demo night")).to_be_visible()
+        page.get_by_role("button", name="RSVP").click()
+        expect(app.get_by_role("status")).to_have_text("You're going!")
+        expect(page.get_by_role("button", name="Cancel RSVP")).to_be_visible()
+        assert [e["title"] for e in api_get(base, "/api/users/me/events", token)["events"]] == [
+            "Demo night"
+        ]
+        page.get_by_role("button", name="Back").click()
+        expect(app.get_by_role("heading", name="Upcoming events")).to_be_visible()
+        expect(page.get_by_role("button", name="Back")).to_be_hidden()
+
+        # and the client's dark theme reaches the app.
+        page.get_by_role("button", name="Dark theme").click()
+        frame.wait_for_function(f"() => {background} === '{rgb(DARK['secondary_bg_color'])}'")
+        for size, (width, height) in SIZES.items():
+            page.set_viewport_size({"width": width, "height": height})
+            shot(page, f"app-url-dark-{size}")
+    finally:
+        context.close()
+    assert_quiet(watched)
+
+
+def test_make_app_url_without_the_server_says_to_start_it(base: str) -> None:
+    free = f"http://127.0.0.1:{free_port()}"
+    made = make_app_url(free)
+    assert made.returncode != 0
+    assert made.stdout == ""
+    assert f"no `make run` server on port {urlsplit(free).port}" in made.stderr
+
+
+def test_the_dev_launch_page_is_make_run_s_alone_not_the_production_build(base: str) -> None:
+    """`make run` serves /dev/launch; miniapp/dist (what is published to S3) holds nothing of
+    it, neither a file nor a string of its code."""
+    status, headers, body = request("GET", f"{base}/dev/launch")
+    assert status == 200
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert b"/dev/launch.js" in body
+    markers = [b"/dev/launch", b"Mini App posted", b"set_custom_style', `", b"launch_page"]
+    built = [path for path in (ROOT / "miniapp" / "dist").rglob("*") if path.is_file()]
+    assert any(path.suffix == ".js" for path in built)
+    for path in built:
+        assert "launch" not in path.name
+        content = path.read_bytes()
+        assert not [m for m in markers if m in content], path
+    # and the launch page's code has them, so the check above would see them.
+    script = (ROOT / "tools/devkit/local/launch_page/launch.js").read_bytes()
+    assert b"Mini App posted" in script
 
 
 def login_via_api(base: str, telegram_id: int, name: str) -> str:
