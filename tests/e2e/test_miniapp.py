@@ -21,7 +21,6 @@ from playwright.sync_api import Browser, Page, Request, Response, expect, sync_p
 from support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT
 from support.browser_pages import assert_quiet, images_offline, watch
 from support.local_api import local_api, request
-from support.processes import free_port
 from support.miniapp_client import (
     BOTTOM_INSET,
     DARK,
@@ -34,6 +33,7 @@ from support.miniapp_client import (
     posted,
     send,
 )
+from support.processes import free_port
 
 SAMPLE_UPCOMING = ["Welcome meetup", "Python workshop", "Community hike", "Demo night"]
 ROOT = Path(__file__).resolve().parents[2]
