@@ -32,6 +32,7 @@ from support.miniapp_client import (
     open_in_telegram,
     posted,
     send,
+    wait_posted,
 )
 from support.processes import free_port
 
@@ -130,14 +131,14 @@ def test_walk_login_events_detail_rsvp_profile_cancel(base: str, page: Page) -> 
     api_calls = [urlsplit(url).path for _, url, _ in requests if "/api/" in url]
     assert "/api/users/me" not in api_calls, api_calls
     assert api_calls.index("/api/v1/events/upcoming") < api_calls.index("/api/auth/callback")
+    wait_posted(page, "web_app_ready")
     assert posted(page, "web_app_ready") == [None]  # ready() once, after the first screen
-    assert posted(page, "web_app_expand")  # viewport expanded
+    wait_posted(page, "web_app_expand")  # viewport expanded
     tabs = page.get_by_role("navigation", name="Main")
     expect(tabs.get_by_role("link", name="Events")).to_have_attribute("aria-current", "page")
     expect(tabs.get_by_role("link", name="Profile")).to_be_visible()
     # Safe areas: the tab bar clears the client's bottom inset.
-    padding = page.evaluate("getComputedStyle(document.querySelector('.tabbar')).paddingBottom")
-    assert padding == f"{BOTTOM_INSET}px"
+    expect(page.locator(".tabbar")).to_have_css("padding-bottom", f"{BOTTOM_INSET}px")
     no_serious_violations(page)
     shot(page, "light-events")
 
@@ -148,7 +149,7 @@ def test_walk_login_events_detail_rsvp_profile_cancel(base: str, page: Page) -> 
     assert "#tgWebAppData=" in page.url  # routing kept Telegram's launch parameters
     expect(page.get_by_text("0 / 30 going")).to_be_visible()
     main_button(page, "RSVP")
-    assert {"is_visible": True} in posted(page, "web_app_setup_back_button")
+    wait_posted(page, "web_app_setup_back_button", {"is_visible": True})
     no_serious_violations(page)
     send(page, "main_button_pressed")
     expect(page.get_by_role("status")).to_have_text("You're going!")
@@ -172,6 +173,7 @@ def test_walk_login_events_detail_rsvp_profile_cancel(base: str, page: Page) -> 
     no_serious_violations(page)
     shot(page, "light-profile")
     page.get_by_role("button", name="Share").click()
+    wait_posted(page, "web_app_open_tg_link")
     share = posted(page, "web_app_open_tg_link")[-1]["path_full"]
     assert share.startswith("/share/url?")
     assert parse_qs(urlsplit(share).query)["url"] == [f"{base}/u/{me['referral_code']}"]
@@ -243,6 +245,7 @@ def test_a_503_shows_the_error_state_and_try_again_recovers(base: str, page: Pag
     open_in_telegram(page, launch_url(base, init_data(700030, "Patient"), LIGHT))
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("unavailable")
+    wait_posted(page, "web_app_ready")
     assert posted(page, "web_app_ready") == [None]  # the error screen is a first screen too
     no_serious_violations(page)
     shot(page, "light-events-503")
@@ -304,6 +307,7 @@ def test_a_screen_that_fails_to_render_shows_an_error_screen(base: str, page: Pa
     expect(alert.get_by_role("heading", name="Something went wrong")).to_be_visible()
     expect(alert.get_by_role("button", name="Reload")).to_be_visible()
     # and Telegram is told the app is ready (its loading placeholder would stay otherwise).
+    wait_posted(page, "web_app_ready")
     assert posted(page, "web_app_ready") == [None]
     no_serious_violations(page)
 
@@ -402,12 +406,14 @@ def test_make_app_url_opens_the_app_in_a_plain_browser_as_that_member_and_admin(
         assert api_get(base, "/api/users/me", token)["user"]["name"] == "Ada Lovelace"
         # with the client's theme, safe area (the tab bar clears the bottom inset) and Telegram
         # Web's custom style (applied without an inline <style>: no CSP violation),
-        background = "getComputedStyle(document.body).backgroundColor"
-        assert frame.evaluate(background) == rgb(LIGHT["secondary_bg_color"])
-        tabbar = "getComputedStyle(document.querySelector('.tabbar')).paddingBottom"
-        assert frame.evaluate(tabbar) == f"{BOTTOM_INSET}px"
-        sheets = "document.adoptedStyleSheets.flatMap(s => [...s.cssRules].map(r => r.cssText))"
-        assert any("scrollbar-width: thin" in rule for rule in frame.evaluate(sheets))
+        expect(app.locator("body")).to_have_css(
+            "background-color", rgb(LIGHT["secondary_bg_color"])
+        )
+        expect(app.locator(".tabbar")).to_have_css("padding-bottom", f"{BOTTOM_INSET}px")
+        frame.wait_for_function(
+            "() => document.adoptedStyleSheets.some(s => [...s.cssRules].some("
+            "r => r.cssText.includes('scrollbar-width: thin')))"
+        )
         for size, (width, height) in SIZES.items():
             page.set_viewport_size({"width": width, "height": height})
             shot(page, f"app-url-light-{size}")
@@ -428,7 +434,7 @@ def test_make_app_url_opens_the_app_in_a_plain_browser_as_that_member_and_admin(
 
         # and the client's dark theme reaches the app.
         page.get_by_role("button", name="Dark theme").click()
-        frame.wait_for_function(f"() => {background} === '{rgb(DARK['secondary_bg_color'])}'")
+        expect(app.locator("body")).to_have_css("background-color", rgb(DARK["secondary_bg_color"]))
         for size, (width, height) in SIZES.items():
             page.set_viewport_size({"width": width, "height": height})
             shot(page, f"app-url-dark-{size}")
@@ -630,6 +636,7 @@ def test_rsvp_to_an_event_others_filled_meanwhile_shows_full(
     expect(page.get_by_text("You're going", exact=True)).to_have_count(0)
     main_button_hidden(page)
     # the client is asked for an error haptic, and the member holds no spot.
+    wait_posted(page, "web_app_trigger_haptic_feedback")
     haptics = posted(page, "web_app_trigger_haptic_feedback")
     assert haptics == [{"type": "notification", "notification_type": "error"}]
     token = page.evaluate("localStorage.getItem('community.token')")
@@ -665,13 +672,13 @@ def test_an_event_an_admin_deactivated_after_the_list_loaded_is_gone(
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("This event is gone.")
     expect(alert.get_by_role("button", name="Try again")).to_have_count(0)
-    assert posted(page, "web_app_setup_back_button")[-1] == {"is_visible": True}
+    wait_posted(page, "web_app_setup_back_button", {"is_visible": True})
     no_serious_violations(page)
     shot(page, f"{theme}-detail-gone-opened")
     # and back in the list, reloaded, it is no longer there.
     alert.get_by_role("button", name="Back to events").click()
     expect(page.get_by_role("heading", name="Upcoming events")).to_be_visible()
-    assert posted(page, "web_app_setup_back_button")[-1] == {"is_visible": False}
+    wait_posted(page, "web_app_setup_back_button", {"is_visible": False})
     expect(cards.filter(has_text=open_now)).to_be_visible()
     expect(cards.filter(has_text=opened_later)).to_have_count(0)
 
@@ -854,12 +861,14 @@ def test_an_rsvp_and_its_cancel_each_post_a_success_haptic(own_base: str, page: 
     # When the member RSVPs, then the client is asked for a success haptic;
     send(page, "main_button_pressed")
     expect(page.get_by_role("status")).to_have_text("You're going!")
+    wait_posted(page, haptic, success)
     assert posted(page, haptic) == [success]
 
     # when the member cancels, one more.
     main_button(page, "Cancel RSVP")
     send(page, "main_button_pressed")
     expect(page.get_by_role("status")).to_have_text("Your RSVP is cancelled.")
+    wait_posted(page, haptic, success, count=2)
     assert posted(page, haptic) == [success, success]
 
 
