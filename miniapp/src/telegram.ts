@@ -66,14 +66,13 @@ export function setUpTelegram(): void {
 // govern, as it does not the SDK's own style.setProperty for the theme variables) applies it
 // with style-src left at 'self'. Accepted as Telegram's own telegram-web-app.js does: from the
 // parent frame only, and only from Telegram Web (or this origin: the dev launch page).
-const STYLE_ORIGINS = ['https://web.telegram.org', location.origin];
-
 function followCustomStyles(): void {
   if (window.parent === window || !('adoptedStyleSheets' in document)) return;
+  const origins = ['https://web.telegram.org', location.origin];
   const sheet = new CSSStyleSheet();
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   addEventListener('message', (event: MessageEvent<unknown>) => {
-    if (event.source !== window.parent || !STYLE_ORIGINS.includes(event.origin)) return;
+    if (event.source !== window.parent || !origins.includes(event.origin)) return;
     if (typeof event.data !== 'string') return;
     let message: { eventType?: unknown; eventData?: unknown };
     try {
