@@ -18,7 +18,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # environment); otherwise they find the running `make run` themselves (.local/run-<port>.json).
 PORT_ARG = $(if $(filter file,$(origin PORT)),,--port $(PORT))
 
-.PHONY: help run start stop test test-fast lint format typecheck validate build browser pytest dev-init-data seed-events make-admin openapi alarms bench bench-short clean remind mails set-webhook
+.PHONY: help run start stop test test-fast lint format typecheck validate build browser pytest dev-init-data app-url seed-events make-admin openapi alarms bench bench-short clean remind mails set-webhook
 
 # A test checks that every .PHONY target is named here.
 help:
@@ -30,6 +30,8 @@ help:
 	@echo "make test-fast      the inner loop: lint, typecheck, build, pytest without the"
 	@echo "                    sam_local and browser tests (no Docker, no Chromium)"
 	@echo "make dev-init-data  signed Telegram initData for curl (TELEGRAM_ID=42 NAME=Alice)"
+	@echo "make app-url [TELEGRAM_ID=42] [NAME=Alice] [ADMIN=1]  a link that opens the Mini App"
+	@echo "                    in any browser as that member, signed in (needs make run)"
 	@echo "make seed-events FILE=events.json [ALLOW_PAST=1]  load events (all or nothing) into"
 	@echo "                    make run's table (ALLOW_PAST=1: events already started too)"
 	@echo "make make-admin TELEGRAM_ID=42 [ROLE=member]  grant (or take back) the admin role"
@@ -114,6 +116,15 @@ dev-init-data: export DEV_INIT_NAME := $(value NAME)
 dev-init-data: export DEV_INIT_TELEGRAM_ID := $(value TELEGRAM_ID)
 dev-init-data: $(VENV)/.installed
 	@$(PY) -m devkit.local.initdata --telegram-id "$$DEV_INIT_TELEGRAM_ID" --name "$$DEV_INIT_NAME"
+
+# A make variable's exact text as one shell word: NAME='Bob $$HOME `id -u`' stays that name
+# (neither make nor the shell expands anything in it).
+shell_word = '$(subst ','\'',$(value $(1)))'
+
+# The Mini App in any browser, signed in, on the running make run (docs/miniapp.md).
+app-url: $(VENV)/.installed
+	@$(PY) -m devkit.local.appurl --telegram-id $(call shell_word,TELEGRAM_ID) \
+	  --name $(call shell_word,NAME) $(if $(filter-out 0,$(ADMIN)),--admin) $(PORT_ARG)
 
 # The only way to make a member an admin (ROLE=member takes it back); see docs/api.md "RSVPs and admins".
 make-admin: $(VENV)/.installed

@@ -16,6 +16,7 @@ pytest_plugins = [
     "support.logs",
     "support.figures",
     "support.markers",
+    "support.browser_pages",
 ]
 
 

@@ -36,9 +36,13 @@ export function readLaunch(): Launch | null {
   }
 }
 
-/** init(), theme as CSS variables (following theme_changed), viewport, buttons. */
+/** init(), theme as CSS variables (following theme_changed), viewport, buttons. Throws when no
+ * Telegram client is around the page (the SDK's UnknownEnvError): main.tsx shows why. */
 export function setUpTelegram(): void {
-  init();
+  // Not the SDK's own <style id="telegram-custom-styles">: an inline style element, which the
+  // page's CSP (style-src 'self') refuses; followCustomStyles() applies the same CSS instead.
+  init({ acceptCustomStyles: false });
+  followCustomStyles();
   themeParams.mountSync();
   themeParams.bindCssVars();
   miniApp.mountSync();
@@ -55,6 +59,31 @@ export function setUpTelegram(): void {
       })
       .catch(() => undefined);
   }
+}
+
+// Telegram Web sends its scrollbar CSS (`set_custom_style`), coloured by its current theme, so
+// no CSP hash can name it in advance. A constructed style sheet (CSSOM, which CSP does not
+// govern, as it does not the SDK's own style.setProperty for the theme variables) applies it
+// with style-src left at 'self'. Accepted as Telegram's own telegram-web-app.js does: from the
+// parent frame only, and only from Telegram Web (or this origin: the dev launch page).
+function followCustomStyles(): void {
+  if (window.parent === window || !('adoptedStyleSheets' in document)) return;
+  const origins = ['https://web.telegram.org', location.origin];
+  const sheet = new CSSStyleSheet();
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  addEventListener('message', (event: MessageEvent<unknown>) => {
+    if (event.source !== window.parent || !origins.includes(event.origin)) return;
+    if (typeof event.data !== 'string') return;
+    let message: { eventType?: unknown; eventData?: unknown };
+    try {
+      message = JSON.parse(event.data) as typeof message;
+    } catch {
+      return;
+    }
+    if (message?.eventType === 'set_custom_style' && typeof message.eventData === 'string') {
+      sheet.replaceSync(message.eventData);
+    }
+  });
 }
 
 let readyCalled = false;

@@ -5,12 +5,10 @@ code, a malformed one) leaves the list."""
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
+from playwright.sync_api import Page, expect
 from support.local_api import local_api, request
 from support.miniapp_client import (
     LIGHT,
@@ -31,25 +29,6 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     unset = dict.fromkeys(["TELEGRAM_BOT_TOKEN", "JWT_SECRET", "DYNAMODB_ENDPOINT_URL"])
     with local_api(logs, **unset) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def an_upcoming_event(base: str) -> dict[str, str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 from support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
+from support.browser_pages import assert_quiet, watch
 from support.local_api import local_api, request
 
 from devkit.local.env import LOCAL_DEFAULTS
@@ -23,7 +24,11 @@ def create_member(base: str, name: str) -> str:
     return str(json.loads(body)["user"]["referral_code"])
 
 
-def test_the_profile_page_renders_on_a_phone_with_name_and_join_button(tmp_path: Path) -> None:
+# The page names no icon, so Chromium asks for /favicon.ico, which the API answers 404.
+@pytest.mark.allow_console(r"status of 404 .*/favicon\.ico\)$")
+def test_the_profile_page_renders_on_a_phone_with_name_and_join_button(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
     unset = dict.fromkeys(["TELEGRAM_BOT_TOKEN", "JWT_SECRET", "DYNAMODB_ENDPOINT_URL"])
@@ -32,6 +37,7 @@ def test_the_profile_page_renders_on_a_phone_with_name_and_join_button(tmp_path:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+            watched = watch(page, request.node)
             response = page.goto(f"{base}/u/{referral_code.lower()}")
             assert response is not None
             assert response.status == 200
@@ -51,5 +57,6 @@ def test_the_profile_page_renders_on_a_phone_with_name_and_join_button(tmp_path:
             screenshot = tmp_path / "profile-page-phone.png"
             page.screenshot(path=str(screenshot), full_page=True)
             assert screenshot.stat().st_size > 10_000
+            assert_quiet(watched)  # no console error, uncaught error or CSP violation
         finally:
             browser.close()

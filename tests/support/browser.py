@@ -15,3 +15,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
+# What a page action or `expect` waits for a condition at most: generous, since a 2-core machine
+# running other suites (and their Chromiums) beside this one answers a cold route slowly. Only a
+# failing test waits this long; a passing one goes on as soon as the condition holds.
+TIMEOUT = 30_000

@@ -109,6 +109,27 @@ def posted(page: Page, event_type: str) -> list[Any]:
     return out
 
 
+ANY = object()
+
+
+def wait_posted(page: Page, event_type: str, data: Any = ANY, count: int = 1) -> None:
+    """Wait until the app has posted `event_type` at least `count` times (the last one with
+    `data`, if given): the app posts from effects and answers, after what a test sees on screen,
+    and a loaded machine can hold them back."""
+    page.wait_for_function(
+        """([type, want, any, count]) => {
+          const sorted = (v) => JSON.stringify(v, (k, x) => x && typeof x === 'object' &&
+            !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort()) : x);
+          const all = window.__posted.filter(([t]) => t === type);
+          if (all.length < count) return false;
+          if (any) return true;
+          const last = all[all.length - 1][1];
+          return sorted(typeof last === 'string' ? JSON.parse(last) : last) === sorted(want);
+        }""",
+        arg=[event_type, None if data is ANY else data, data is ANY, count],
+    )
+
+
 def send(page: Page, event_type: str, data: Any = None) -> None:
     page.evaluate("([t, d]) => window.Telegram.WebView.receiveEvent(t, d)", [event_type, data])
 

@@ -2,6 +2,7 @@
 encrypted S3 bucket through Origin Access Control, framable by Telegram's web clients only,
 while the API and the profile page keep X-Frame-Options DENY and frame-ancestors 'none'."""
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -104,3 +105,36 @@ def test_the_publish_command_finds_the_bucket_and_distribution_in_the_outputs() 
     outputs = TEMPLATE["Outputs"]
     assert outputs["MiniAppBucketName"]["Value"] == {"Ref": "MiniAppBucket"}
     assert outputs["DistributionId"]["Value"] == {"Ref": "Distribution"}
+
+
+def directives(policy: str) -> dict[str, str]:
+    return dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
+
+
+def test_make_run_the_page_and_cloudfront_send_one_content_security_policy(tmp_path: Path) -> None:
+    """One policy in three places (CloudFront's header, make run's header, the page's meta tag,
+    which cannot carry frame-ancestors): a violation seen locally is one in AWS too."""
+    from devkit.local import static
+
+    app = properties("MiniAppHeadersPolicy")["ResponseHeadersPolicyConfig"]
+    cloudfront = app["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    html = (static.ROOT / "miniapp" / "index.html").read_text()
+    (tmp_path / "index.html").write_text(html)
+    status, headers, _ = static.serve("/app/events/1", dist=tmp_path)
+    assert status == 200
+    assert headers["content-security-policy"] == cloudfront
+    meta = html.split('http-equiv="Content-Security-Policy"')[1].split('content="')[1].split('"')[0]
+    expected = {k: v for k, v in directives(cloudfront).items() if k != "frame-ancestors"}
+    assert directives(meta) == expected
+
+
+def test_styles_come_from_the_app_s_own_files_only() -> None:
+    """No 'unsafe-inline' (nor a hash for the SDK's <style> element: the app applies Telegram
+    Web's custom style through a constructed style sheet, which CSP does not govern)."""
+    app = properties("MiniAppHeadersPolicy")["ResponseHeadersPolicyConfig"]
+    policy = directives(
+        app["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    )
+    assert policy["style-src"] == "'self'"
+    assert "style-src-elem" not in policy
+    assert "style-src-attr" not in policy

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from devkit.functions.apigw import http_api_event
-from devkit.local import edge, static
+from devkit.local import devlaunch, edge, static
 from devkit.local.env import LOCAL_DEFAULTS, use_local_defaults
 from devkit.local.httpserver import (
     NO_STORE,
@@ -169,10 +169,13 @@ class LocalApiHandler(StrictHandler):
 
 def local_only_response(path: str) -> tuple[int, dict[str, str], bytes] | None:
     """What `make run` serves besides the API (no function serves these in AWS): the combined
-    OpenAPI document (schemathesis and /docs read it), Swagger UI at /docs, and the Mini App
-    (miniapp/dist) at /app/, which CloudFront serves from S3 in AWS."""
+    OpenAPI document (schemathesis and /docs read it), Swagger UI at /docs, the Mini App
+    (miniapp/dist) at /app/, which CloudFront serves from S3 in AWS, and its dev launch page
+    (/dev/launch: `make app-url`), which exists nowhere else."""
     if static.is_app_path(path):
         return static.serve(path)
+    if devlaunch.is_launch_path(path):
+        return devlaunch.serve(path)
     if path == "/openapi.json":
         from devkit.template.openapi import render
 

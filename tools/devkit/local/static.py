@@ -1,10 +1,14 @@
 """The Mini App's built files (miniapp/dist) for `make run`, at /app/ as CloudFront serves them:
 hashed assets cached for a year, index.html revalidated, any other /app/ path (a client-side
-route) answered with index.html, and the same frame-ancestors policy for Telegram's web
-clients. `make miniapp` builds dist; `make run` builds it first when it is missing or stale."""
+route) answered with index.html, and the same Content-Security-Policy (frame-ancestors for
+Telegram's web clients included). `make miniapp` builds dist; `make run` builds it first when it
+is missing or stale."""
 
 import mimetypes
+from functools import cache
 from pathlib import Path
+
+from devkit.template.reader import load_template
 
 ROOT = Path(__file__).resolve().parents[3]
 DIST = ROOT / "miniapp" / "dist"
@@ -12,11 +16,18 @@ PREFIX = "/app/"
 # Client-side routes outside /app/: the old login link /auth/callback?code=X&telegram_id=Y.
 APP_ROUTES = ("/auth/callback",)
 IMMUTABLE = "public, max-age=31536000, immutable"
-# Telegram's web clients frame the app; nothing else may (the same list as template.yaml).
-FRAME_ANCESTORS = "frame-ancestors 'self' https://web.telegram.org"
 TYPES = {".js": "text/javascript", ".css": "text/css", ".html": "text/html; charset=utf-8"}
 
 Reply = tuple[int, dict[str, str], bytes]
+
+
+@cache
+def content_security_policy() -> str:
+    """The policy CloudFront sends with the app (template.yaml's MiniAppHeadersPolicy), read
+    from the template so the two cannot drift: a violation seen locally is one in AWS too."""
+    policy = load_template()["Resources"]["MiniAppHeadersPolicy"]["Properties"]
+    security = policy["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    return str(security["ContentSecurityPolicy"]["ContentSecurityPolicy"])
 
 
 def is_app_path(path: str) -> bool:
@@ -59,7 +70,7 @@ def serve(path: str, dist: Path = DIST) -> Reply:
     headers = {
         "content-type": TYPES[".html"],
         "cache-control": "no-cache",
-        "content-security-policy": FRAME_ANCESTORS,
+        "content-security-policy": content_security_policy(),
         "x-content-type-options": "nosniff",
         "referrer-policy": "strict-origin-when-cross-origin",
     }
