@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from pynamodb.transactions import TransactWrite
+from support.faults import counting_calls
 from support.flows import admin_login, delete_event, update_event
 from support.mail_outbox import sent_mails, verify_identity
 from support.reminder_items import attend, member_item, new_event
@@ -21,6 +22,8 @@ from community.data.models import Event, Notification, User, connection
 from community.gateways.telegram_bot import BotApi, Pacer
 from community.services.notifications import notices, telegram_channel
 from community.settings import get_settings
+from devkit.capacity.model import calls_of, compute
+from devkit.capacity.scenario import Scenario
 from devkit.functions.handlers import invoke
 from devkit.local.fakebot import FakeBotApi
 from devkit.local.notices import StreamFollower, deliver
@@ -291,3 +294,25 @@ def test_a_malformed_or_foreign_record_is_skipped_not_retried(fake_bot: FakeBotA
     assert notices.handle_record(foreign) is None
     assert notices.handle_record(malformed) is None
     assert fake_bot.messages() == []
+
+
+def test_the_capacity_model_makes_the_calls_a_change_notice_makes(
+    fake_bot: FakeBotApi, stream: StreamFollower, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a moved event with two going members (Telegram only: no email sender)
+    monkeypatch.setenv("SES_SENDER", "")
+    get_settings.cache_clear()
+    event = new_event(datetime.now(UTC) + timedelta(days=2), location="Cafe")
+    attend(event, members(81, 82))
+    admin = admin_login(telegram_id=99)
+    assert update_event(admin["token"], event.id, {"location": "Bar"})["statusCode"] == 200
+    batch = {"Records": stream.new_records()}
+
+    # When the sender sends it
+    with counting_calls() as calls:
+        assert invoke("NoticeSenderFunction", batch) == {"batchItemFailures": []}
+
+    # Then it made the calls `make capacity` models for a notice to that many members
+    modelled = calls_of(compute(Scenario(notice_recipients=2)))["NoticeSenderFunction"]
+    assert calls == modelled
+    assert len(fake_bot.messages()) == 2
