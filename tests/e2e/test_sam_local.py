@@ -72,7 +72,11 @@ def test_sam_local_invoke_answers_the_fixture_with_its_documented_status(
     if isinstance(result, SamLocalError):
         raise result
 
-    # Then it answers with the status the fixture documents, as JSON
+    # Then it answers with the status the fixture documents, as JSON (a stream-fed function:
+    # the partial batch response the fixture documents)
+    if "batchItemFailures" in expected(name):
+        assert result == {"batchItemFailures": expected(name)["batchItemFailures"]}, result
+        return
     assert result["statusCode"] == expected(name)["statusCode"], result
     assert result["headers"]["content-type"] == expected(name)["contentType"], result
 

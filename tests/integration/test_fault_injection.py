@@ -25,7 +25,9 @@ from devkit.template.reader import resources, routes
 CALLS = {
     "AuthCallbackFunction": ["DeleteItem", "UpdateItem", "TransactWriteItems"],
     "EventCreateFunction": ["GetItem", "PutItem"],
-    "EventDeleteFunction": ["GetItem", "UpdateItem"],
+    # The member, the event (active? told?), then the deactivation with its `cancelled`
+    # notice record in one transaction (the outbox).
+    "EventDeleteFunction": ["GetItem", "GetItem", "TransactWriteItems"],
     "EventDetailFunction": ["GetItem"],
     "EventRsvpCancelFunction": ["GetItem", "GetItem", "TransactWriteItems"],
     # The member, the event, the transaction, then the event as the RSVP left it.
@@ -114,10 +116,13 @@ def logged_with(stream: io.StringIO, correlation_id: str) -> list[dict[str, Any]
 
 
 def test_the_table_of_calls_covers_every_function() -> None:
-    # Every function with a route; the scheduled reminder sweep has no HTTP answer to give and
-    # its faults are tested in test_reminders.py (it fails loudly, sending nothing twice).
+    # Every function with a route; the scheduled reminder sweep and the stream-fed notice
+    # sender have no HTTP answer to give and their faults are tested in test_reminders.py and
+    # test_notices.py (they fail loudly, sending nothing twice).
     http_functions = {route.function for route in routes()}
-    assert http_functions | {"ReminderSweepFunction"} == set(resources("AWS::Serverless::Function"))
+    assert http_functions | {"ReminderSweepFunction", "NoticeSenderFunction"} == set(
+        resources("AWS::Serverless::Function")
+    )
     assert sorted(CALLS) == sorted(http_functions)
 
 

@@ -26,6 +26,10 @@ def test_each_function_answers_its_fixture_with_the_documented_status(function: 
 
     response = invoke(function, load_event(name, **fixture_values(name)))
 
+    if "batchItemFailures" in expected(name):
+        # A stream-fed function answers Lambda's partial batch response, nothing else.
+        assert response == {"batchItemFailures": expected(name)["batchItemFailures"]}
+        return
     assert response["statusCode"] == expected(name)["statusCode"], response
     assert response["headers"]["content-type"] == expected(name)["contentType"]
 

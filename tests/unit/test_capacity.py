@@ -43,6 +43,8 @@ def test_the_modelled_calls_are_the_calls_each_endpoint_makes() -> None:
 
     # Then every modelled request type makes the calls, in order, that its endpoint makes
     modelled = calls_of(report)
+    # The stream-fed notice sender has no HTTP fixture: test_notices.py measures its calls.
+    del modelled["NoticeSenderFunction"]
     assert modelled == {function: measured_calls()[function] for function in modelled}
 
 

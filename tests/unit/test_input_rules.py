@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from community.applinks import Target
 from community.schemas.events import EventCreate, EventIn, EventPatch, EventPublic
 from community.schemas.users import UserPublic, UserUpdate
 from community.services.notifications.email_channel import letter, subject_line
@@ -119,7 +120,7 @@ def test_the_email_subject_is_one_line_whatever_the_notice_holds() -> None:
         subject="Reminder: Party\r\nBcc: evil@example.com\u202e starts in 1 hour",
         lines=["Reminder: Party"],
         link_text="Open the event",
-        url="https://example.com/app/events/1",
+        link=Target(event_id="1"),
         why="Because.",
     )
 

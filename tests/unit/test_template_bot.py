@@ -1,7 +1,10 @@
 """The bot's part of template.yaml: the sweep's schedule, and least privilege. The sweep reads
 events and RSVPs and writes only its own records; the webhook cannot change events (it reads
-the keys-only listing index and those events, nothing else) and writes only update ids."""
+the keys-only listing index and those events, nothing else) and writes only update ids; the
+notice sender is fed only new NOTICE# records by the stream, with bounded retries, an on-failure
+queue and its alarm, and writes only its claims."""
 
+import json
 from typing import Any
 
 from support.template_facts import DYNAMODB_WRITES, FUNCTIONS, RESOURCES, grants, table_of
@@ -9,9 +12,11 @@ from support.template_facts import DYNAMODB_WRITES, FUNCTIONS, RESOURCES, grants
 from community.data.notifications import (
     EMAIL_REMINDER_PREFIX,
     REMINDER_PREFIX,
+    TOLD_PREFIX,
     UNREACHABLE_PREFIX,
     UPDATE_PREFIX,
 )
+from community.data.outbox import NOTICE_PREFIX
 
 
 def leading_keys(condition: dict[str, Any]) -> set[str]:
@@ -89,3 +94,47 @@ def test_the_notifications_table_expires_its_records_and_survives_replacement() 
     # Losing the claims would send every due reminder again.
     assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
     assert table["Properties"]["SSESpecification"] == {"SSEEnabled": True}
+
+
+SENDER = "NoticeSenderFunction"
+
+
+def test_the_notice_sender_is_fed_new_notices_by_the_stream_with_bounded_retries() -> None:
+    table = RESOURCES["NotificationsTable"]["Properties"]
+    assert table["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+    (source,) = FUNCTIONS[SENDER]["Properties"]["Events"].values()
+    mapping = source["Properties"]
+    assert source["Type"] == "DynamoDB"
+    assert mapping["Stream"] == {"Fn::GetAtt": ["NotificationsTable", "StreamArn"]}
+    # Only INSERTs of NOTICE# keys: the sender's own claims (TOLD#) never invoke it.
+    (only,) = mapping["FilterCriteria"]["Filters"]
+    pattern = json.loads(only["Pattern"])
+    assert pattern == {
+        "eventName": ["INSERT"],
+        "dynamodb": {"Keys": {"pk": {"S": [{"prefix": NOTICE_PREFIX}]}}},
+    }
+    assert not TOLD_PREFIX.startswith(NOTICE_PREFIX)
+    # Partial failures reported, retries bounded, a poisoned batch split, then recorded.
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["BisectBatchOnFunctionError"] is True
+    assert 0 < mapping["MaximumRetryAttempts"] <= 10
+    destination = mapping["DestinationConfig"]["OnFailure"]["Destination"]
+    assert destination == {"Fn::GetAtt": ["NoticeFailuresQueue", "Arn"]}
+    alarm = RESOURCES["NoticeFailuresAlarm"]["Properties"]
+    assert alarm["Namespace"] == "AWS/SQS"
+    assert alarm["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["NoticeFailuresQueue", "QueueName"]}
+    assert alarm["Threshold"] == 1
+
+
+def test_the_notice_sender_reads_what_it_tells_and_writes_only_its_claims() -> None:
+    writes = []
+    for granted, resources, condition in grants(SENDER):
+        tables = {table_of(resource) for resource in resources}
+        if granted & DYNAMODB_WRITES:
+            writes.append(granted)
+            assert tables == {"NotificationsTable"}
+            # Never the NOTICE# records themselves: only the outbox's writers make those.
+            assert leading_keys(condition) == {f"{TOLD_PREFIX}*", f"{UNREACHABLE_PREFIX}*"}
+        elif "EventsTable" in tables:
+            assert granted == {"dynamodb:GetItem"}
+    assert writes, "the sender claims each send"

@@ -1,7 +1,7 @@
-"""Email's part of template.yaml: who may send (the PATCH that sends verification links and
-the reminder sweep, from the sender identity only), what the verification link's function may
-do (mark an address verified: no email, no other table), and that CloudFront hands the link's
-token to it uncached."""
+"""Email's part of template.yaml: who may send (the PATCH that sends verification links, the
+reminder sweep and the notice sender, from the sender identity only), what the verification
+link's function may do (mark an address verified: no email, no other table), and that
+CloudFront hands the link's token to it uncached."""
 
 import re
 from typing import Any
@@ -18,7 +18,7 @@ from support.template_facts import (
     table_of,
 )
 
-SENDERS = {"UsersMeUpdateFunction", "ReminderSweepFunction"}
+SENDERS = {"UsersMeUpdateFunction", "ReminderSweepFunction", "NoticeSenderFunction"}
 VERIFY = "UsersMeEmailVerifyFunction"
 IDENTITY = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/"
 
@@ -27,7 +27,7 @@ def ses_statements(function: str) -> list[dict[str, Any]]:
     return [s for s in statements(function) if any(a.startswith("ses:") for a in actions(s))]
 
 
-def test_only_the_two_senders_may_send_email() -> None:
+def test_only_the_senders_may_send_email() -> None:
     allowed = {function for function in FUNCTIONS if ses_statements(function)}
 
     assert allowed == SENDERS

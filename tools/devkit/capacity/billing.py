@@ -59,6 +59,8 @@ class Billing:
             return f"{attribute}=<one member>", members
         if value == self.items.referral_code or value == f"REFERRAL#{self.items.referral_code}":
             return f"{attribute}=<one referral code>", members
+        if isinstance(value, str) and value.startswith("TOLD#"):
+            return "pk=<one member's notice claim>", members
         if attribute == "code_hash":
             return "code_hash=<one login code>", 1_000_000
         if attribute == "id" or attribute == "event_id":
@@ -78,9 +80,13 @@ class Billing:
         units = read_units(item_size(item), consistent)
         return Call("GetItem", [self._usage(kind, item, None, rcu=units)])
 
-    def query(self, kind: str, index: str, items: Sequence[StoredItem]) -> Call:
+    def query(self, kind: str, index: str | None, items: Sequence[StoredItem]) -> Call:
+        """A Query of an index, or of the table itself (index None)."""
         table = self.tables[TABLE_OF[kind]]
-        entries = [table.indexes[index].entry(item, table.keys) for item in items]
+        if index is None:
+            entries: list[StoredItem | None] = list(items)
+        else:
+            entries = [table.indexes[index].entry(item, table.keys) for item in items]
         size = sum(item_size(entry) for entry in entries)
         units = read_units(size, consistent=False)
         return Call("Query", [self._usage(kind, items[0], index, rcu=units)])

@@ -68,6 +68,18 @@ def parse_args(argv: Sequence[str] | None = None) -> Scenario:
         default=None,
         help="verification links followed (GET /api/users/me/email/verify); default: logins / 10",
     )
+    parser.add_argument(
+        "--event-changes-per-second",
+        type=float,
+        default=defaults.event_changes_per_second,
+        help="admin moves, new places and cancellations, each a notice to its event's members",
+    )
+    parser.add_argument(
+        "--notice-recipients",
+        type=int,
+        default=defaults.notice_recipients,
+        help="going members told of each change (the notice sender's reads and claims)",
+    )
     parser.add_argument("--page-size", type=int, default=defaults.page_size)
     parser.add_argument(
         "--profile",

@@ -103,7 +103,7 @@ def render(report: Report) -> str:
         usage = report.per_request[request.name]
         rcu = sum(load.rcu for load in usage.values())
         wcu = sum(load.wcu for load in usage.values())
-        operations = " + ".join(call.operation for call in request.variants[0][1])
+        operations = _operations([call.operation for call in request.variants[0][1]])
         rows.append(
             [
                 request.name,
@@ -212,3 +212,15 @@ def render(report: Report) -> str:
     else:
         out.append("Every partition key value is under its limits.")
     return "\n".join(out)
+
+
+def _operations(names: list[str]) -> str:
+    """The calls in order, a run of one operation as `<name> x<count>` (a notice's claims are
+    one PutItem per member)."""
+    runs: list[tuple[str, int]] = []
+    for name in names:
+        if runs and runs[-1][0] == name:
+            runs[-1] = (name, runs[-1][1] + 1)
+        else:
+            runs.append((name, 1))
+    return " + ".join(name if count == 1 else f"{name} x{count}" for name, count in runs)

@@ -171,6 +171,42 @@ def request_types(model: Billing) -> list[RequestType]:
                 for start in range(len(popular))
             ),
         ),
+        RequestType(
+            "stream: a change told to its going members",
+            "NoticeSenderFunction",
+            s.event_changes_per_second,
+            [(1.0, notice_calls(m, events[0], s.notice_recipients))],
+        ),
+    ]
+
+
+# BatchGetItem takes at most 100 keys a request.
+BATCH_GET_KEYS = 100
+
+
+def notice_calls(model: Billing, event: StoredItem, recipients: int) -> list[Call]:
+    """One `changed` notice sent by Telegram (services/notifications/notices.py): the event
+    (consistent: its transaction was a moment ago), its RSVPs (one Query), their members, then
+    their claims and unreachable marks (BatchGetItem, 100 keys each: every claim a miss, a
+    record absent reads as the minimum unit), then each member's claim (a conditional PutItem).
+    The stream read itself is free of units (DynamoDB Streams reads from Lambda are not
+    billed)."""
+    items = model.items
+    attendance = items.attendance | {"event_id": event["id"], "telegram_id": {"N": "1" * 10}}
+    members = [items.user] * recipients
+    absent = [{"pk": items.claim["pk"]}] * (2 * recipients)
+    return [
+        model.get("event", event, consistent=True),
+        model.query("attendance", None, [attendance] * recipients),
+        *[
+            model.batch_get("user", members[start : start + BATCH_GET_KEYS])
+            for start in range(0, recipients, BATCH_GET_KEYS)
+        ],
+        *[
+            model.batch_get("notification", absent[start : start + BATCH_GET_KEYS])
+            for start in range(0, len(absent), BATCH_GET_KEYS)
+        ],
+        *[Call("PutItem", model.write("notification", None, items.claim))] * recipients,
     ]
 
 

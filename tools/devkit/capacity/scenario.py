@@ -1,6 +1,7 @@
 """The launch-day workload (Scenario) and the items it writes, built the way the services build
 them and serialised by PynamoDB as a PutItem would send them."""
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -28,6 +29,10 @@ class Scenario:
     cancels_per_second: float = 0.0
     logins_per_second: float | None = None
     email_verifications_per_second: float | None = None
+    # Admin changes (a move, a new place, a cancellation) each told by the notice sender to
+    # every going member of the event: a few an hour, to a large event.
+    event_changes_per_second: float = 0.01
+    notice_recipients: int = 1000
     page_size: int = 10
     profile: str = "max"
 
@@ -90,12 +95,16 @@ class Items:
     member_id: str
     member_pk: str
     referral_code: str
+    # A notice record (data/outbox.py) and one member's claim of it (TOLD#).
+    notice: StoredItem
+    claim: StoredItem
 
 
 def build_items(scenario: Scenario) -> Items:
     # Items are only built and serialised: no settings, no start-up, nothing connects.
+    from community.data import notifications, outbox
     from community.data.events import to_item
-    from community.data.models import Attendance, AuthCode, ReferralGuard, User
+    from community.data.models import Attendance, AuthCode, Notification, ReferralGuard, User
     from community.data.sizes import stored_form
     from community.entities import MEMBER_ROLE
     from community.schemas.events import EventIn
@@ -168,6 +177,30 @@ def build_items(scenario: Scenario) -> Items:
     attendance = Attendance(
         events[0]["id"]["S"], member_id, start_date=events[0]["start_date"]["S"], created_at=now
     )
+    # As services.events.change_notice writes a move and a new place (the longest location).
+    # The id's random part fixed: the report is the same every run.
+    key = f"{outbox.notice_key(events[0]['id']['S'], now)[:-10]}{'0' * 10}"
+    changes = {
+        "start_date": [events[0]["start_date"]["S"]] * 2,
+        "end_date": [events[0]["end_date"]["S"]] * 2,
+        "location": [events[0]["location"]["S"]] * 2,
+    }
+    notice = Notification(
+        key,
+        created_at=now,
+        expires_at=now + outbox.NOTICE_TTL,
+        kind=outbox.CHANGED,
+        event_id=events[0]["id"]["S"],
+        payload=json.dumps({"changes": changes}, separators=(",", ":")),
+    )
+    # As the Telegram channel claims a send (the email claim is the same size but no telegram_id).
+    claim = Notification(
+        notifications.told_key(key, "telegram", member_id),
+        created_at=now,
+        status=notifications.CLAIMED,
+        telegram_id=telegram_id,
+        expires_at=now + outbox.NOTICE_TTL,
+    )
     return Items(
         user=stored_form(user),
         pending_user=stored_form(pending),
@@ -179,4 +212,6 @@ def build_items(scenario: Scenario) -> Items:
         member_id=member_id,
         member_pk=user.pk,
         referral_code=referral_code,
+        notice=stored_form(notice),
+        claim=stored_form(claim),
     )

@@ -13,6 +13,7 @@ TABLE_OF = {
     "auth_code": "AuthCodesTable",
     "event": "EventsTable",
     "attendance": "AttendancesTable",
+    "notification": "NotificationsTable",
 }
 
 

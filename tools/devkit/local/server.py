@@ -71,6 +71,15 @@ def prepare_environment(port: int) -> None:
 
     startup.start()
     print(f"DynamoDB at {os.environ['DYNAMODB_ENDPOINT_URL']}; created tables: {created or 'none'}")
+    # Lambda's event source mapping, locally: notices are sent as they are written.
+    from devkit.local.notices import follow_in_background
+
+    follow_in_background(
+        names["NotificationsTable"],
+        endpoint_url=os.environ["DYNAMODB_ENDPOINT_URL"],
+        region=os.environ["AWS_REGION"],
+    )
+    print("notices: following the notifications table's stream (NoticeSenderFunction)")
     if not client.scan(TableName=names["EventsTable"], Limit=1)["Items"]:
         # A new user sees the listing filter something: past, started and inactive samples.
         from devkit.ops.seed import load, sample_events

@@ -218,7 +218,7 @@ class Stack:
                 f"sam local invoke {function} gave no result (exit {completed.returncode}):\n"
                 f"{completed.stderr[-4000:]}\n{completed.stdout[-2000:]}"
             ) from None
-        if "statusCode" not in result:
+        if "statusCode" not in result and "batchItemFailures" not in result:
             raise SamLocalError(f"sam local invoke {function} failed:\n{completed.stderr[-4000:]}")
         return result
 

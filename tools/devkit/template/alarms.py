@@ -76,8 +76,11 @@ GROUPS = (
         (
             "TelegramWebhookFunction",
             "ReminderSweepFunction",
+            "NoticeSenderFunction",
         ),
-        errors_description="One of the bot functions (webhook, reminder sweep) raised errors",
+        errors_description=(
+            "One of the bot functions (webhook, reminder sweep, notice sender) raised errors"
+        ),
         throttles_description="One of the bot functions was throttled by Lambda",
     ),
 )

@@ -72,6 +72,12 @@ def create_table_requests(table_names: dict[str, str]) -> list[dict[str, Any]]:
         }
         if "GlobalSecondaryIndexes" in properties:
             request["GlobalSecondaryIndexes"] = properties["GlobalSecondaryIndexes"]
+        if "StreamSpecification" in properties:
+            # CloudFormation's form has no StreamEnabled: declaring one enables it.
+            request["StreamSpecification"] = {
+                "StreamEnabled": True,
+                **properties["StreamSpecification"],
+            }
         ttl = properties.get("TimeToLiveSpecification")
         requests.append({"create": request, "ttl_attribute": ttl and ttl["AttributeName"]})
     return requests

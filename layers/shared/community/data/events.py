@@ -5,15 +5,23 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
 from community import entities
-from community.data.backend import CONDITION_FAILED, backend_errors, response_code
-from community.data.models import ACTIVE_LISTING, Event, date_key, from_date_key
+from community.data import outbox
+from community.data.backend import (
+    CONDITION_FAILED,
+    ITEM_CONDITION_FAILED,
+    backend_errors,
+    cancellation_codes,
+    response_code,
+)
+from community.data.models import ACTIVE_LISTING, Event, connection, date_key, from_date_key
 from community.data.paging import query_page
-from community.errors import Conflict, NotFound
+from community.errors import Conflict, NotFound, ServiceUnavailable
 from community.settings import get_settings
 
 
@@ -132,11 +140,14 @@ def create(event: entities.Event) -> None:
         raise
 
 
-def update(event: entities.Event, *, expected: entities.Event) -> entities.Event | None:
+def update(
+    event: entities.Event, *, expected: entities.Event, notice: outbox.Draft | None = None
+) -> entities.Event | None:
     """Write `event`'s editable fields (and the listing keys that follow from them) over the
     stored event, provided its dates are still `expected`'s and its RSVPs fit the new capacity,
-    so a concurrent edit or RSVP cannot slip past the caller's checks. The event as it is now;
-    None when that condition failed; NotFound when there is no such event."""
+    so a concurrent edit or RSVP cannot slip past the caller's checks; and the `notice` telling
+    the members, in the same transaction. The event as it is now; None when that condition
+    failed; NotFound when there is no such event."""
     return _update(
         event.id,
         [
@@ -157,12 +168,18 @@ def update(event: entities.Event, *, expected: entities.Event) -> entities.Event
         ],
         (Event.start_date == date_key(expected.start_date))
         & (Event.end_date == date_key(expected.end_date))
+        & (Event.location == expected.location)
+        & (Event.is_active == expected.is_active)
         & _capacity_covers_attendees(event.capacity),
+        notice,
     )
 
 
-def deactivate(event_id: str, now: datetime) -> None:
-    """Take an event out of every listing (its RSVPs stay); NotFound when there is none."""
+def deactivate(event_id: str, now: datetime, notice: outbox.Draft | None = None) -> None:
+    """Take an event out of every listing (its RSVPs stay); NotFound when there is none. With
+    a `notice` (the members told it is cancelled), only an active event is deactivated, in one
+    transaction with the notice: an event deactivated meanwhile tells nobody a second time."""
+    condition = (Event.is_active == True) if notice is not None else None  # noqa: E712
     _update(
         event_id,
         [
@@ -171,13 +188,23 @@ def deactivate(event_id: str, now: datetime) -> None:
             Event.category_listing.remove(),
             Event.updated_at.set(now),
         ],
+        condition,
+        notice,
+        read_back=False,
     )
 
 
 def _update(
-    event_id: str, actions: list[Action], condition: Condition | None = None
+    event_id: str,
+    actions: list[Action],
+    condition: Condition | None = None,
+    notice: outbox.Draft | None = None,
+    *,
+    read_back: bool = True,
 ) -> entities.Event | None:
     exists = Event.id.exists()
+    if notice is not None:
+        return _update_telling(event_id, actions, exists & condition, notice, read_back=read_back)
     try:
         with backend_errors():
             item = Event(event_id)
@@ -189,6 +216,39 @@ def _update(
                 raise NotFound("event not found") from error
             return None
         raise
+
+
+def _update_telling(
+    event_id: str,
+    actions: list[Action],
+    condition: Condition,
+    notice: outbox.Draft,
+    *,
+    read_back: bool,
+) -> entities.Event | None:
+    """The update and its notice record in one transaction (the outbox): both or neither. With
+    `read_back`, the event as it is after (one consistent GetItem: a transaction returns no
+    item); else the event as given is not read again, and None stands for done too."""
+    try:
+        with backend_errors(), TransactWrite(connection=connection()) as transaction:
+            # PynamoDB sends puts before updates: reasons come back as [notice, event].
+            outbox.add(
+                transaction,
+                kind=notice.kind,
+                event_id=event_id,
+                member_id=notice.member_id,
+                payload=notice.payload,
+                now=notice.now,
+            )
+            transaction.update(Event(event_id), actions=actions, condition=condition)
+    except TransactWriteError as error:
+        if cancellation_codes(error)[-1] != ITEM_CONDITION_FAILED:
+            # Another transaction held the event (or the notice's new key, never in practice).
+            raise ServiceUnavailable() from error
+        if get(event_id, consistent=True) is None:
+            raise NotFound("event not found") from error
+        return None  # the event changed since it was read
+    return get(event_id, consistent=True) if read_back else None
 
 
 def _capacity_covers_attendees(capacity: int | None) -> Any:

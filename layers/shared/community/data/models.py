@@ -201,7 +201,10 @@ class Notification(Model):
     """The bot's own records, one table, told apart by the key's prefix (so IAM can give each
     function only its own prefix): `UPDATE#<update_id>` (a webhook update handled),
     `REMINDER#<event>#<start>#<member>#<offset>` (a reminder claimed before it is sent),
-    `UNREACHABLE#<telegram id>` (the member blocked the bot). TTL cleans them all up."""
+    `UNREACHABLE#<telegram id>` (the member blocked the bot), `NOTICE#<event>#<id>` (a notice
+    to send, written in the transaction of the change it tells: data/outbox.py; the table's
+    stream feeds it to the sender) and `TOLD#<notice>#<medium>#<member>` (a notice claimed for
+    one member and medium before it is sent). TTL cleans them all up."""
 
     class Meta:
         table_name = "notifications"
@@ -212,6 +215,12 @@ class Notification(Model):
     status = UnicodeAttribute(null=True)
     telegram_id = NumberAttribute(null=True)
     expires_at = TTLAttribute()
+    # NOTICE records only (data/outbox.py): what happened, to which event, for whom (a
+    # users-table key; unset: everyone going or waiting), and its details as JSON.
+    kind = UnicodeAttribute(null=True)
+    event_id = UnicodeAttribute(null=True)
+    member_id = UnicodeAttribute(null=True)
+    payload = UnicodeAttribute(null=True)
 
 
 ALL_MODELS: tuple[type[Model], ...] = (

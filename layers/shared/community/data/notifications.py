@@ -15,6 +15,9 @@ UNREACHABLE_PREFIX = "UNREACHABLE#"
 # Email reminders: a claim of their own per (event, start, member, offset), beside the
 # Telegram one, so each channel sends its reminder at most once whatever the other did.
 EMAIL_REMINDER_PREFIX = "EMAIL#"
+# A notice (data/outbox.py) claimed for one member and medium before it is sent: the notice's
+# own id, the medium, the member. Not NOTICE#...: the sender's stream filter takes only those.
+TOLD_PREFIX = "TOLD#"
 # Telegram keeps an undelivered update for 24 hours: two days covers every redelivery.
 UPDATE_TTL = timedelta(days=2)
 # A block is remembered a year at most; a login ends it sooner.
@@ -38,6 +41,10 @@ def email_reminder_key(
     event_id: str, start_date: datetime, user_id: str, offset_minutes: int
 ) -> str:
     return f"{EMAIL_REMINDER_PREFIX}{event_id}#{date_key(start_date)}#{user_id}#{offset_minutes}m"
+
+
+def told_key(notice_id: str, medium: str, user_id: str) -> str:
+    return f"{TOLD_PREFIX}{notice_id.split('#', 1)[-1]}#{medium}#{user_id}"
 
 
 def unreachable_key(telegram_id: int) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from community.data import attendances
+from community.data import attendances, outbox
 from community.data import events as events_table
 from community.entities import Event
 from community.errors import Conflict, InvalidField, InvalidRequest, NotFound
@@ -168,7 +168,9 @@ def update(event_id: str, patch: EventPatch, now: datetime | None = None) -> Eve
     if valid.capacity is not None and valid.capacity < stored.attendee_count:
         raise Conflict(f"capacity is below the {stored.attendee_count} RSVPs taken")
     changed = dataclasses.replace(stored, **_editable(valid), updated_at=now)
-    updated = events_table.update(changed, expected=stored)
+    updated = events_table.update(
+        changed, expected=stored, notice=change_notice(stored, changed, now)
+    )
     if updated is None:
         raise Conflict("the event changed meanwhile (a new RSVP or edit); try again")
     if updated.start_date != stored.start_date:
@@ -179,10 +181,42 @@ def update(event_id: str, patch: EventPatch, now: datetime | None = None) -> Eve
 
 def deactivate(event_id: str, now: datetime | None = None) -> None:
     """Soft delete: the event leaves every listing; its RSVPs stay (members see it cancelled
-    among their events). Deactivating an inactive event changes nothing."""
+    among their events), and they are told, with the deactivation in one transaction.
+    Deactivating an inactive event changes nothing and tells nobody."""
     canonical = existing_id(event_id)
-    events_table.deactivate(canonical, now or datetime.now(UTC))
+    now = now or datetime.now(UTC)
+    stored = events_table.get(canonical, consistent=True)
+    if stored is None:
+        raise NotFound("event not found")
+    if not stored.is_active:
+        return
+    cancelled = dataclasses.replace(stored, is_active=False)
+    events_table.deactivate(canonical, now, change_notice(stored, cancelled, now))
     logger.info("event deactivated", extra={"event_id": canonical})
+
+
+# What members are told of when an admin changes it (old -> new), in the notice's payload.
+TOLD_FIELDS = ("start_date", "end_date", "location")
+
+
+def change_notice(stored: Event, changed: Event, now: datetime) -> outbox.Draft | None:
+    """The notice an admin's change needs: `cancelled` when it deactivates the event,
+    `changed` (each told field, old -> new) when it moves an active event or its place; none
+    for an event already over (an archive fix tells nobody) or a change of nothing told."""
+    if not stored.is_active or stored.end_date <= now:
+        return None
+    if not changed.is_active:
+        return outbox.Draft(outbox.CANCELLED, {"cancelled": True}, now)
+    changes = {
+        name: [_told(getattr(stored, name)), _told(getattr(changed, name))]
+        for name in TOLD_FIELDS
+        if getattr(stored, name) != getattr(changed, name)
+    }
+    return outbox.Draft(outbox.CHANGED, {"changes": changes}, now) if changes else None
+
+
+def _told(value: Any) -> Any:
+    return event_date(value) if isinstance(value, datetime) else value
 
 
 def _first_problem(error: ValidationError) -> str:
