@@ -10,6 +10,11 @@
 # sam local builds an image with the layers and starts a container per invoke), else vfs;
 # override with SAM_LOCAL_STORAGE_DRIVER.
 #
+# Runs beside each other (two `make test`s on one machine) share the engine this tooling started:
+# each holds a shared lock on it while "$@" runs, and the last one out stops it (a run that
+# stopped it under another still invoking would fail that one's sam local tests). An engine
+# started by anyone else is never stopped.
+#
 # Exit status: that of "$@"; 70 when no engine can be had.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -32,17 +37,43 @@ MSG
   exit 70
 }
 
+# Machine-wide, not per checkout: the engine is the machine's. START_LOCK: one run at a time
+# starts or stops the engine; USERS_LOCK: held shared by every run using it. Without flock, a
+# run stops what it started, as before (runs beside each other are then not safe).
+LOCK_DIR=/run/lock
+[ -w "$LOCK_DIR" ] || LOCK_DIR=${TMPDIR:-/tmp}
+OURS=$LOCK_DIR/sam-local-dockerd.pid  # the dockerd this tooling started, while it runs
+HAVE_FLOCK=""
+if command -v flock >/dev/null; then
+  HAVE_FLOCK=1
+  exec 9>>"$LOCK_DIR/sam-local-docker-start.lock" 8>>"$LOCK_DIR/sam-local-docker-users.lock"
+  flock -x 9
+fi
+
 started_pid=""
 stop_engine() {
-  [ -n "$started_pid" ] || return 0
-  echo "sam-local: stopping the dockerd this run started (pid $started_pid)" >&2
-  kill -TERM "$started_pid" 2>/dev/null || true
+  local pid=$started_pid
+  if [ -n "$HAVE_FLOCK" ]; then
+    flock -x 9
+    flock -u 8
+    # Another run still uses the engine: the last one out stops it.
+    flock -n -x 8 || { echo "sam-local: leaving dockerd running for the run beside this one" >&2; flock -u 9; return 0; }
+    pid=$(cat "$OURS" 2>/dev/null || true)
+    # Only a dockerd: the file may outlive its process (a killed run) and the pid be reused.
+    [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ] || { rm -f "$OURS"; return 0; }
+  fi
+  [ -n "$pid" ] || return 0
+  echo "sam-local: stopping the dockerd this tooling started (pid $pid)" >&2
+  kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 1 60); do
-    kill -0 "$started_pid" 2>/dev/null || return 0
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.5
   done
-  kill -KILL "$started_pid" 2>/dev/null || true
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$OURS"
 }
+trap stop_engine EXIT
+trap 'exit 130' INT TERM
 
 if ! engine_answers; then
   [ "$(id -u)" -eq 0 ] || no_engine "none answers and only root can start one (you are $(id -un))"
@@ -64,12 +95,11 @@ if ! engine_answers; then
     fi
     rm -rf "$probe"
   fi
-  trap stop_engine EXIT
-  trap 'exit 130' INT TERM
   echo "sam-local: starting dockerd, storage $driver (log: $LOG_DIR/dockerd.log)" >&2
   setsid dockerd --storage-driver="$driver" --iptables=false --ip6tables=false \
-    >"$LOG_DIR/dockerd.log" 2>&1 </dev/null &
+    >"$LOG_DIR/dockerd.log" 2>&1 </dev/null 8>&- 9>&- &
   started_pid=$!
+  echo "$started_pid" >"$OURS"
   for _ in $(seq 1 120); do
     engine_answers && break
     kill -0 "$started_pid" 2>/dev/null || { tail -20 "$LOG_DIR/dockerd.log" >&2; no_engine "dockerd exited"; }
@@ -78,4 +108,7 @@ if ! engine_answers; then
   engine_answers || { tail -20 "$LOG_DIR/dockerd.log" >&2; no_engine "dockerd did not answer within 60 s"; }
 fi
 
-"$@"
+# This run uses the engine until it ends; others may start using it now.
+[ -z "$HAVE_FLOCK" ] || { flock -s 8; flock -u 9; }
+# Not inherited: a process that outlives "$@" must not hold this run's locks.
+"$@" 8>&- 9>&-
