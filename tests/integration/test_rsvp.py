@@ -105,7 +105,7 @@ def test_a_full_event_refuses_a_third_member_but_not_one_already_in() -> None:
     # Then the third is refused as full, the repeat gets the existing attendance back, beside
     # the event as it is now: full (where her first answer counted only her)
     assert refused["statusCode"] == 409, refused
-    assert body_of(refused) == {"success": False, "detail": "event full"}
+    assert body_of(refused) == {"success": False, "detail": "event full", "waitlist_count": 0}
     assert repeated["statusCode"] == 200, repeated
     first = body_of(taken[alice["user"]["id"]])
     assert body_of(repeated)["attendance"] == first["attendance"]

@@ -2,18 +2,26 @@
 reads, admin writes and bulk loading."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
 from community import entities
-from community.data.backend import CONDITION_FAILED, backend_errors, response_code
-from community.data.models import ACTIVE_LISTING, Event, date_key, from_date_key
+from community.data import attendances
+from community.data.backend import (
+    CONDITION_FAILED,
+    ITEM_CONDITION_FAILED,
+    backend_errors,
+    cancellation_codes,
+    response_code,
+)
+from community.data.models import ACTIVE_LISTING, Event, connection, date_key, from_date_key
 from community.data.paging import query_page
-from community.errors import Conflict, NotFound
+from community.errors import Conflict, NotFound, ServiceUnavailable
 from community.settings import get_settings
 
 
@@ -34,6 +42,8 @@ def _event(item: Event) -> entities.Event:
         attendee_count=int(item.attendee_count),
         created_at=item.created_at,
         updated_at=item.updated_at,
+        waitlist_count=int(item.waitlist_count or 0),
+        waitlist_seq=int(item.waitlist_seq or 0),
     )
 
 
@@ -64,6 +74,8 @@ def to_item(event: entities.Event) -> Event:
         listing=_listing(event),
         category_listing=_category_listing(event),
         attendee_count=event.attendee_count,
+        waitlist_count=event.waitlist_count,
+        waitlist_seq=event.waitlist_seq,
         created_at=event.created_at,
         updated_at=event.updated_at,
     )
@@ -132,33 +144,68 @@ def create(event: entities.Event) -> None:
         raise
 
 
-def update(event: entities.Event, *, expected: entities.Event) -> entities.Event | None:
+def update(
+    event: entities.Event,
+    *,
+    expected: entities.Event,
+    promote: list[entities.Attendance] | None = None,
+    now: datetime | None = None,
+) -> entities.Event | None:
     """Write `event`'s editable fields (and the listing keys that follow from them) over the
-    stored event, provided its dates are still `expected`'s and its RSVPs fit the new capacity,
-    so a concurrent edit or RSVP cannot slip past the caller's checks. The event as it is now;
-    None when that condition failed; NotFound when there is no such event."""
-    return _update(
-        event.id,
-        [
-            Event.title.set(event.title),
-            Event.description.set(event.description),
-            Event.start_date.set(date_key(event.start_date)),
-            Event.end_date.set(date_key(event.end_date)),
-            Event.location.set(event.location),
-            Event.price.set(event.price),
-            Event.currency.set(event.currency),
-            _set_or_remove(Event.capacity, event.capacity),
-            _set_or_remove(Event.image_url, event.image_url),
-            _set_or_remove(Event.category, event.category),
-            Event.is_active.set(event.is_active),
-            _set_or_remove(Event.listing, _listing(event)),
-            _set_or_remove(Event.category_listing, _category_listing(event)),
-            _set_or_remove(Event.updated_at, event.updated_at),
-        ],
+    stored event, provided its dates are still `expected`'s and its RSVPs (with `promote`, the
+    waitlist's first, given seats in the same transaction with their notices) fit the new
+    capacity, so a concurrent edit or RSVP cannot slip past the caller's checks. A capacity
+    raised or cleared also needs the waitlist as read: a member who joined meanwhile would
+    otherwise wait beside a free seat. The event as it is now; None when that condition (or
+    a promoted member's) failed; NotFound when there is no such event."""
+    promote = promote or []
+    actions = [
+        Event.title.set(event.title),
+        Event.description.set(event.description),
+        Event.start_date.set(date_key(event.start_date)),
+        Event.end_date.set(date_key(event.end_date)),
+        Event.location.set(event.location),
+        Event.price.set(event.price),
+        Event.currency.set(event.currency),
+        _set_or_remove(Event.capacity, event.capacity),
+        _set_or_remove(Event.image_url, event.image_url),
+        _set_or_remove(Event.category, event.category),
+        Event.is_active.set(event.is_active),
+        _set_or_remove(Event.listing, _listing(event)),
+        _set_or_remove(Event.category_listing, _category_listing(event)),
+        _set_or_remove(Event.updated_at, event.updated_at),
+    ]
+    condition = (
         (Event.start_date == date_key(expected.start_date))
         & (Event.end_date == date_key(expected.end_date))
-        & _capacity_covers_attendees(event.capacity),
+        & _capacity_covers_attendees(event.capacity, len(promote))
     )
+    if _raises_capacity(event.capacity, expected.capacity):
+        condition &= _same_count(Event.waitlist_count, expected.waitlist_count)
+    if not promote:
+        return _update(event.id, actions, condition)
+    try:
+        with backend_errors(), TransactWrite(connection=connection()) as transaction:
+            attendances.add_promotions(transaction, promote, now or datetime.now(UTC))
+            transaction.update(
+                Event(event.id),
+                actions=actions + attendances.promote_actions(promote),
+                condition=Event.id.exists() & condition,
+            )
+    except TransactWriteError as error:
+        reasons = set(filter(None, cancellation_codes(error)))
+        if ITEM_CONDITION_FAILED in reasons or attendances.RACED & reasons:
+            return None
+        raise ServiceUnavailable() from error
+    return get(event.id, consistent=True)
+
+
+def _raises_capacity(capacity: int | None, before: int | None) -> bool:
+    return before is not None and (capacity is None or capacity > before)
+
+
+def _same_count(attribute: Any, value: int) -> Any:
+    return (attribute == value) if value else (attribute.does_not_exist() | (attribute == 0))
 
 
 def deactivate(event_id: str, now: datetime) -> None:
@@ -191,10 +238,10 @@ def _update(
         raise
 
 
-def _capacity_covers_attendees(capacity: int | None) -> Any:
+def _capacity_covers_attendees(capacity: int | None, promoted: int = 0) -> Any:
     if capacity is None:
         return Event.id.exists()
-    return Event.attendee_count.does_not_exist() | (Event.attendee_count <= capacity)
+    return Event.attendee_count.does_not_exist() | (Event.attendee_count <= capacity - promoted)
 
 
 def _set_or_remove(attribute: Any, value: Any) -> Action:
