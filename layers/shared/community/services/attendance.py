@@ -122,6 +122,9 @@ def _cancel(
     first = event
     for attempt in range(MAX_ATTEMPTS):
         head = _head(event)
+        if head is not None and head.user_id == member.id:
+            # The member waits (first in line), so has no spot to give back.
+            return first, False
         outcome = attendances.remove(canonical, member.id, head, moment)
         if outcome is Outcome.DONE:
             count("RsvpCancelled")
