@@ -1,5 +1,6 @@
-"""GET /api/users/me/events: the signed-in member's RSVPs to events starting now or later, in
-start order, a page at a time (signed cursor), each event as it is now."""
+"""GET /api/users/me/events: the signed-in member's RSVPs and waitlist places for events
+starting now or later, in start order, a page at a time (signed cursor), each event as it is
+now with the member's part in it (going, or waiting at a position)."""
 
 from typing import Annotated
 
@@ -9,14 +10,14 @@ from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.auth import CurrentUser
 from community.http.caching import NOT_MODIFIED, PRIVATE_REVALIDATE, conditional_json
-from community.schemas.events import UpcomingEvents
+from community.schemas.attendance import MyEvents
 from community.services import attendance
 from community.services.events import MAX_LIMIT
 
 app = create_app("users-me-events")
 
 
-@app.get("/api/users/me/events", response_model=UpcomingEvents, responses=NOT_MODIFIED)
+@app.get("/api/users/me/events", response_model=MyEvents, responses=NOT_MODIFIED)
 async def users_me_events(
     request: Request,
     user: CurrentUser,

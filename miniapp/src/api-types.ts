@@ -213,6 +213,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events/{event_id}/waitlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Event Waitlist Join */
+        post: operations["event_waitlist_join_api_v1_events__event_id__waitlist_post"];
+        /** Event Waitlist Leave */
+        delete: operations["event_waitlist_leave_api_v1_events__event_id__waitlist_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/u/{referral_code}": {
         parameters: {
             query?: never;
@@ -362,6 +380,23 @@ export interface components {
             success: boolean;
         };
         /**
+         * EventFullBody
+         * @description The 409 of an RSVP to a full event: "event full", and how many wait already.
+         */
+        EventFullBody: {
+            /** Detail */
+            detail: string | {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Success
+             * @default false
+             */
+            success: boolean;
+            /** Waitlist Count */
+            waitlist_count?: number | null;
+        };
+        /**
          * EventPatch
          * @description PATCH /api/v1/events/{id} (admins): only the fields sent change; `null` clears
          *     capacity, image_url or category. The dates are checked against the stored ones too, and
@@ -436,6 +471,11 @@ export interface components {
             start_date: string;
             /** Title */
             title: string;
+            /**
+             * Waitlist Count
+             * @default 0
+             */
+            waitlist_count: number;
         };
         /** GenerateCodeRequest */
         GenerateCodeRequest: {
@@ -448,6 +488,75 @@ export interface components {
             code: string;
             /** Expires In */
             expires_in: number;
+        };
+        /**
+         * MyEvent
+         * @description One of a member's events, with their part in it: going, or waiting at a position.
+         */
+        MyEvent: {
+            /**
+             * Attendee Count
+             * @default 0
+             */
+            attendee_count: number;
+            /** Capacity */
+            capacity: number | null;
+            category?: components["schemas"]["EventCategory"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Currency */
+            currency: string;
+            /** Description */
+            description: string;
+            /**
+             * End Date
+             * Format: date-time
+             */
+            end_date: string;
+            /** Id */
+            id: string;
+            /** Image Url */
+            image_url: string | null;
+            /** Is Active */
+            is_active: boolean;
+            /** Location */
+            location: string;
+            /** Price */
+            price: number;
+            /** Rsvp */
+            rsvp: components["schemas"]["RsvpGoing"] | components["schemas"]["RsvpWaitlisted"];
+            /**
+             * Spots Left
+             * @description None when the event has no capacity limit.
+             */
+            readonly spots_left: number | null;
+            /**
+             * Start Date
+             * Format: date-time
+             */
+            start_date: string;
+            /** Title */
+            title: string;
+            /**
+             * Waitlist Count
+             * @default 0
+             */
+            waitlist_count: number;
+        };
+        /**
+         * MyEvents
+         * @description GET /api/users/me/events: a page of the member's events.
+         */
+        MyEvents: {
+            /** Events */
+            events: components["schemas"]["MyEvent"][];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /** PrivateProfile */
         PrivateProfile: {
@@ -500,16 +609,27 @@ export interface components {
         };
         /**
          * RsvpState
-         * @description Whether the member is going to an event: GET /api/v1/events/{event_id}/rsvp.
+         * @description Whether the member is going to an event, or waiting and where:
+         *     GET /api/v1/events/{event_id}/rsvp.
          */
         RsvpState: {
             /** Rsvp */
-            rsvp: components["schemas"]["RsvpGoing"] | components["schemas"]["RsvpNone"];
+            rsvp: components["schemas"]["RsvpGoing"] | components["schemas"]["RsvpWaitlisted"] | components["schemas"]["RsvpNone"];
             /**
              * Success
              * @default true
              */
             success: boolean;
+        };
+        /** RsvpWaitlisted */
+        RsvpWaitlisted: {
+            /** Position */
+            position: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            status: "waitlisted";
         };
         /** Session */
         Session: {
@@ -599,6 +719,30 @@ export interface components {
             email?: string | null;
             /** Reminders */
             reminders?: boolean | null;
+        };
+        /**
+         * WaitlistJoined
+         * @description POST /api/v1/events/{event_id}/waitlist.
+         */
+        WaitlistJoined: {
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+            waitlist: components["schemas"]["WaitlistPlace"];
+        };
+        /** WaitlistPlace */
+        WaitlistPlace: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Event Id */
+            event_id: string;
+            /** Position */
+            position: number;
         };
         /**
          * WebhookAnswer
@@ -1159,7 +1303,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UpcomingEvents"];
+                    "application/json": components["schemas"]["MyEvents"];
                 };
             };
             /** @description Not Modified: If-None-Match matched the current ETag (no body) */
@@ -1988,13 +2132,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflict */
+            /** @description Full (or the member waits) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["EventFullBody"];
                 };
             };
             /** @description Content Too Large */
@@ -2086,6 +2230,178 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    event_waitlist_join_api_v1_events__event_id__waitlist_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Already waiting */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistJoined"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistJoined"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    event_waitlist_leave_api_v1_events__event_id__waitlist_delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2217,3 +2533,4 @@ type ReadonlyArray<T> = [
 export const eventCategoryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EventCategory"]> = ["meetup", "workshop", "talk", "social", "sports", "online"];
 export const rsvpGoingStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RsvpGoing"]["status"]> = ["going"];
 export const rsvpNoneStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RsvpNone"]["status"]> = ["none"];
+export const rsvpWaitlistedStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RsvpWaitlisted"]["status"]> = ["waitlisted"];

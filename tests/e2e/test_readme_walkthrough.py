@@ -37,6 +37,9 @@ EXPECTED = {
     ("POST", "/api/v1/events/{event_id}/rsvp"): {201},
     ("GET", "/api/v1/events/{event_id}/rsvp"): {200},
     ("DELETE", "/api/v1/events/{event_id}/rsvp"): {200},
+    # The sample event has spots left: RSVP instead (tests/integration/test_waitlist.py: 201).
+    ("POST", "/api/v1/events/{event_id}/waitlist"): {409},
+    ("DELETE", "/api/v1/events/{event_id}/waitlist"): {204},
     ("GET", "/api/users/me/events"): {200},
     ("POST", "/api/v1/events"): {201},
     ("PATCH", "/api/v1/events/{event_id}"): {200},

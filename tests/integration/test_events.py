@@ -39,6 +39,7 @@ EVENT_FIELDS = {
     "category",
     "is_active",
     "attendee_count",
+    "waitlist_count",
     "created_at",
     "spots_left",
 }
@@ -268,7 +269,7 @@ def test_a_throttled_listing_is_503() -> None:
     assert response["headers"]["retry-after"] == "1"
 
 
-def test_an_active_event_is_shown_with_its_fifteen_fields_in_one_read() -> None:
+def test_an_active_event_is_shown_with_its_sixteen_fields_in_one_read() -> None:
     # Given an event with every field set, dates given with an offset
     record = event_record(
         datetime(2030, 5, 1, 21, 30, tzinfo=UTC),

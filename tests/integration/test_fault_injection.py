@@ -8,16 +8,30 @@ import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from support.faults import counting_calls, failing, timing_out
 from support.figures import record_figure
-from support.flows import body_of, callback, fixture_name, fixture_values
+from support.flows import (
+    add_events,
+    admin_login,
+    body_of,
+    callback,
+    fixture_name,
+    fixture_values,
+    join_waitlist,
+    login,
+    rsvp,
+)
+from support.waitlists import going_and_waiting, violations
 
-from community.data.models import Attendance, Event, ReferralGuard, User
+from community.data.models import Attendance, Event, Notification, ReferralGuard, User
+from community.entities import WAITING
 from devkit.functions.fixtures import expected, load_event
 from devkit.functions.handlers import invoke
+from devkit.functions.placeholders import event_record
 from devkit.template.reader import resources, routes
 
 # What each endpoint calls, in order, on the path its fixture takes (a first login for the
@@ -35,6 +49,10 @@ CALLS = {
     # The member, the event, the member's attendance.
     "EventRsvpStatusFunction": ["GetItem", "GetItem", "GetItem"],
     "EventUpdateFunction": ["GetItem", "GetItem", "UpdateItem"],
+    # The member, the event, the transaction, then the Query that ranks the member.
+    "EventWaitlistJoinFunction": ["GetItem", "GetItem", "TransactWriteItems", "Query"],
+    # The member, the event, the transaction (refused: the member was not waiting).
+    "EventWaitlistLeaveFunction": ["GetItem", "GetItem", "TransactWriteItems"],
     "EventsUpcomingFunction": ["Query", "BatchGetItem"],
     "GenerateCodeFunction": ["PutItem"],
     "ProfilePageFunction": ["Query"],
@@ -89,7 +107,7 @@ def injected(fault: str, operation: str, monkeypatch: pytest.MonkeyPatch) -> Ite
 
 def partial_writes() -> list[str]:
     """Users without their referral guard, guards without their user, and events whose
-    attendee_count is not their number of attendances."""
+    attendee_count is not their number going, or that break another waitlist invariant."""
     users = {user.pk: user.referral_code for user in User.scan(User.pk.startswith("USER#"))}
     guards = {
         guard.pk.removeprefix("REFERRAL#"): guard.user_pk
@@ -97,11 +115,12 @@ def partial_writes() -> list[str]:
     }
     attending: dict[str, int] = {}
     for attendance in Attendance.scan():
-        attending[attendance.event_id] = attending.get(attendance.event_id, 0) + 1
+        if attendance.status != WAITING:
+            attending[attendance.event_id] = attending.get(attendance.event_id, 0) + 1
     miscounted = [
         event.id
         for event in Event.scan()
-        if int(event.attendee_count) != attending.get(event.id, 0)
+        if int(event.attendee_count) != attending.get(event.id, 0) or violations(event.id)
     ]
     return (
         [pk for pk, code in users.items() if guards.get(code) != pk]
@@ -232,3 +251,80 @@ def test_a_refused_dynamodb_call_is_never_a_503_and_writes_nothing(
     assert partial_writes() == []
     if response["statusCode"] == 400:
         assert body_of(response)["detail"] == "the request holds a value that cannot be stored"
+
+
+def promoting(function: str) -> tuple[str, dict[str, Any]]:
+    """A request that promotes: a full event (1 spot) with one member waiting, and the going
+    member's cancel or an admin's capacity raise. The event's id, and the request."""
+    (event_id,) = add_events([event_record(datetime.now(UTC) + timedelta(days=2), capacity=1)])
+    going, waiting = (login(telegram_id)["token"] for telegram_id in (31, 32))
+    assert rsvp(going, event_id)["statusCode"] == 201
+    assert join_waitlist(waiting, event_id)["statusCode"] == 201
+    if function == "EventRsvpCancelFunction":
+        return event_id, load_event("event_rsvp_cancel", TOKEN=going, EVENT_ID=event_id)
+    request = load_event("event_update", ADMIN_TOKEN=admin_login()["token"], EVENT_ID=event_id)
+    request["body"] = json.dumps({"capacity": 2})
+    return event_id, request
+
+
+# What a promotion calls: the member, the event, the waitlist, the transaction that frees
+# (or adds) the seat and gives it to the first waiting with a notice; the update then reads
+# the event as the promotion left it.
+PROMOTION_CALLS = {
+    "EventRsvpCancelFunction": ["GetItem", "GetItem", "Query", "TransactWriteItems"],
+    "EventUpdateFunction": ["GetItem", "GetItem", "Query", "TransactWriteItems", "GetItem"],
+}
+PROMOTION_CASES = [
+    (function, operation, fault)
+    for function, operations in PROMOTION_CALLS.items()
+    for operation in dict.fromkeys(operations)
+    for fault in [*FAULTS, "TransactionConflict"]
+    if fault != "TransactionConflict" or operation == "TransactWriteItems"
+]
+CONFLICT = {"CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}]}
+
+
+@pytest.mark.parametrize("function", sorted(PROMOTION_CALLS))
+def test_the_promotions_calls_are_what_each_endpoint_really_calls(function: str) -> None:
+    _, request = promoting(function)
+
+    with counting_calls() as calls:
+        assert invoke(function, request)["statusCode"] in (200, 204)
+
+    assert calls == PROMOTION_CALLS[function]
+
+
+@pytest.mark.parametrize(("function", "operation", "fault"), PROMOTION_CASES)
+def test_a_fault_or_conflict_mid_promotion_writes_nothing(
+    function: str, operation: str, fault: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a request that would give the one waiting member a seat
+    event_id, request = promoting(function)
+    before = going_and_waiting(event_id)
+
+    # When one of its calls fails, or its transaction keeps losing to another
+    if fault == "TransactionConflict":
+        monkeypatch.setattr("community.services.attendance._pause", lambda _: None)
+        with failing(operation, "TransactionCanceledException", details=CONFLICT) as failures:
+            response = invoke(function, request)
+    else:
+        with injected(fault, operation, monkeypatch) as failures:
+            response = invoke(function, request)
+
+    # Then the client is told to retry (503; an admin's edit that kept losing, 409), and
+    # nothing is half written: the seat, the waitlist and the counts as they were, no notice
+    lost = 0
+    try:
+        assert failures, f"{operation} was never called"
+        conflicted = fault == "TransactionConflict" and function == "EventUpdateFunction"
+        assert response["statusCode"] == (409 if conflicted else 503), response
+        assert body_of(response)["success"] is False
+        assert going_and_waiting(event_id) == before
+        assert violations(event_id) == []
+        assert [n for n in Notification.scan() if n.event_id == event_id] == []
+        assert partial_writes() == []
+    except AssertionError:
+        lost = 1
+        raise
+    finally:
+        record_figure(f"fault `{fault}` mid-promotion (cancel, capacity raise)", 1, lost)

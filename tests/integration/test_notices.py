@@ -13,7 +13,16 @@ from typing import Any
 import pytest
 from pynamodb.transactions import TransactWrite
 from support.faults import counting_calls
-from support.flows import admin_login, delete_event, update_event
+from support.flows import (
+    admin_login,
+    body_of,
+    callback,
+    delete_event,
+    generate_code,
+    join_waitlist,
+    rsvp,
+    update_event,
+)
 from support.mail_outbox import sent_mails, verify_identity
 from support.reminder_items import attend, member_item, new_event
 
@@ -169,6 +178,30 @@ def test_a_cancellation_tells_everyone_once_and_a_second_delete_tells_nobody(
     assert sorted(message["chat_id"] for message in messages) == [31, 32]
     assert "Picnic (" in messages[0]["text"]
     assert "has been cancelled." in messages[0]["text"]
+
+
+def writable_member(telegram_id: int) -> str:
+    """A member logged in who allowed the bot to write: their token."""
+    issued = generate_code(telegram_id, f"Member {telegram_id}", allows_write_to_pm=True)
+    token: str = body_of(callback(body_of(issued)["code"], telegram_id))["token"]
+    return token
+
+
+def test_a_cancellation_tells_the_waiting_members_too(
+    fake_bot: FakeBotApi, stream: StreamFollower
+) -> None:
+    # Given a full event (one spot, taken) with a member on its waitlist
+    event = new_event(datetime.now(UTC) + timedelta(days=2), title="Quiz", capacity=1)
+    assert rsvp(writable_member(33_000), event.id)["statusCode"] == 201
+    assert join_waitlist(writable_member(33_100), event.id)["statusCode"] == 201
+    admin = admin_login(telegram_id=99)
+
+    # When an admin cancels it
+    assert delete_event(admin["token"], event.id)["statusCode"] == 204
+    send_new(stream)
+
+    # Then the going member and the waiting one are each told, once
+    assert sorted(message["chat_id"] for message in fake_bot.messages()) == [33_000, 33_100]
 
 
 def test_a_patch_that_deactivates_tells_cancelled(

@@ -105,7 +105,7 @@ def test_a_full_event_refuses_a_third_member_but_not_one_already_in() -> None:
     # Then the third is refused as full, the repeat gets the existing attendance back, beside
     # the event as it is now: full (where her first answer counted only her)
     assert refused["statusCode"] == 409, refused
-    assert body_of(refused) == {"success": False, "detail": "event full"}
+    assert body_of(refused) == {"success": False, "detail": "event full", "waitlist_count": 0}
     assert repeated["statusCode"] == 200, repeated
     first = body_of(taken[alice["user"]["id"]])
     assert body_of(repeated)["attendance"] == first["attendance"]
@@ -189,13 +189,21 @@ def test_rsvps_to_events_one_cannot_attend_are_404_and_write_nothing(
 def changed_before_the_transaction(change: Callable[[], None]) -> Iterator[list[str]]:
     """`change` runs once, as the RSVP's first TransactWriteItems is about to be sent: after
     the RSVP's consistent read of the event, before its transaction. Yields the transactions
-    sent."""
+    the RSVP sent (not the change's own: a deactivation is a transaction with its notice)."""
     sent: list[str] = []
+    changing = False
 
     def before_transaction(**_: Any) -> None:
+        nonlocal changing
+        if changing:
+            return
         sent.append("TransactWriteItems")
         if len(sent) == 1:
-            change()
+            changing = True
+            try:
+                change()
+            finally:
+                changing = False
 
     with hooked("before-call.dynamodb.TransactWriteItems", before_transaction):
         yield sent

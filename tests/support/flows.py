@@ -107,7 +107,35 @@ def fixture_values(name: str) -> dict[str, Any]:
         # An RSVP, so that the page has an event to read and serialise.
         (event_id,) = add_events([event_record(datetime.now(UTC) + timedelta(days=2))])
         assert rsvp(values["TOKEN"], event_id)["statusCode"] == 201
+    if name == "event_waitlist_join":
+        # A full event: its one spot taken by someone else.
+        values["EVENT_ID"] = full_event(capacity=1)
     return values
+
+
+def full_event(capacity: int, first_member: int = 900_000) -> str:
+    """An upcoming event with `capacity` spots, all taken by members logged in for it."""
+    (event_id,) = add_events(
+        [event_record(datetime.now(UTC) + timedelta(days=2), capacity=capacity)]
+    )
+    for telegram_id in range(first_member, first_member + capacity):
+        token = login(telegram_id, f"Member {telegram_id}")["token"]
+        assert rsvp(token, event_id)["statusCode"] == 201
+    return event_id
+
+
+def join_waitlist(token: str, event_id: str) -> dict[str, Any]:
+    return invoke(
+        "EventWaitlistJoinFunction",
+        load_event("event_waitlist_join", TOKEN=token, EVENT_ID=event_id),
+    )
+
+
+def leave_waitlist(token: str, event_id: str) -> dict[str, Any]:
+    return invoke(
+        "EventWaitlistLeaveFunction",
+        load_event("event_waitlist_leave", TOKEN=token, EVENT_ID=event_id),
+    )
 
 
 def rsvp(token: str, event_id: str) -> dict[str, Any]:

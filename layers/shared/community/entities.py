@@ -14,6 +14,9 @@ from decimal import Decimal
 from community.telegram import TelegramUser
 
 MEMBER_ROLE = "member"
+# An attendance's status: a spot taken, or a place on the waitlist.
+GOING = "going"
+WAITING = "waiting"
 # Granted only by `make make-admin` (devkit.ops.admin), never through the API.
 ADMIN_ROLE = "admin"
 ROLES = (MEMBER_ROLE, ADMIN_ROLE)
@@ -72,6 +75,10 @@ class Event:
     attendee_count: int
     created_at: datetime
     updated_at: datetime | None
+    # Changed only by the waitlist transactions of the data layer, like attendee_count.
+    waitlist_count: int = 0
+    # The last waitlist ticket handed out (data/attendances.py: join_waitlist).
+    waitlist_seq: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +92,9 @@ class Attendance:
     created_at: datetime
     # None on RSVPs made before the bot existed: no chat to remind.
     telegram_id: int | None
+    # GOING, or WAITING on the event's waitlist with ticket `seq` (lower is nearer the front).
+    status: str = GOING
+    seq: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,8 @@ them to HTTP responses, so no handler needs to know about botocore or PynamoDB."
 class CommunityError(Exception):
     status_code = 500
     public_detail = "internal error"
+    # Answered beside `detail` in the error's body (e.g. a full event's waitlist_count).
+    fields: dict[str, object] = {}
 
     def __init__(self, detail: str | None = None) -> None:
         super().__init__(detail or self.public_detail)
@@ -53,6 +55,14 @@ class NotFound(CommunityError):
 class Conflict(CommunityError):
     status_code = 409
     public_detail = "conflict"
+
+
+class EventFull(Conflict):
+    """An RSVP to a full event: how many wait already, so the client can offer the waitlist."""
+
+    def __init__(self, waitlist_count: int) -> None:
+        super().__init__("event full")
+        self.fields = {"waitlist_count": waitlist_count}
 
 
 class Gone(CommunityError):

@@ -35,5 +35,5 @@ def annotate(key: str, value: str) -> None:
         tracer.put_annotation(key=key, value=value)
 
 
-def count(name: str) -> None:
-    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+def count(name: str, value: int = 1) -> None:
+    metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)

@@ -91,6 +91,14 @@ class Billing:
         units = read_units(size, consistent=False)
         return Call("Query", [self._usage(kind, items[0], index, rcu=units)])
 
+    def query_partition(
+        self, kind: str, items: Sequence[StoredItem], consistent: bool = False
+    ) -> Call:
+        """A Query of one partition of the table itself: billed on every item read, a filter
+        (the waitlist's on `status`) dropping some of them after."""
+        units = read_units(sum(item_size(item) for item in items), consistent)
+        return Call("Query", [self._usage(kind, items[0], None, rcu=units)])
+
     def batch_get(self, kind: str, items: Sequence[StoredItem]) -> Call:
         return Call(
             "BatchGetItem",

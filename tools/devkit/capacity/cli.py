@@ -57,6 +57,19 @@ def parse_args(argv: Sequence[str] | None = None) -> Scenario:
     )
     parser.add_argument("--cancels-per-second", type=float, default=defaults.cancels_per_second)
     parser.add_argument(
+        "--waitlist-joins-per-second", type=float, default=defaults.waitlist_joins_per_second
+    )
+    parser.add_argument(
+        "--waitlist-leaves-per-second", type=float, default=defaults.waitlist_leaves_per_second
+    )
+    parser.add_argument(
+        "--event-capacity",
+        type=int,
+        default=defaults.event_capacity,
+        help="seats per RSVP event (the waitlist's Query reads them with the waiting)",
+    )
+    parser.add_argument("--waitlist-length", type=int, default=defaults.waitlist_length)
+    parser.add_argument(
         "--logins-per-second",
         type=float,
         default=None,

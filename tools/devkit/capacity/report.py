@@ -64,6 +64,9 @@ def render(report: Report) -> str:
         f"hits ({s.category_share:.0%} of them category listings); "
         f"{_n(s.detail_views_per_second)} detail views/s (same CDN); "
         f"{_n(s.my_events_per_second)} my-events/s; {_n(s.cancels_per_second)} cancels/s; "
+        f"{_n(s.waitlist_joins_per_second)} waitlist joins/s and "
+        f"{_n(s.waitlist_leaves_per_second)} leaves/s ({s.event_capacity} seats, "
+        f"{s.waitlist_length} waiting per event); "
         f"{_n(s.logins)} first logins/s; page size {s.page_size}; item profile '{s.profile}'."
     )
     out.append("")

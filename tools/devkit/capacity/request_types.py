@@ -15,6 +15,16 @@ def _counted(event: StoredItem, change: int) -> StoredItem:
     return after
 
 
+def _waitlisted(event: StoredItem, change: int) -> StoredItem:
+    """The event after a join (change 1: a count and a ticket more) or a leave (-1)."""
+    after = dict(event)
+    count = int(event.get("waitlist_count", {"N": "0"})["N"]) + change
+    after["waitlist_count"] = {"N": str(count)}
+    if change > 0:
+        after["waitlist_seq"] = {"N": str(int(event.get("waitlist_seq", {"N": "0"})["N"]) + 1)}
+    return after
+
+
 @dataclass(frozen=True)
 class RequestType:
     name: str
@@ -40,6 +50,18 @@ def request_types(model: Billing) -> list[RequestType]:
 
     def attendance_for(event: StoredItem) -> StoredItem:
         return attendance | {"event_id": event["id"], "start_date": event["start_date"]}
+
+    def waiting_for(event: StoredItem) -> StoredItem:
+        return attendance_for(event) | {
+            "status": {"S": "waiting"},
+            "seq": {"N": str(s.waitlist_length)},
+        }
+
+    def partition_of(event: StoredItem) -> list[StoredItem]:
+        """An event's attendances as the waitlist's Query reads them: going, then waiting."""
+        return [attendance_for(event)] * s.event_capacity + [waiting_for(event)] * (
+            s.waitlist_length
+        )
 
     def category_page(category: str) -> list[StoredItem]:
         return [event for event in events if event["category"]["S"] == category][: page + 1]
@@ -149,6 +171,42 @@ def request_types(model: Billing) -> list[RequestType]:
                         "TransactWriteItems",
                         m.write("attendance", attendance_for(event), None, transactional=True)
                         + m.write("event", event, _counted(event, -1), transactional=True),
+                    ),
+                ]
+                for event in popular
+            ),
+        ),
+        RequestType(
+            "POST /events/{id}/waitlist",
+            "EventWaitlistJoinFunction",
+            s.waitlist_joins_per_second,
+            _even(
+                [
+                    m.get("user", user),
+                    m.get("event", event, consistent=True),
+                    Call(
+                        "TransactWriteItems",
+                        m.write("attendance", None, waiting_for(event), transactional=True)
+                        + m.write("event", event, _waitlisted(event, 1), transactional=True),
+                    ),
+                    # The member's position: their rank among the waiting.
+                    m.query_partition("attendance", partition_of(event), consistent=True),
+                ]
+                for event in popular
+            ),
+        ),
+        RequestType(
+            "DELETE /events/{id}/waitlist",
+            "EventWaitlistLeaveFunction",
+            s.waitlist_leaves_per_second,
+            _even(
+                [
+                    m.get("user", user),
+                    m.get("event", event),
+                    Call(
+                        "TransactWriteItems",
+                        m.write("attendance", waiting_for(event), None, transactional=True)
+                        + m.write("event", _waitlisted(event, 1), event, transactional=True),
                     ),
                 ]
                 for event in popular

@@ -27,6 +27,12 @@ class Scenario:
     detail_views_per_second: float = 5000.0
     my_events_per_second: float = 500.0
     cancels_per_second: float = 0.0
+    # Members turned away by a full event who join (and some who leave) its waitlist; a
+    # position is ranked by one consistent Query of the event's partition, going and waiting.
+    waitlist_joins_per_second: float = 100.0
+    waitlist_leaves_per_second: float = 20.0
+    event_capacity: int = 100
+    waitlist_length: int = 20
     logins_per_second: float | None = None
     email_verifications_per_second: float | None = None
     # Admin changes (a move, a new place, a cancellation) each told by the notice sender to

@@ -71,6 +71,14 @@ GROUPS = (
         ),
     ),
     Group(
+        "WaitlistFunction",
+        "the waitlist functions",
+        (
+            "EventWaitlistJoinFunction",
+            "EventWaitlistLeaveFunction",
+        ),
+    ),
+    Group(
         "BotFunction",
         "the bot functions",
         (

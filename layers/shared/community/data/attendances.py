@@ -1,5 +1,15 @@
-"""RSVPs: an attendance item and the event's attendee_count always change together, in one
-transaction, so the count is the number of attendance items and never exceeds the capacity."""
+"""RSVPs and waitlists: an attendance item and the event's attendee_count (or, for a member
+waiting, waitlist_count) always change together, in one transaction, so each count is the
+number of its items and attendee_count never exceeds the capacity.
+
+The waitlist is the event's attendances with status "waiting", in the order of their ticket
+`seq`. A join takes the event's next ticket (waitlist_seq + 1) on the condition that
+waitlist_seq is still the one read, so tickets are unique and grow in commit order; a
+member's position is their rank among the waiting (docs/api.md: Waitlists), 1..n without
+gaps whoever leaves. A seat freed while anyone waits goes to the lowest ticket in the same
+transaction that frees it: a member who joins later holds a higher ticket, so the head read
+by a consistent Query is still the head at commit unless it left or was promoted, which its
+own condition (status waiting, same ticket) catches."""
 
 import enum
 from datetime import datetime
@@ -10,6 +20,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from community import entities
+from community.data import outbox
 from community.data.backend import (
     CONDITION_FAILED,
     ITEM_CONDITION_FAILED,
@@ -19,6 +30,8 @@ from community.data.backend import (
 )
 from community.data.models import Attendance, Event, connection, date_key, from_date_key
 from community.data.paging import query_page
+from community.data.users import user_key
+from community.entities import GOING, WAITING
 from community.errors import ServiceUnavailable
 
 # Cancellation reasons DynamoDB gives when another transaction held one of the items.
@@ -30,6 +43,8 @@ class Outcome(enum.Enum):
     # RSVP: the member already has one. Cancel: the member had none.
     ALREADY = "already"
     FULL = "full"
+    # Waitlist: the event has room (RSVP instead) or no capacity.
+    ROOM = "room"
     # The event changed since it was read (dates, activity) or another transaction raced
     # this one: read it again and retry.
     RETRY = "retry"
@@ -42,7 +57,14 @@ def _attendance(item: Attendance) -> entities.Attendance:
         start_date=from_date_key(item.start_date),
         created_at=item.created_at,
         telegram_id=None if item.telegram_id is None else int(item.telegram_id),
+        status=item.status or GOING,
+        seq=None if item.seq is None else int(item.seq),
     )
+
+
+def _is_going() -> Any:
+    # Unset on every RSVP made before waitlists existed.
+    return Attendance.status.does_not_exist() | (Attendance.status == GOING)
 
 
 def get(event_id: str, user_id: str) -> entities.Attendance | None:
@@ -103,29 +125,190 @@ def add(
     return Outcome.DONE, _attendance(attendance)
 
 
-def remove(event_id: str, user_id: str) -> Outcome:
-    """Delete the attendance and decrement attendee_count, in one transaction; ALREADY when
-    there was no attendance (nothing is written then)."""
+def remove(
+    event_id: str,
+    user_id: str,
+    head: entities.Attendance | None = None,
+    now: datetime | None = None,
+) -> Outcome:
+    """Delete the member's going attendance and, in the same transaction, either give the
+    seat to `head` (the waitlist's first, as read: it becomes going with a `promoted` notice,
+    attendee_count unchanged, waitlist_count one less) or, with no head, decrement
+    attendee_count on the condition that nobody waits (else RETRY: read the head). ALREADY
+    when the member was not going (nothing is written then)."""
     try:
         with backend_errors(), TransactWrite(connection=connection()) as transaction:
-            # Deletes before updates: reasons come back as [attendance, event].
+            # Deletes, puts, then updates (PynamoDB's order): reasons come back as
+            # [attendance, (notice, head,) event].
             transaction.delete(
-                Attendance(event_id, user_id), condition=Attendance.event_id.exists()
+                Attendance(event_id, user_id), condition=Attendance.event_id.exists() & _is_going()
+            )
+            if head is None:
+                nobody_waits = Event.waitlist_count.does_not_exist() | (Event.waitlist_count == 0)
+                transaction.update(
+                    Event(event_id),
+                    actions=[Event.attendee_count.add(-1)],
+                    condition=Event.id.exists()
+                    & (Event.attendee_count > 0)
+                    & (nobody_waits | (Event.is_active == False)),  # noqa: E712
+                    return_values=ALL_OLD,
+                )
+            else:
+                _promote(transaction, [head], now or head.created_at)
+                transaction.update(
+                    Event(event_id),
+                    actions=[Event.waitlist_count.add(-1)],
+                    condition=Event.id.exists()
+                    & (Event.is_active == True)  # noqa: E712
+                    & (Event.waitlist_count > 0),
+                )
+    except TransactWriteError as error:
+        reasons = _reasons(error)
+        if reasons[0] == ITEM_CONDITION_FAILED:
+            return Outcome.ALREADY
+        old_event = _old_item(error, len(reasons) - 1) if head is None else None
+        if old_event is not None and int(Event.from_raw_data(old_event).attendee_count) <= 0:
+            # An attendance without a counted spot: the invariant is broken, not the request.
+            raise
+        return Outcome.RETRY
+    return Outcome.DONE
+
+
+def _promote(transaction: TransactWrite, heads: list[entities.Attendance], now: datetime) -> None:
+    """Make each of `heads` going, on the condition that each still waits with the ticket
+    read, each with its `promoted` notice."""
+    for head in heads:
+        transaction.update(
+            Attendance(head.event_id, head.user_id),
+            actions=[Attendance.status.set(GOING), Attendance.seq.remove()],
+            condition=(Attendance.status == WAITING) & (Attendance.seq == head.seq),
+        )
+        outbox.add(
+            transaction,
+            kind=outbox.PROMOTED,
+            event_id=head.event_id,
+            member_id=None if head.telegram_id is None else user_key(head.telegram_id),
+            now=now,
+        )
+
+
+def promote_actions(heads: list[entities.Attendance]) -> list[Any]:
+    """The event's side of promoting `heads`: their seats counted, the waitlist shorter."""
+    return [
+        Event.attendee_count.add(len(heads)),
+        Event.waitlist_count.add(-len(heads)),
+    ]
+
+
+def add_promotions(
+    transaction: TransactWrite, heads: list[entities.Attendance], now: datetime
+) -> None:
+    """For a caller's transaction that also updates the event (data/events.py: update)."""
+    _promote(transaction, heads, now)
+
+
+def join_waitlist(
+    event: entities.Event, user_id: str, now: datetime, telegram_id: int | None = None
+) -> tuple[Outcome, entities.Attendance]:
+    """Put a waiting attendance with the event's next ticket and count it, in one transaction
+    whose conditions are: no attendance yet (going or waiting), and the event as read (active,
+    same start, same last ticket) and full. ROOM when it has a spot or no capacity; with
+    ALREADY the member's attendance (going or waiting), from the refused put."""
+    start_date = date_key(event.start_date)
+    seq = event.waitlist_seq + 1
+    attendance = Attendance(
+        event.id,
+        user_id,
+        start_date=start_date,
+        created_at=now,
+        telegram_id=telegram_id,
+        status=WAITING,
+        seq=seq,
+    )
+    same_ticket = (
+        (Event.waitlist_seq == event.waitlist_seq)
+        if event.waitlist_seq
+        else (Event.waitlist_seq.does_not_exist() | (Event.waitlist_seq == 0))
+    )
+    full = Event.capacity.exists() & (Event.attendee_count >= Event.capacity)
+    unchanged = (Event.is_active == True) & (Event.start_date == start_date)  # noqa: E712
+    try:
+        with backend_errors(), TransactWrite(connection=connection()) as transaction:
+            # Puts before updates: reasons come back as [attendance, event].
+            transaction.save(
+                attendance, condition=Attendance.event_id.does_not_exist(), return_values=ALL_OLD
+            )
+            transaction.update(
+                Event(event.id),
+                actions=[Event.waitlist_count.add(1), Event.waitlist_seq.set(seq)],
+                condition=Event.id.exists() & unchanged & same_ticket & full,
+                return_values=ALL_OLD,
+            )
+    except TransactWriteError as error:
+        reasons = _reasons(error)
+        if reasons[0] == ITEM_CONDITION_FAILED:
+            existing = _old_item(error, 0)
+            if existing is None:
+                return Outcome.RETRY, _attendance(attendance)
+            return Outcome.ALREADY, _attendance(Attendance.from_raw_data(existing))
+        if reasons[1] == ITEM_CONDITION_FAILED:
+            old_event = _old_item(error, 1)
+            current = None if old_event is None else Event.from_raw_data(old_event)
+            if (
+                current is not None
+                and current.is_active
+                and current.start_date == start_date
+                and (
+                    current.capacity is None or int(current.attendee_count) < int(current.capacity)
+                )
+            ):
+                return Outcome.ROOM, _attendance(attendance)
+        return Outcome.RETRY, _attendance(attendance)
+    return Outcome.DONE, _attendance(attendance)
+
+
+def leave_waitlist(event_id: str, user_id: str) -> Outcome:
+    """Delete the member's waiting attendance and decrement waitlist_count, in one
+    transaction; ALREADY when the member was not waiting (nothing is written then). The
+    others' positions close up by themselves: a position is a rank, not stored."""
+    try:
+        with backend_errors(), TransactWrite(connection=connection()) as transaction:
+            transaction.delete(
+                Attendance(event_id, user_id), condition=Attendance.status == WAITING
             )
             transaction.update(
                 Event(event_id),
-                actions=[Event.attendee_count.add(-1)],
-                condition=Event.id.exists() & (Event.attendee_count > 0),
+                actions=[Event.waitlist_count.add(-1)],
+                condition=Event.id.exists() & (Event.waitlist_count > 0),
             )
     except TransactWriteError as error:
         reasons = _reasons(error)
         if reasons[0] == ITEM_CONDITION_FAILED:
             return Outcome.ALREADY
         if reasons[1] == ITEM_CONDITION_FAILED:
-            # An attendance without a counted spot: the invariant is broken, not the request.
+            # A waiting attendance the count does not hold: the invariant is broken.
             raise
         return Outcome.RETRY
     return Outcome.DONE
+
+
+def waiting(event_id: str) -> list[entities.Attendance]:
+    """The event's waitlist in order (first is the head): one consistent Query of its
+    partition, filtered to the waiting (the going are read and dropped: docs/capacity.md)."""
+    with backend_errors():
+        found = [
+            _attendance(item)
+            for item in Attendance.query(
+                event_id, filter_condition=Attendance.status == WAITING, consistent_read=True
+            )
+        ]
+    return sorted(found, key=lambda attendance: attendance.seq or 0)
+
+
+def position(attendance: entities.Attendance) -> int:
+    """A waiting member's place in the queue, 1-based: their rank among the waiting."""
+    queue = waiting(attendance.event_id)
+    return 1 + sum(1 for other in queue if (other.seq or 0) < (attendance.seq or 0))
 
 
 def of_member(
@@ -178,7 +361,9 @@ def _old_item(error: TransactWriteError, index: int) -> dict[str, Any] | None:
     return dict(reason.raw_item)
 
 
-def of_event(event_id: str) -> list[entities.Attendance]:
-    """Every RSVP to an event: one Query on its partition (more only past 1 MB of items)."""
+def of_event(event_id: str, *, waiting_too: bool = False) -> list[entities.Attendance]:
+    """Every RSVP to an event (and with `waiting_too` every member on its waitlist): one Query
+    on its partition (more only past 1 MB of items)."""
     with backend_errors():
-        return [_attendance(item) for item in Attendance.query(event_id)]
+        found = [_attendance(item) for item in Attendance.query(event_id)]
+    return [item for item in found if waiting_too or item.status == GOING]

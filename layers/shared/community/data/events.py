@@ -2,7 +2,7 @@
 reads, admin writes and bulk loading."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
@@ -11,7 +11,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from community import entities
-from community.data import outbox
+from community.data import attendances, outbox
 from community.data.backend import (
     CONDITION_FAILED,
     ITEM_CONDITION_FAILED,
@@ -42,6 +42,8 @@ def _event(item: Event) -> entities.Event:
         attendee_count=int(item.attendee_count),
         created_at=item.created_at,
         updated_at=item.updated_at,
+        waitlist_count=int(item.waitlist_count or 0),
+        waitlist_seq=int(item.waitlist_seq or 0),
     )
 
 
@@ -72,6 +74,8 @@ def to_item(event: entities.Event) -> Event:
         listing=_listing(event),
         category_listing=_category_listing(event),
         attendee_count=event.attendee_count,
+        waitlist_count=event.waitlist_count,
+        waitlist_seq=event.waitlist_seq,
         created_at=event.created_at,
         updated_at=event.updated_at,
     )
@@ -141,38 +145,73 @@ def create(event: entities.Event) -> None:
 
 
 def update(
-    event: entities.Event, *, expected: entities.Event, notice: outbox.Draft | None = None
+    event: entities.Event,
+    *,
+    expected: entities.Event,
+    notice: outbox.Draft | None = None,
+    promote: list[entities.Attendance] | None = None,
+    now: datetime | None = None,
 ) -> entities.Event | None:
     """Write `event`'s editable fields (and the listing keys that follow from them) over the
-    stored event, provided its dates are still `expected`'s and its RSVPs fit the new capacity,
-    so a concurrent edit or RSVP cannot slip past the caller's checks; and the `notice` telling
-    the members, in the same transaction. The event as it is now; None when that condition
-    failed; NotFound when there is no such event."""
-    return _update(
-        event.id,
-        [
-            Event.title.set(event.title),
-            Event.description.set(event.description),
-            Event.start_date.set(date_key(event.start_date)),
-            Event.end_date.set(date_key(event.end_date)),
-            Event.location.set(event.location),
-            Event.price.set(event.price),
-            Event.currency.set(event.currency),
-            _set_or_remove(Event.capacity, event.capacity),
-            _set_or_remove(Event.image_url, event.image_url),
-            _set_or_remove(Event.category, event.category),
-            Event.is_active.set(event.is_active),
-            _set_or_remove(Event.listing, _listing(event)),
-            _set_or_remove(Event.category_listing, _category_listing(event)),
-            _set_or_remove(Event.updated_at, event.updated_at),
-        ],
+    stored event, provided its dates, place and state are still `expected`'s and its RSVPs
+    (with `promote`, the waitlist's first, given seats in the same transaction with their
+    notices) fit the new capacity, so a concurrent edit or RSVP cannot slip past the caller's
+    checks; and the `notice` telling the members, in the same transaction. A capacity raised or
+    cleared also needs the waitlist as read: a member who joined meanwhile would otherwise wait
+    beside a free seat. The event as it is now; None when that condition (or a promoted
+    member's) failed; NotFound when there is no such event."""
+    promote = promote or []
+    actions = [
+        Event.title.set(event.title),
+        Event.description.set(event.description),
+        Event.start_date.set(date_key(event.start_date)),
+        Event.end_date.set(date_key(event.end_date)),
+        Event.location.set(event.location),
+        Event.price.set(event.price),
+        Event.currency.set(event.currency),
+        _set_or_remove(Event.capacity, event.capacity),
+        _set_or_remove(Event.image_url, event.image_url),
+        _set_or_remove(Event.category, event.category),
+        Event.is_active.set(event.is_active),
+        _set_or_remove(Event.listing, _listing(event)),
+        _set_or_remove(Event.category_listing, _category_listing(event)),
+        _set_or_remove(Event.updated_at, event.updated_at),
+    ]
+    condition = (
         (Event.start_date == date_key(expected.start_date))
         & (Event.end_date == date_key(expected.end_date))
         & (Event.location == expected.location)
         & (Event.is_active == expected.is_active)
-        & _capacity_covers_attendees(event.capacity),
-        notice,
+        & _capacity_covers_attendees(event.capacity, len(promote))
     )
+    if _raises_capacity(event.capacity, expected.capacity):
+        condition &= _same_count(Event.waitlist_count, expected.waitlist_count)
+    if not promote:
+        return _update(event.id, actions, condition, notice)
+    try:
+        with backend_errors(), TransactWrite(connection=connection()) as transaction:
+            attendances.add_promotions(transaction, promote, now or datetime.now(UTC))
+            if notice is not None:
+                _add_notice(transaction, event.id, notice)
+            transaction.update(
+                Event(event.id),
+                actions=actions + attendances.promote_actions(promote),
+                condition=Event.id.exists() & condition,
+            )
+    except TransactWriteError as error:
+        reasons = set(filter(None, cancellation_codes(error)))
+        if ITEM_CONDITION_FAILED in reasons or attendances.RACED & reasons:
+            return None
+        raise ServiceUnavailable() from error
+    return get(event.id, consistent=True)
+
+
+def _raises_capacity(capacity: int | None, before: int | None) -> bool:
+    return before is not None and (capacity is None or capacity > before)
+
+
+def _same_count(attribute: Any, value: int) -> Any:
+    return (attribute == value) if value else (attribute.does_not_exist() | (attribute == 0))
 
 
 def deactivate(event_id: str, now: datetime, notice: outbox.Draft | None = None) -> None:
@@ -232,14 +271,7 @@ def _update_telling(
     try:
         with backend_errors(), TransactWrite(connection=connection()) as transaction:
             # PynamoDB sends puts before updates: reasons come back as [notice, event].
-            outbox.add(
-                transaction,
-                kind=notice.kind,
-                event_id=event_id,
-                member_id=notice.member_id,
-                payload=notice.payload,
-                now=notice.now,
-            )
+            _add_notice(transaction, event_id, notice)
             transaction.update(Event(event_id), actions=actions, condition=condition)
     except TransactWriteError as error:
         if cancellation_codes(error)[-1] != ITEM_CONDITION_FAILED:
@@ -251,10 +283,21 @@ def _update_telling(
     return get(event_id, consistent=True) if read_back else None
 
 
-def _capacity_covers_attendees(capacity: int | None) -> Any:
+def _add_notice(transaction: TransactWrite, event_id: str, notice: outbox.Draft) -> None:
+    outbox.add(
+        transaction,
+        kind=notice.kind,
+        event_id=event_id,
+        member_id=notice.member_id,
+        payload=notice.payload,
+        now=notice.now,
+    )
+
+
+def _capacity_covers_attendees(capacity: int | None, promoted: int = 0) -> Any:
     if capacity is None:
         return Event.id.exists()
-    return Event.attendee_count.does_not_exist() | (Event.attendee_count <= capacity)
+    return Event.attendee_count.does_not_exist() | (Event.attendee_count <= capacity - promoted)
 
 
 def _set_or_remove(attribute: Any, value: Any) -> Action:

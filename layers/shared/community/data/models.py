@@ -162,6 +162,11 @@ class Event(Model):
     category_listing = UnicodeAttribute(null=True)
     # Maintained only by the RSVP transactions, together with the attendance items.
     attendee_count = NumberAttribute(default=0)
+    # The members waiting (attendances with status "waiting"), kept with them the same way.
+    waitlist_count = NumberAttribute(default=0)
+    # The last waitlist ticket handed out: each join takes the next one in its transaction,
+    # conditional on this being unchanged, so tickets are unique and in commit order.
+    waitlist_seq = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
 
@@ -179,9 +184,10 @@ class MemberIndex(GlobalSecondaryIndex["Attendance"]):  # type: ignore[no-untype
 
 
 class Attendance(Model):
-    """A member's RSVP to an event. Keyed by event then member, so an RSVP is idempotent on
-    its key; `start_date` is the event's, copied so by_member lists a member's events in
-    start order with one Query."""
+    """A member's RSVP to an event, or their place on its waitlist. Keyed by event then
+    member, so an RSVP is idempotent on its key and nobody can be both going and waiting;
+    `start_date` is the event's, copied so by_member lists a member's events in start order
+    with one Query."""
 
     class Meta:
         table_name = "attendances"
@@ -193,6 +199,10 @@ class Attendance(Model):
     # The member's users-table key, so the reminder sweep reads members with BatchGetItem.
     # Unset on RSVPs made before the bot existed (the sweep skips and counts those).
     telegram_id = NumberAttribute(null=True)
+    # "waiting" on the waitlist, with the event's waitlist ticket `seq` (the order of the
+    # queue); unset means going (every RSVP made before waitlists existed).
+    status = UnicodeAttribute(null=True)
+    seq = NumberAttribute(null=True)
 
     by_member = MemberIndex()
 
@@ -251,6 +261,7 @@ def bind(settings: Settings) -> None:
     )
     # User before ReferralGuard: both live in the users table and the shared connection holds
     # one description per table, which must be User's (it has the referral-code index).
+    # Notification and Notice share the notifications table the same way.
     tables = {
         User: settings.users_table,
         ReferralGuard: settings.users_table,

@@ -39,10 +39,13 @@ ADMIN_ERRORS = error_responses(403, 409)
 
 
 def error_response(
-    status_code: int, detail: Any, headers: dict[str, str] | None = None
+    status_code: int,
+    detail: Any,
+    headers: dict[str, str] | None = None,
+    fields: dict[str, object] | None = None,
 ) -> JSONResponse:
     return JSONResponse(
-        {"success": False, "detail": detail},
+        {"success": False, "detail": detail, **(fields or {})},
         status_code=status_code,
         headers={"Cache-Control": "no-store", **(headers or {})},
     )
@@ -62,7 +65,7 @@ async def _community_error(request: Request, error: Exception) -> JSONResponse:
     if isinstance(error, InvalidField):
         problem = {"loc": ["body", error.field], "msg": error.message, "type": "value_error"}
         return error_response(error.status_code, [problem], headers)
-    return error_response(error.status_code, error.detail, headers)
+    return error_response(error.status_code, error.detail, headers, error.fields)
 
 
 # What one 422 may carry: a few problems, each briefly. A body of 70,000 unknown keys has

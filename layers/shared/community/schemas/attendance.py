@@ -33,8 +33,43 @@ class RsvpNone(BaseModel):
     status: Literal["none"]
 
 
+class RsvpWaitlisted(BaseModel):
+    status: Literal["waitlisted"]
+    # 1-based: 1 gets the next seat freed.
+    position: int
+
+
 class RsvpState(BaseModel):
-    """Whether the member is going to an event: GET /api/v1/events/{event_id}/rsvp."""
+    """Whether the member is going to an event, or waiting and where:
+    GET /api/v1/events/{event_id}/rsvp."""
 
     success: bool = True
-    rsvp: Annotated[RsvpGoing | RsvpNone, Field(discriminator="status")]
+    rsvp: Annotated[RsvpGoing | RsvpWaitlisted | RsvpNone, Field(discriminator="status")]
+
+
+class WaitlistPlace(BaseModel):
+    event_id: str
+    # 1-based, first come first served; closes up as those ahead leave or get a seat.
+    position: int
+    created_at: datetime
+
+
+class WaitlistJoined(BaseModel):
+    """POST /api/v1/events/{event_id}/waitlist."""
+
+    success: bool = True
+    waitlist: WaitlistPlace
+
+
+class MyEvent(EventPublic):
+    """One of a member's events, with their part in it: going, or waiting at a position."""
+
+    rsvp: Annotated[RsvpGoing | RsvpWaitlisted, Field(discriminator="status")]
+
+
+class MyEvents(BaseModel):
+    """GET /api/users/me/events: a page of the member's events."""
+
+    events: list[MyEvent]
+    next_cursor: str | None
+    has_more: bool

@@ -311,6 +311,8 @@ class EventPublic(BaseModel):
     category: EventCategory | None = None
     is_active: bool
     attendee_count: int = 0
+    # Members waiting for a seat; only a full event has any.
+    waitlist_count: int = 0
     created_at: datetime
 
     @computed_field  # type: ignore[prop-decorator]

@@ -1,4 +1,5 @@
-"""RSVPs: taking a spot, giving it back, whether a member has one, and a member's own
+"""RSVPs and waitlists: taking a spot, giving it back (to the waitlist's first, if anyone
+waits), joining and leaving a full event's waitlist, where a member stands, and a member's own
 upcoming events."""
 
 import random
@@ -8,18 +9,23 @@ from datetime import UTC, datetime
 from community.data import attendances
 from community.data import events as events_table
 from community.data.attendances import Outcome
-from community.entities import Attendance, Event, Member
-from community.errors import Conflict, NotFound, ServiceUnavailable
+from community.entities import GOING, Attendance, Event, Member
+from community.errors import Conflict, EventFull, NotFound, ServiceUnavailable
 from community.gateways import credentials
 from community.observability import count
 from community.schemas.attendance import (
     AttendancePublic,
+    MyEvent,
+    MyEvents,
     Rsvp,
     RsvpGoing,
     RsvpNone,
     RsvpState,
+    RsvpWaitlisted,
+    WaitlistJoined,
+    WaitlistPlace,
 )
-from community.schemas.events import EventDetail, EventPublic, UpcomingEvents
+from community.schemas.events import EventDetail, EventPublic
 from community.services.events import active_event, check_limit, existing_id
 from community.signed import cursors
 from community.values import event_date
@@ -49,12 +55,13 @@ def rsvp(member: Member, event_id: str, now: datetime | None = None) -> tuple[Rs
             # Events are deactivated, never deleted, so `or event` only satisfies the type.
             after = events_table.get(canonical, consistent=True) or event
             return _rsvp(attendance, after), True
-        if outcome is Outcome.ALREADY:
+        if outcome is Outcome.ALREADY and attendance.status == GOING:
             # Nothing was written: the event just read is the event as it is.
             return _rsvp(attendance, event), False
-        if outcome is Outcome.FULL:
+        if outcome in (Outcome.FULL, Outcome.ALREADY):
+            # ALREADY here: the member waits, and a waitlist means the event is full.
             count("RsvpRefusedFull")
-            raise Conflict("event full")
+            raise EventFull(event.waitlist_count)
         _pause(attempt)
     raise ServiceUnavailable()
 
@@ -73,7 +80,14 @@ def state(member: Member, event_id: str) -> RsvpState:
     attendance = attendances.get(event.id, member.id)
     if attendance is None:
         return RsvpState(rsvp=RsvpNone(status="none"))
-    return RsvpState(rsvp=RsvpGoing(status="going", created_at=attendance.created_at))
+    return RsvpState(rsvp=_part(attendance))
+
+
+def _part(attendance: Attendance) -> RsvpGoing | RsvpWaitlisted:
+    """The member's part in an event: going, or waiting at a position (one Query more)."""
+    if attendance.status == GOING:
+        return RsvpGoing(status="going", created_at=attendance.created_at)
+    return RsvpWaitlisted(status="waitlisted", position=attendances.position(attendance))
 
 
 def cancel(member: Member, event_id: str, now: datetime | None = None) -> None:
@@ -96,30 +110,105 @@ def cancel_and_show(member: Member, event_id: str, now: datetime | None = None) 
 def _cancel(
     member: Member, event_id: str, now: datetime | None, *, consistent: bool
 ) -> tuple[Event, bool]:
-    """The event as read before the cancel, and whether the cancel gave a spot back."""
+    """The event as read before the cancel, and whether the cancel gave a spot back. While
+    anyone waits, the spot goes to the waitlist's first in the same transaction."""
     canonical = existing_id(event_id)
     event = events_table.get(canonical, consistent=consistent)
     if event is None:
         raise NotFound("event not found")
-    if event.start_date <= (now or datetime.now(UTC)):
+    moment = now or datetime.now(UTC)
+    if event.start_date <= moment:
         raise Conflict("the event has started; its RSVPs can no longer be cancelled")
+    first = event
     for attempt in range(MAX_ATTEMPTS):
-        outcome = attendances.remove(canonical, member.id)
+        head = _head(event)
+        if head is not None and head.user_id == member.id:
+            # The member waits (first in line), so has no spot to give back.
+            return first, False
+        outcome = attendances.remove(canonical, member.id, head, moment)
         if outcome is Outcome.DONE:
             count("RsvpCancelled")
-            return event, True
+            if head is not None:
+                count("WaitlistPromoted")
+            return first, True
         if outcome is Outcome.ALREADY:
-            return event, False
+            return first, False
+        _pause(attempt)
+        # The waitlist (or the event) changed since it was read: read both again.
+        event = events_table.get(canonical, consistent=True) or event
+    raise ServiceUnavailable()
+
+
+def _head(event: Event) -> Attendance | None:
+    """Who a seat freed now goes to: the waitlist's first, while the event is open (active,
+    not started); a cancelled event's waitlist is closed. A count read stale (0) makes the
+    cancel's transaction fail on its condition, and the retry reads it consistently."""
+    if not event.is_active or event.waitlist_count <= 0:
+        return None
+    queue = attendances.waiting(event.id)
+    return queue[0] if queue else None
+
+
+def join_waitlist(
+    member: Member, event_id: str, now: datetime | None = None
+) -> tuple[WaitlistJoined, bool]:
+    """Take the next place on a full event's waitlist: (the place, whether it is new). A
+    member already waiting gets their place back; one going, or an event with room or no
+    capacity, is a 409 (RSVP instead). DynamoDB calls: the event's consistent GetItem, the
+    transaction, and the Query that ranks the member."""
+    canonical = existing_id(event_id)
+    for attempt in range(MAX_ATTEMPTS):
+        moment = now or datetime.now(UTC)
+        event = events_table.get(canonical, consistent=True)
+        if event is None or not event.is_active or event.start_date <= moment:
+            raise NotFound("event not found")
+        if event.capacity is None:
+            raise Conflict("the event has no capacity limit: RSVP instead")
+        if event.attendee_count < event.capacity:
+            raise Conflict("the event has spots left: RSVP instead")
+        outcome, attendance = attendances.join_waitlist(
+            event, member.id, moment, member.telegram_id
+        )
+        if outcome is Outcome.ALREADY and attendance.status == GOING:
+            raise Conflict("already going")
+        if outcome in (Outcome.DONE, Outcome.ALREADY):
+            if outcome is Outcome.DONE:
+                count("WaitlistJoined")
+            place = WaitlistPlace(
+                event_id=canonical,
+                position=attendances.position(attendance),
+                created_at=attendance.created_at,
+            )
+            return WaitlistJoined(waitlist=place), outcome is Outcome.DONE
+        if outcome is Outcome.ROOM:
+            raise Conflict("the event has spots left: RSVP instead")
+        _pause(attempt)
+    raise ServiceUnavailable()
+
+
+def leave_waitlist(member: Member, event_id: str) -> None:
+    """Give up a place on the waitlist; nothing changes when the member was not waiting (a
+    going member keeps their spot). The places behind close up: a position is a rank."""
+    canonical = existing_id(event_id)
+    if events_table.get(canonical) is None:
+        raise NotFound("event not found")
+    for attempt in range(MAX_ATTEMPTS):
+        outcome = attendances.leave_waitlist(canonical, member.id)
+        if outcome is Outcome.DONE:
+            count("WaitlistLeft")
+        if outcome is not Outcome.RETRY:
+            return
         _pause(attempt)
     raise ServiceUnavailable()
 
 
 def my_events_page(
     member: Member, limit: int, cursor: str | None = None, now: datetime | None = None
-) -> UpcomingEvents:
-    """The member's RSVPs for events starting now or later, in start order, a page at a time:
-    one Query on by_member (limit + 1 items, the extra one telling whether there is more), then
-    one BatchGetItem for those events as they are now (counts, or a cancellation)."""
+) -> MyEvents:
+    """The member's RSVPs and waitlist places for events starting now or later, in start
+    order, a page at a time: one Query on by_member (limit + 1 items, the extra one telling
+    whether there is more), then one BatchGetItem for those events as they are now (counts, or
+    a cancellation), and for each event waited for the Query that ranks the member."""
     check_limit(limit)
     key = cursors.cursor_key(credentials.jwt_secret(), f"member:{member.id}")
     now = now or datetime.now(UTC)
@@ -134,15 +223,20 @@ def my_events_page(
         next_cursor = cursors.encode(
             cursors.Position(event_date(last.start_date), last.event_id), key
         )
-    return UpcomingEvents(
+    return MyEvents(
         events=[
-            EventPublic.model_validate(current[attendance.event_id])
+            _my_event(current[attendance.event_id], attendance)
             for attendance in page
             if attendance.event_id in current
         ],
         next_cursor=next_cursor,
         has_more=has_more,
     )
+
+
+def _my_event(event: Event, attendance: Attendance) -> MyEvent:
+    public = EventPublic.model_validate(event).model_dump(exclude={"spots_left"})
+    return MyEvent.model_validate({**public, "rsvp": _part(attendance)})
 
 
 def _pause(attempt: int) -> None:

@@ -9,10 +9,10 @@ from pydantic import ValidationError
 
 from community.data import attendances, outbox
 from community.data import events as events_table
-from community.entities import Event
+from community.entities import Attendance, Event
 from community.errors import Conflict, InvalidField, InvalidRequest, NotFound
 from community.gateways import credentials
-from community.observability import logger
+from community.observability import count, logger
 from community.schemas.events import (
     EventCategory,
     EventCreate,
@@ -168,15 +168,74 @@ def update(event_id: str, patch: EventPatch, now: datetime | None = None) -> Eve
     if valid.capacity is not None and valid.capacity < stored.attendee_count:
         raise Conflict(f"capacity is below the {stored.attendee_count} RSVPs taken")
     changed = dataclasses.replace(stored, **_editable(valid), updated_at=now)
-    updated = events_table.update(
-        changed, expected=stored, notice=change_notice(stored, changed, now)
-    )
-    if updated is None:
-        raise Conflict("the event changed meanwhile (a new RSVP or edit); try again")
+    updated = _write_promoting(changed, stored, now)
     if updated.start_date != stored.start_date:
         attendances.move(canonical, updated.start_date)
     logger.info("event updated", extra={"event_id": canonical, "fields": sorted(changes)})
     return EventDetail(event=EventPublic.model_validate(updated))
+
+
+# A transaction holds at most 100 items: the event, and per promotion the attendance and its
+# notice. A longer promotion is written in steps (below).
+MAX_PROMOTIONS_PER_WRITE = 40
+MAX_ATTEMPTS = 4
+
+
+def _write_promoting(changed: Event, stored: Event, now: datetime) -> Event:
+    """Write `changed` over `stored`, giving the seats a raised or cleared capacity frees to
+    the waitlist's first, in order, in the same transaction (so no RSVP slips in between and
+    no seat stays empty while anyone waits). More than MAX_PROMOTIONS_PER_WRITE go in steps,
+    each raising the capacity only as far as the seats it fills, so between steps the event
+    is full and its waitlist stays the queue; a step that failed leaves the event consistent
+    and a repeated PATCH carries on. A waitlist or RSVP changed meanwhile: read and try again
+    (a few times, then 409); dates, place or state changed meanwhile (another edit): 409 at
+    once."""
+    current, attempts = stored, 0
+    while True:
+        heads = _promotable(changed, current, now)
+        step = changed
+        if len(heads) > MAX_PROMOTIONS_PER_WRITE:
+            heads = heads[:MAX_PROMOTIONS_PER_WRITE]
+            step = dataclasses.replace(changed, capacity=current.attendee_count + len(heads))
+        # The members are told of a changed start, end or place, or a cancellation, with the
+        # write that makes it (a later step changes only the capacity: no notice).
+        notice = change_notice(current, step, now)
+        updated = events_table.update(step, expected=current, notice=notice, promote=heads, now=now)
+        if updated is not None:
+            if heads:
+                count("WaitlistPromoted", len(heads))
+            if step is changed:
+                return updated
+            current = updated
+            continue
+        attempts += 1
+        reread = events_table.get(changed.id, consistent=True)
+        if reread is None or attempts >= MAX_ATTEMPTS or _told_of(reread) != _told_of(current):
+            raise Conflict("the event changed meanwhile (a new RSVP or edit); try again")
+        current = reread
+
+
+def _told_of(event: Event) -> tuple[Any, ...]:
+    """What a change notice reports: another edit changed it meanwhile, so the notice this
+    edit would write (old -> new) is wrong, and the edit is refused rather than retried."""
+    return (event.start_date, event.end_date, event.location, event.is_active)
+
+
+def _promotable(changed: Event, current: Event, now: datetime) -> list[Attendance]:
+    """The waiting members `changed`'s capacity has seats for, first first: none for an
+    event cancelled or started (its waitlist is closed), or with no one waiting."""
+    if (
+        current.waitlist_count <= 0
+        or not changed.is_active
+        or changed.start_date <= now
+        or current.start_date <= now
+    ):
+        return []
+    free = None if changed.capacity is None else changed.capacity - current.attendee_count
+    if free is not None and free <= 0:
+        return []
+    queue = attendances.waiting(current.id)
+    return queue if free is None else queue[:free]
 
 
 def deactivate(event_id: str, now: datetime | None = None) -> None:

@@ -76,10 +76,13 @@ class NoticeReport(Counts):
 
 
 def recipients(event_id: str) -> list[Recipient]:
-    """Everyone a change or cancellation of the event is told to: the going members (its
-    attendances: one Query, then one BatchGetItem of their members).
-    TODO(coordinator, issue 26 merge): add the waiting members from the waitlist's records."""
-    telegram_ids = {rsvp.user_id: rsvp.telegram_id for rsvp in attendances_table.of_event(event_id)}
+    """Everyone a change or cancellation of the event is told to: the going and the waiting
+    members (the event's attendance partition holds both: one Query, then one BatchGetItem of
+    their members)."""
+    telegram_ids = {
+        rsvp.user_id: rsvp.telegram_id
+        for rsvp in attendances_table.of_event(event_id, waiting_too=True)
+    }
     return _with_members(telegram_ids)
 
 
