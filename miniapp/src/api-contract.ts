@@ -9,6 +9,11 @@ type Schemas = components['schemas'];
 export type User = Schemas['UserPrivate'];
 export type Event = Schemas['EventPublic'];
 export type Page = Schemas['UpcomingEvents'];
+/** One of the member's own events, with their part in it: going, or waiting at a position. */
+export type MyEvent = Schemas['MyEvent'];
+export type MyPage = Schemas['MyEvents'];
+/** The member's RSVP to one event: going, waitlisted at a position, or none. */
+export type RsvpState = Schemas['RsvpState']['rsvp'];
 export type Category = Schemas['EventCategory'];
 
 export type Paths = paths;

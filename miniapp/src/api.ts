@@ -4,7 +4,16 @@ import type { Answer, Category, Method, Paths, User } from './api-contract';
 import { ApiError } from './errors';
 import type { TokenStore } from './tokens';
 
-export { CATEGORIES, type Category, type Event, type Page, type User } from './api-contract';
+export {
+  CATEGORIES,
+  type Category,
+  type Event,
+  type MyEvent,
+  type MyPage,
+  type Page,
+  type RsvpState,
+  type User,
+} from './api-contract';
 export { ApiError, type FieldError } from './errors';
 export { localStorageTokens, TOKEN_KEY, type TokenStore } from './tokens';
 
@@ -115,7 +124,8 @@ export class Api {
     return this.call('get', '/api/v1/events/{event_id}', { id, anonymous: true });
   }
 
-  /** The member's RSVP to the event: `{status: 'going', created_at}` or `{status: 'none'}`. */
+  /** The member's RSVP to the event: `{status: 'going', created_at}`, `{status: 'waitlisted',
+   * position}` or `{status: 'none'}`. */
   rsvpState(id: string) {
     return this.call('get', '/api/v1/events/{event_id}/rsvp', { id });
   }
@@ -129,6 +139,17 @@ export class Api {
   cancelRsvp(id: string) {
     const headers = { Prefer: 'return=representation' };
     return this.call('delete', '/api/v1/events/{event_id}/rsvp', { id, headers });
+  }
+
+  /** A full event's waitlist: the answer is the member's 1-based position (200 when already
+   * waiting, with the same body). */
+  joinWaitlist(id: string) {
+    return this.call('post', '/api/v1/events/{event_id}/waitlist', { id });
+  }
+
+  /** 204, also when the member was not waiting. */
+  leaveWaitlist(id: string) {
+    return this.call('delete', '/api/v1/events/{event_id}/waitlist', { id });
   }
 
   // The admin form sends what was typed; the API validates it, and its 422 names the fields.

@@ -181,6 +181,24 @@ describe('ETag revalidation', () => {
   });
 });
 
+describe('waitlist', () => {
+  it('joins and leaves with one request each, answering the position and then nothing', async () => {
+    const path = '/api/v1/events/e%2F1/waitlist';
+    const place = { event_id: 'e/1', position: 3, created_at: '2026-01-01T00:00:00Z' };
+    const { calls, fetchFn } = server({
+      [`POST ${path}`]: () => json(201, { success: true, waitlist: place }),
+      [`DELETE ${path}`]: () => new Response(null, { status: 204 }),
+    });
+    const api = new Api({ initData: () => INIT_DATA, tokens: memoryTokens('token-0'), fetch: fetchFn });
+    expect((await api.joinWaitlist('e/1')).waitlist.position).toBe(3);
+    expect(await api.leaveWaitlist('e/1')).toBeNull();
+    expect(calls.map((c) => `${c.method} ${c.url} ${c.headers.Authorization}`)).toEqual([
+      `POST ${path} Bearer token-0`,
+      `DELETE ${path} Bearer token-0`,
+    ]);
+  });
+});
+
 describe('errors', () => {
   it("turns FastAPI's 422 detail into field errors", async () => {
     const detail = [

@@ -618,7 +618,8 @@ def test_rsvp_to_an_event_others_filled_meanwhile_shows_full(
     assert colour == rgb(THEMES[theme]["destructive_text_color"])
     expect(page.get_by_text("2 / 2 going · Full")).to_be_visible()
     expect(page.get_by_text("You're going", exact=True)).to_have_count(0)
-    main_button_hidden(page)
+    # and the MainButton offers the full event's waitlist instead of the RSVP,
+    main_button(page, "Join waitlist")
     # the client is asked for an error haptic, and the member holds no spot.
     wait_posted(page, "web_app_trigger_haptic_feedback")
     haptics = posted(page, "web_app_trigger_haptic_feedback")
@@ -627,6 +628,132 @@ def test_rsvp_to_an_event_others_filled_meanwhile_shows_full(
     assert api_get(own_base, "/api/users/me/events", token)["events"] == []
     no_serious_violations(page)
     shot(page, f"{theme}-detail-full")
+
+
+def api_calls(page: Page) -> list[str]:
+    """The requests the page sends to the API from now on but the login's, as `METHOD path`."""
+    calls: list[str] = []
+
+    def seen(sent: Request) -> None:
+        path = urlsplit(sent.url).path
+        if path.startswith("/api/") and not path.startswith("/api/auth/"):
+            calls.append(f"{sent.method} {path}")
+
+    page.on("request", seen)
+    return calls
+
+
+WAITLIST_STARTS = timedelta(days=500)
+
+
+def full_event(base: str, admin: str, title: str, member: int, waiting: int = 0) -> str:
+    """An event of capacity 1 that `member + 1` took, with `waiting` other members on its
+    waitlist (`member + 2`, ...), all through the API."""
+    # After every other event of this server: the list's first page, which other tests open
+    # their events from, stays as it was.
+    event_id = create_event(base, admin, title, WAITLIST_STARTS, capacity=1)
+    token = login_via_api(base, member + 1, "Seat Holder")
+    assert authed("POST", f"{base}/api/v1/events/{event_id}/rsvp", token) == 201
+    for other in range(member + 2, member + 2 + waiting):
+        token = login_via_api(base, other, f"Waiting {other}")
+        assert authed("POST", f"{base}/api/v1/events/{event_id}/waitlist", token) == 201
+    return event_id
+
+
+@pytest.mark.parametrize(
+    ("theme", "title", "member"),
+    [("light", "Sold-out concert", 711100), ("dark", "Sold-out lecture", 711200)],
+)
+def test_a_full_event_s_waitlist_is_joined_shows_the_position_and_is_left(
+    own_base: str, admin: str, page: Page, theme: str, title: str, member: int
+) -> None:
+    # Given a full event with one member waiting, and another event the member is going to,
+    event_id = full_event(own_base, admin, title, member, waiting=1)
+    other_id = create_event(
+        own_base, admin, f"{title} warm-up", WAITLIST_STARTS - timedelta(hours=1)
+    )
+    token = login_via_api(own_base, member, "Hopeful")
+    assert authed("POST", f"{own_base}/api/v1/events/{other_id}/rsvp", token) == 201
+    raw = init_data(member, "Hopeful")
+    open_in_telegram(page, launch_url(own_base, raw, THEMES[theme], f"/app/events/{event_id}"))
+    expect(page.get_by_text("1 / 1 going · Full")).to_be_visible()
+    expect(page.get_by_text("1 waiting", exact=True)).to_be_visible()
+    main_button(page, "Join waitlist")
+    calls = api_calls(page)
+
+    # When the member presses "Join waitlist",
+    send(page, "main_button_pressed")
+
+    # Then one request joins, the notice gives the place behind the one already waiting,
+    expect(page.get_by_role("status")).to_have_text("You're #2 on the waitlist")
+    expect(page.get_by_text("2 waiting", exact=True)).to_be_visible()
+    main_button(page, "Leave waitlist")
+    assert calls == [f"POST /api/v1/events/{event_id}/waitlist"]
+    no_serious_violations(page)
+    shot(page, f"{theme}-detail-waitlist-joined")
+    # opened again, the detail still says where the member is, in one line,
+    page.reload()
+    expect(page.get_by_text("You're #2 on the waitlist")).to_have_count(1)
+    main_button(page, "Leave waitlist")
+    shot(page, f"{theme}-detail-waitlisted")
+    # and "My events" shows both kinds: "Waitlist #2" here, "Going" for the other.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
+    mine = page.locator(".cards > li")
+    expect(mine.filter(has_text=title).filter(has_not_text="warm-up")).to_contain_text(
+        "Waitlist #2"
+    )
+    expect(mine.filter(has_text=f"{title} warm-up").locator(".tag.going")).to_have_text("Going")
+    no_serious_violations(page)
+    shot(page, f"{theme}-profile-my-events-waitlist")
+
+    # When the member opens it again and presses "Leave waitlist",
+    mine.filter(has_text=title).filter(has_not_text="warm-up").get_by_role("link").click()
+    main_button(page, "Leave waitlist")
+    calls.clear()
+    send(page, "main_button_pressed")
+
+    # Then one request leaves, the event offers its waitlist again, and the member is not on it.
+    expect(page.get_by_role("status")).to_have_text("You left the waitlist.")
+    main_button(page, "Join waitlist")
+    expect(page.get_by_text("1 waiting", exact=True)).to_be_visible()
+    assert calls == [f"DELETE /api/v1/events/{event_id}/waitlist"]
+    assert api_get(own_base, f"/api/v1/events/{event_id}/rsvp", token)["rsvp"] == {"status": "none"}
+    shot(page, f"{theme}-detail-waitlist-left")
+
+
+@pytest.mark.parametrize(
+    ("theme", "title", "member"),
+    [("light", "Last-seat workshop", 711300), ("dark", "Last-seat dinner", 711400)],
+)
+def test_a_waiting_member_promoted_when_another_cancels_shows_going_on_reload(
+    own_base: str, admin: str, page: Page, theme: str, title: str, member: int
+) -> None:
+    # Given a full event the member is first on the waitlist of, through the Mini App,
+    event_id = full_event(own_base, admin, title, member)
+    raw = init_data(member, "Next In Line")
+    open_in_telegram(page, launch_url(own_base, raw, THEMES[theme], f"/app/events/{event_id}"))
+    main_button(page, "Join waitlist")
+    send(page, "main_button_pressed")
+    expect(page.get_by_role("status")).to_have_text("You're #1 on the waitlist")
+
+    # When the member holding the seat cancels through the API and the detail loads again,
+    holder = login_via_api(own_base, member + 1, "Seat Holder")
+    assert authed("DELETE", f"{own_base}/api/v1/events/{event_id}/rsvp", holder) == 204
+    page.reload()
+
+    # Then the member is going: the seat is theirs, nobody waits, and the MainButton cancels.
+    expect(page.get_by_text("You're going", exact=True)).to_be_visible()
+    expect(page.get_by_text("1 / 1 going · Full")).to_be_visible()
+    expect(page.get_by_text("waiting")).to_have_count(0)
+    expect(page.get_by_text("on the waitlist")).to_have_count(0)
+    main_button(page, "Cancel RSVP")
+    no_serious_violations(page)
+    shot(page, f"{theme}-detail-promoted")
+    # and "My events" says "Going".
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
+    card = page.locator(".cards > li").filter(has_text=title)
+    expect(card.locator(".tag.going")).to_have_text("Going")
+    expect(card).not_to_contain_text("Waitlist")
 
 
 @pytest.mark.allow_console(r"status of 404 .*/api/v1/events/[^/]+(/rsvp)?\)")

@@ -1,11 +1,13 @@
-import type { Event } from '../api';
+import type { Event, MyEvent } from '../api';
 import { price, spots, when } from '../format';
 import { navigate } from '../router';
 
-/** One event in a list: a link to its detail. In the member's own list (`going`) the tag says
- * "Going" where others see the spots left ("Full" once they took the last). */
-export function EventCard({ event, going = false }: { event: Event; going?: boolean }) {
+/** One event in a list: a link to its detail. In the member's own list (a MyEvent, with the
+ * member's `rsvp`) the tag says "Going" or "Waitlist #n" where others see the spots left
+ * ("Full" once they took the last). */
+export function EventCard({ event }: { event: Event | MyEvent }) {
   const left = spots(event);
+  const rsvp = 'rsvp' in event ? event.rsvp : null;
   return (
     <li class="card">
       <a href={`/app/events/${event.id}`} onClick={(e) => { e.preventDefault(); navigate(`events/${event.id}`); }}>
@@ -17,8 +19,10 @@ export function EventCard({ event, going = false }: { event: Event; going?: bool
         {event.location && <p class="meta" dir="auto">{event.location}</p>}
         <p class="tags">
           <span class="tag">{price(event)}</span>
-          {going ? (
+          {rsvp?.status === 'going' ? (
             <span class="tag going">Going</span>
+          ) : rsvp?.status === 'waitlisted' ? (
+            <span class="tag waiting">Waitlist #{rsvp.position}</span>
           ) : (
             left && <span class={`tag${left === 'Full' ? ' full' : ''}`}>{left}</span>
           )}

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import type { Event, MyEvent } from '../api';
 import { message } from '../errors';
 import type { Paged } from '../hooks/usePaged';
 import { ErrorState } from './ErrorState';
@@ -6,12 +7,12 @@ import { EventCard } from './EventCard';
 import { Skeleton } from './Skeleton';
 
 /** A paged list of events (usePaged) in its states: failed, loading (`skeleton` cards),
- * `empty`, or the cards with "More" while there is a next page; `going`: the member's own. */
-export function EventList(props: {
-  list: Paged;
+ * `empty`, or the cards with "More" while there is a next page; the member's own events
+ * (MyEvent) carry the member's part in each, which their cards show. */
+export function EventList<E extends Event | MyEvent>(props: {
+  list: Paged<E>;
   skeleton: number;
   empty: ComponentChildren;
-  going?: boolean;
 }) {
   const { list } = props;
   if (list.error !== null && list.events === null) {
@@ -23,7 +24,7 @@ export function EventList(props: {
     <>
       <ul class="cards">
         {list.events.map((event) => (
-          <EventCard key={event.id} event={event} going={props.going} />
+          <EventCard key={event.id} event={event} />
         ))}
       </ul>
       {list.cursor && <MoreButton list={list} />}
@@ -31,7 +32,7 @@ export function EventList(props: {
   );
 }
 
-function MoreButton({ list }: { list: Paged }) {
+function MoreButton<E extends Event>({ list }: { list: Paged<E> }) {
   const failed = list.moreError !== null;
   return (
     <>

@@ -1,10 +1,13 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { Event, Page } from '../api';
+import type { Event } from '../api';
 
 /** A list loaded a page at a time through `next_cursor`: the first page on mount and whenever
  * `deps` change, the next one on `more()`. */
-export function usePaged(load: (cursor: string | null) => Promise<Page>, deps: unknown[]) {
-  const [events, setEvents] = useState<Event[] | null>(null);
+export function usePaged<E extends Event = Event>(
+  load: (cursor: string | null) => Promise<{ events: E[]; next_cursor: string | null }>,
+  deps: unknown[],
+) {
+  const [events, setEvents] = useState<E[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loadingMore, setLoadingMore] = useState(false);
@@ -37,4 +40,4 @@ export function usePaged(load: (cursor: string | null) => Promise<Page>, deps: u
   return { events, cursor, error, first, more, moreError, loadingMore };
 }
 
-export type Paged = ReturnType<typeof usePaged>;
+export type Paged<E extends Event = Event> = ReturnType<typeof usePaged<E>>;

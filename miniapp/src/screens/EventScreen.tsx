@@ -10,11 +10,24 @@ import { navigate } from '../router';
 import type { ScreenProps } from '../screen';
 import * as tg from '../telegram';
 
-/** One event, with RSVP or Cancel RSVP on Telegram's MainButton; admins get "Edit event". */
+/** The member's part in the event, as the screen shows it. */
+type Part = { status: 'going' } | { status: 'waitlisted'; position: number } | { status: 'none' };
+
+/** The MainButton's text for the member's part: RSVP while there are spots, else a full
+ * event's waitlist; going or waiting, the way out. */
+function actionFor(part: Part, full: boolean): string {
+  if (part.status === 'going') return 'Cancel RSVP';
+  if (part.status === 'waitlisted') return 'Leave waitlist';
+  return full ? 'Join waitlist' : 'RSVP';
+}
+
+/** One event, with RSVP, Cancel RSVP, Join or Leave waitlist on Telegram's MainButton; admins
+ * get "Edit event". A promotion from the waitlist shows as going the next time it loads (the
+ * member's RSVP state is read with the event). */
 export function EventScreen({ api, user, params }: ScreenProps) {
   const id = params.id ?? '';
   const [event, setEvent] = useState<Event | null>(null);
-  const [going, setGoing] = useState<boolean | null>(null);
+  const [part, setPart] = useState<Part | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
   // Deactivated (or removed) while open: an RSVP answered 404, so none is offered any more.
@@ -23,26 +36,40 @@ export function EventScreen({ api, user, params }: ScreenProps) {
     setError(null);
     // Two requests side by side: the event (the same for everyone) and the member's RSVP to it.
     api.event(id).then((r) => setEvent(r.event), setError);
-    api.rsvpState(id).then((r) => setGoing(r.rsvp.status === 'going'), () => setGoing(false));
+    api.rsvpState(id).then(
+      (r) => setPart(r.rsvp.status === 'waitlisted' ? r.rsvp : { status: r.rsvp.status }),
+      () => setPart({ status: 'none' }),
+    );
   }, [id]);
   useEffect(load, [load]);
   useReady(event !== null || error !== null);
 
   const full = event?.spots_left !== null && event?.spots_left !== undefined && event.spots_left <= 0;
-  const action =
-    event && going !== null && !gone ? (going ? 'Cancel RSVP' : full ? null : 'RSVP') : null;
+  const action = event && part !== null && !gone ? actionFor(part, full) : null;
   useMainButton(action, async () => {
+    if (!event || !part) return;
     setNotice(null);
-    // One request a tap: its answer carries the event as the change left it (an RSVP does not
-    // change the member's profile, so /me is not read again either).
+    // One request a tap: the RSVP's answers carry the event as the change left it (an RSVP does
+    // not change the member's profile, so /me is not read again either); the waitlist's carry
+    // the position, and the count beside it is kept here.
     try {
-      if (going) {
+      if (part.status === 'going') {
         setEvent((await api.cancelRsvp(id)).event);
-        setGoing(false);
+        setPart({ status: 'none' });
         setNotice({ text: 'Your RSVP is cancelled.', error: false });
+      } else if (part.status === 'waitlisted') {
+        await api.leaveWaitlist(id);
+        setEvent({ ...event, waitlist_count: Math.max(0, (event.waitlist_count ?? 1) - 1) });
+        setPart({ status: 'none' });
+        setNotice({ text: 'You left the waitlist.', error: false });
+      } else if (full) {
+        const { position } = (await api.joinWaitlist(id)).waitlist;
+        setEvent({ ...event, waitlist_count: Math.max(event.waitlist_count ?? 0, position) });
+        setPart({ status: 'waitlisted', position });
+        setNotice({ text: `You're #${position} on the waitlist`, error: false });
       } else {
         setEvent((await api.rsvp(id)).event);
-        setGoing(true);
+        setPart({ status: 'going' });
         setNotice({ text: "You're going!", error: false });
       }
       tg.haptic('success');
@@ -51,6 +78,7 @@ export function EventScreen({ api, user, params }: ScreenProps) {
       setNotice({ text: message(e), error: true });
       if (e instanceof ApiError && e.status === 404) setGone(true);
       else if (e instanceof ApiError && e.status === 409) {
+        // Filled (or freed) meanwhile: the event as it is now offers the other button.
         api.event(id).then((r) => setEvent(r.event), () => undefined);
       }
     }
@@ -82,9 +110,13 @@ export function EventScreen({ api, user, params }: ScreenProps) {
           ) : (
             <span class="tag">{event.attendee_count} going</span>
           )}
+          {(event.waitlist_count ?? 0) > 0 && <span class="tag">{event.waitlist_count} waiting</span>}
         </p>
-        {/* Right after the RSVP its notice says "You're going!": one line, not two. */}
-        {going && !(notice && !notice.error) && <p class="going">You're going</p>}
+        {/* Right after the tap its notice says the same ("You're going!"): one line, not two. */}
+        {!(notice && !notice.error) && part?.status === 'going' && <p class="going">You're going</p>}
+        {!(notice && !notice.error) && part?.status === 'waitlisted' && (
+          <p class="going">You're #{part.position} on the waitlist</p>
+        )}
         {notice && (
           <p class={notice.error ? 'notice error' : 'notice'} role="status">
             {notice.text}

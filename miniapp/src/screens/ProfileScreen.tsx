@@ -51,7 +51,7 @@ export function ProfileScreen({ api, user, setUser }: ScreenProps) {
         </p>
       </section>
       <h2 class="section">My events</h2>
-      <EventList list={mine} skeleton={1} going empty={<p class="state">No RSVPs yet.</p>} />
+      <EventList list={mine} skeleton={1} empty={<p class="state">No RSVPs yet.</p>} />
     </main>
   );
 }
