@@ -12,6 +12,7 @@ by a consistent Query is still the head at commit unless it left or was promoted
 own condition (status waiting, same ticket) catches."""
 
 import enum
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -91,38 +92,18 @@ def add(
         | (Event.attendee_count < Event.capacity)
     )
     unchanged = (Event.is_active == True) & (Event.start_date == start_date)  # noqa: E712
-    try:
-        with backend_errors(), TransactWrite(connection=connection()) as transaction:
-            # PynamoDB sends puts before updates: reasons come back as [attendance, event].
-            transaction.save(
-                attendance, condition=Attendance.event_id.does_not_exist(), return_values=ALL_OLD
-            )
-            transaction.update(
-                Event(event.id),
-                actions=[Event.attendee_count.add(1)],
-                condition=Event.id.exists() & unchanged & has_room,
-                return_values=ALL_OLD,
-            )
-    except TransactWriteError as error:
-        reasons = _reasons(error)
-        if reasons[0] == ITEM_CONDITION_FAILED:
-            existing = _old_item(error, 0)
-            if existing is None:
-                return Outcome.RETRY, _attendance(attendance)
-            return Outcome.ALREADY, _attendance(Attendance.from_raw_data(existing))
-        if reasons[1] == ITEM_CONDITION_FAILED:
-            old_event = _old_item(error, 1)
-            current = None if old_event is None else Event.from_raw_data(old_event)
-            if (
-                current is not None
-                and current.is_active
-                and current.start_date == start_date
-                and current.capacity is not None
-                and int(current.attendee_count) >= int(current.capacity)
-            ):
-                return Outcome.FULL, _attendance(attendance)
-        return Outcome.RETRY, _attendance(attendance)
-    return Outcome.DONE, _attendance(attendance)
+
+    def full(current: Event) -> Outcome | None:
+        # The event refused only for want of a spot: it is still active at the same start.
+        still = current.is_active and current.start_date == start_date
+        at_capacity = current.capacity is not None and int(current.attendee_count) >= int(
+            current.capacity
+        )
+        return Outcome.FULL if still and at_capacity else None
+
+    return _put_counted(
+        attendance, event.id, [Event.attendee_count.add(1)], unchanged & has_room, full
+    )
 
 
 def remove(
@@ -232,16 +213,44 @@ def join_waitlist(
     )
     full = Event.capacity.exists() & (Event.attendee_count >= Event.capacity)
     unchanged = (Event.is_active == True) & (Event.start_date == start_date)  # noqa: E712
+
+    def has_room(current: Event) -> Outcome | None:
+        # The event refused only because a spot is free (or it has no capacity): RSVP instead.
+        still = current.is_active and current.start_date == start_date
+        room = current.capacity is None or int(current.attendee_count) < int(current.capacity)
+        return Outcome.ROOM if still and room else None
+
+    return _put_counted(
+        attendance,
+        event.id,
+        [Event.waitlist_count.add(1), Event.waitlist_seq.set(seq)],
+        unchanged & same_ticket & full,
+        has_room,
+    )
+
+
+def _put_counted(
+    attendance: Attendance,
+    event_id: str,
+    counting: list[Any],
+    condition: Any,
+    refused_because: Callable[[Event], Outcome | None],
+) -> tuple[Outcome, entities.Attendance]:
+    """Put `attendance` (going or waiting) and apply `counting` to its event, in one
+    transaction: the put on condition the member has no attendance yet (ALREADY, with the
+    one they have: the refused put returns it), the event's update on `condition`; when only
+    the event refused, `refused_because` reads the event as it was and names the outcome
+    (None: it changed meanwhile, RETRY)."""
     try:
         with backend_errors(), TransactWrite(connection=connection()) as transaction:
-            # Puts before updates: reasons come back as [attendance, event].
+            # PynamoDB sends puts before updates: reasons come back as [attendance, event].
             transaction.save(
                 attendance, condition=Attendance.event_id.does_not_exist(), return_values=ALL_OLD
             )
             transaction.update(
-                Event(event.id),
-                actions=[Event.waitlist_count.add(1), Event.waitlist_seq.set(seq)],
-                condition=Event.id.exists() & unchanged & same_ticket & full,
+                Event(event_id),
+                actions=counting,
+                condition=Event.id.exists() & condition,
                 return_values=ALL_OLD,
             )
     except TransactWriteError as error:
@@ -253,16 +262,9 @@ def join_waitlist(
             return Outcome.ALREADY, _attendance(Attendance.from_raw_data(existing))
         if reasons[1] == ITEM_CONDITION_FAILED:
             old_event = _old_item(error, 1)
-            current = None if old_event is None else Event.from_raw_data(old_event)
-            if (
-                current is not None
-                and current.is_active
-                and current.start_date == start_date
-                and (
-                    current.capacity is None or int(current.attendee_count) < int(current.capacity)
-                )
-            ):
-                return Outcome.ROOM, _attendance(attendance)
+            outcome = None if old_event is None else refused_because(Event.from_raw_data(old_event))
+            if outcome is not None:
+                return outcome, _attendance(attendance)
         return Outcome.RETRY, _attendance(attendance)
     return Outcome.DONE, _attendance(attendance)
 
