@@ -107,9 +107,6 @@ def fixture_values(name: str) -> dict[str, Any]:
         # An RSVP, so that the page has an event to read and serialise.
         (event_id,) = add_events([event_record(datetime.now(UTC) + timedelta(days=2))])
         assert rsvp(values["TOKEN"], event_id)["statusCode"] == 201
-    if name == "event_waitlist_join":
-        # A full event: its one spot taken by someone else.
-        values["EVENT_ID"] = full_event(capacity=1)
     return values
 
 
@@ -127,7 +124,7 @@ def full_event(capacity: int, first_member: int = 900_000) -> str:
 def join_waitlist(token: str, event_id: str) -> dict[str, Any]:
     return invoke(
         "EventWaitlistJoinFunction",
-        load_event("event_waitlist_join", TOKEN=token, EVENT_ID=event_id),
+        load_event("event_waitlist_join", TOKEN=token, FULL_EVENT_ID=event_id),
     )
 
 

@@ -88,6 +88,19 @@ def _event_id() -> str:
     return str(record["id"])
 
 
+def _full_event_id() -> str:
+    """An upcoming event whose one spot another member (the admin's id) has taken: what a
+    waitlist join needs (an event with room answers 409, RSVP instead)."""
+    from community.services import attendance, seeding
+    from community.services.auth import authenticate, redeem_login_code
+
+    record = event_record(datetime.now(UTC) + timedelta(days=7), capacity=1)
+    seeding.load(seeding.validate_records([record]))
+    session = redeem_login_code(_login_code(ADMIN_TELEGRAM_ID, "Ada"), ADMIN_TELEGRAM_ID)
+    attendance.rsvp(authenticate(session.token), str(record["id"]))
+    return str(record["id"])
+
+
 PRODUCERS: dict[str, Callable[[], str]] = {
     "INIT_DATA": _init_data,
     "LOGIN_CODE": _login_code,
@@ -95,6 +108,7 @@ PRODUCERS: dict[str, Callable[[], str]] = {
     "TOKEN": lambda: _session()["TOKEN"],
     "REFERRAL_CODE": lambda: _session()["REFERRAL_CODE"],
     "EVENT_ID": _event_id,
+    "FULL_EVENT_ID": _full_event_id,
     "ADMIN_TOKEN": _admin_token,
     # The webhook's: the configured secret, and an update id no earlier run has used.
     "WEBHOOK_SECRET": lambda: os.environ["TELEGRAM_WEBHOOK_SECRET"],
