@@ -109,17 +109,13 @@ start: $(VENV)/.installed miniapp/dist/index.html
 stop: $(VENV)/.installed
 	@$(PY) -m devkit.local.background stop $(PORT_ARG)
 
-# NAME and TELEGRAM_ID reach the tool as given: $(value) takes them unexpanded by make, the
-# `:=` keeps them so when exported, and the shell only substitutes the variable ("$$..."), so
-# `$HOME`, backticks and $(shell ...) in a name are signed as typed, never run.
-dev-init-data: export DEV_INIT_NAME := $(value NAME)
-dev-init-data: export DEV_INIT_TELEGRAM_ID := $(value TELEGRAM_ID)
-dev-init-data: $(VENV)/.installed
-	@$(PY) -m devkit.local.initdata --telegram-id "$$DEV_INIT_TELEGRAM_ID" --name "$$DEV_INIT_NAME"
-
 # A make variable's exact text as one shell word: NAME='Bob $$HOME `id -u`' stays that name
-# (neither make nor the shell expands anything in it).
+# (neither make nor the shell expands anything in it). Every target that passes NAME or
+# TELEGRAM_ID on to a tool passes it so.
 shell_word = '$(subst ','\'',$(value $(1)))'
+
+dev-init-data: $(VENV)/.installed
+	@$(PY) -m devkit.local.initdata --telegram-id $(call shell_word,TELEGRAM_ID) --name $(call shell_word,NAME)
 
 # The Mini App in any browser, signed in, on the running make run (docs/miniapp.md).
 app-url: $(VENV)/.installed
@@ -130,7 +126,7 @@ app-url: $(VENV)/.installed
 make-admin: $(VENV)/.installed
 	@# Explicit only: granting admin to the default dev id by accident would be a surprise.
 	@test "$(origin TELEGRAM_ID)" != file || { echo "usage: make make-admin TELEGRAM_ID=<id> [ROLE=member] [PORT=...]" >&2; exit 2; }
-	$(PY) -m devkit.ops.admin --telegram-id "$(TELEGRAM_ID)" --role "$(or $(ROLE),admin)" $(PORT_ARG)
+	$(PY) -m devkit.ops.admin --telegram-id $(call shell_word,TELEGRAM_ID) --role "$(or $(ROLE),admin)" $(PORT_ARG)
 
 seed-events: $(VENV)/.installed
 	@test -n "$(FILE)" || { echo "usage: make seed-events FILE=events.json [ALLOW_PAST=1] [PORT=...]" >&2; exit 2; }
