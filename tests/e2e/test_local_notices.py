@@ -3,39 +3,18 @@ table's stream (moto's) and hands new NOTICE# records to NoticeSenderFunction's 
 Lambda's event source mapping does in AWS; the fake Bot API then shows the message."""
 
 import json
-import os
-import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from support.environment import ROOT
-from support.local_api import local_api, request
+from support.local_api import LOCAL_TABLES, local_api, login_over_http, make_admin, request
 
 from devkit.local.env import LOCAL_DEFAULTS
 from devkit.local.fakebot import FakeBotApi
-from devkit.local.initdata import signed_init_data
 
-LOCAL_TABLES = ["USERS_TABLE", "EVENTS_TABLE", "AUTH_CODES_TABLE", "ATTENDANCES_TABLE"]
 # Bounded: the poller reads the stream every 0.25 s; a send takes milliseconds.
 WITHIN_SECONDS = 30
-
-
-def login_allowing_the_bot(base: str) -> str:
-    """Alice (42) logs in from a Mini App launch that allowed the bot to write to her."""
-    init_data = signed_init_data(
-        LOCAL_DEFAULTS["TELEGRAM_BOT_TOKEN"], 42, "Alice", allows_write_to_pm=True
-    )
-    status, _, body = request(
-        "POST", f"{base}/api/auth/generate-code", headers={"Authorization": f"tma {init_data}"}
-    )
-    assert status == 200, body
-    code = json.loads(body)["code"]
-    status, _, body = request("POST", f"{base}/api/auth/callback?code={code}&telegram_id=42")
-    assert status == 200, body
-    token: str = json.loads(body)["token"]
-    return token
 
 
 def wait_for(condition: Any, seconds: float) -> Any:
@@ -61,17 +40,10 @@ def test_make_run_sends_the_notice_of_a_moved_event_as_it_is_written(tmp_path: P
             TELEGRAM_API_BASE_URL=fake.url,
         ) as base:
             port = int(base.rsplit(":", 1)[1])
-            token = login_allowing_the_bot(base)
-            granted = subprocess.run(
-                ["make", "--no-print-directory", "make-admin", f"PORT={port}", "TELEGRAM_ID=42"],
-                cwd=ROOT,
-                env={k: v for k, v in os.environ.items() if k not in LOCAL_TABLES},
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                text=True,
-                timeout=120,
-                check=False,
-            )
+            token = login_over_http(
+                base, LOCAL_DEFAULTS["TELEGRAM_BOT_TOKEN"], allows_write_to_pm=True
+            )["token"]
+            granted = make_admin(port, "TELEGRAM_ID=42")
             assert granted.returncode == 0, granted.stderr
             auth = {"Authorization": f"Bearer {token}"}
             start = (datetime.now(UTC) + timedelta(days=5)).replace(microsecond=0)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import boto3
 from support.environment import BOT_TOKEN, ROOT
-from support.local_api import local_api, login_over_http, request
+from support.local_api import LOCAL_TABLES, local_api, login_over_http, make_admin, request
 
 from devkit.local.env import LOCAL_DEFAULTS
 
@@ -128,22 +128,6 @@ def test_make_run_lists_only_upcoming_active_samples_and_takes_seeded_events(
         loaded = seed_events(port, good_file)
         assert loaded.returncode == 0, loaded
         assert upcoming_titles(base)[0] == "Seeded talk"
-
-
-def make_admin(port: int, *arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["make", "--no-print-directory", "make-admin", f"PORT={port}", *arguments],
-        cwd=ROOT,
-        env={name: value for name, value in os.environ.items() if name not in LOCAL_TABLES},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-LOCAL_TABLES = ["USERS_TABLE", "EVENTS_TABLE", "AUTH_CODES_TABLE", "ATTENDANCES_TABLE"]
 
 
 def test_make_make_admin_is_the_way_to_the_admin_routes_and_back(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
@@ -43,9 +44,12 @@ def request(
         return error.code, dict(error.headers), error.read()
 
 
-def login_over_http(base: str, bot_token: str) -> dict[str, Any]:
-    """Alice (telegram id 42) logs in through the API: a code, then the callback's session."""
-    init_data = signed_init_data(bot_token, 42, "Alice")
+def login_over_http(
+    base: str, bot_token: str, *, allows_write_to_pm: bool | None = None
+) -> dict[str, Any]:
+    """Alice (telegram id 42) logs in through the API: a code, then the callback's session
+    (`allows_write_to_pm`: from a launch that let the bot write to her)."""
+    init_data = signed_init_data(bot_token, 42, "Alice", allows_write_to_pm=allows_write_to_pm)
     status, _, body = request(
         "POST", f"{base}/api/auth/generate-code", headers={"Authorization": f"tma {init_data}"}
     )
@@ -55,3 +59,21 @@ def login_over_http(base: str, bot_token: str) -> dict[str, Any]:
     assert status == 200, body
     session: dict[str, Any] = json.loads(body)
     return session
+
+
+# The local tables' settings: unset in a test's server so `make run`'s own defaults apply.
+LOCAL_TABLES = ["USERS_TABLE", "EVENTS_TABLE", "AUTH_CODES_TABLE", "ATTENDANCES_TABLE"]
+
+
+def make_admin(port: int, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """`make make-admin` against the server on `port`, as an operator types it."""
+    return subprocess.run(
+        ["make", "--no-print-directory", "make-admin", f"PORT={port}", *arguments],
+        cwd=ROOT,
+        env={name: value for name, value in os.environ.items() if name not in LOCAL_TABLES},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
