@@ -7,6 +7,7 @@ calendar app would show, escapes decoded, dates as datetimes)."""
 
 from dataclasses import dataclass
 
+import icalendar
 from ical.calendar import Calendar
 from ical.calendar_stream import IcsCalendarStream
 from ical.parsing.component import ParsedComponent, parse_content
@@ -50,6 +51,20 @@ def physical_lines(body: bytes) -> list[bytes]:
         assert len(line) <= MAX_LINE_OCTETS, (len(line), line)
         line.decode("utf-8")  # strict: a split sequence raises
     return lines
+
+
+def icalendar_texts(body: bytes) -> list[tuple[str, str, str]]:
+    """Each event's (SUMMARY, LOCATION, DESCRIPTION) as `icalendar` itself reads them back:
+    the writer's own verdict, beside the independent one above."""
+    parsed = icalendar.Calendar.from_ical(body)
+    return [
+        (
+            str(event.get("SUMMARY", "")),
+            str(event.get("LOCATION", "")),
+            str(event.get("DESCRIPTION", "")),
+        )
+        for event in parsed.walk("VEVENT")
+    ]
 
 
 def parse(body: bytes) -> ParsedFile:

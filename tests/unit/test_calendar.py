@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from support.calendar_files import parse, physical_lines
+from support.calendar_files import icalendar_texts, parse, physical_lines
 
 from community import applinks, entities
 from community.services import calendar
@@ -293,6 +293,8 @@ def test_hostile_admin_texts_cannot_inject_a_property_or_a_component(
         "CONFIRMED",
     )
     assert vevent.dtstart == START
+    # And icalendar, which wrote the file, reads the same texts back
+    assert icalendar_texts(body) == [(texts["title"], texts["location"], texts["description"])]
 
 
 EXPECTED_PROPERTIES = (
