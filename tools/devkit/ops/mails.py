@@ -46,7 +46,10 @@ def parse(message: dict[str, Any]) -> dict[str, Any]:
     return {
         # moto adds the To header's addresses to the envelope's: the same address twice
         "to": list(dict.fromkeys(message["destinations"])),
-        "subject": str(parsed["Subject"]),
+        # Unfolded, less the folding white space before it: the standard library folds a value
+        # that fits on a line of its own onto the next one ("Subject:" CRLF SP value), and
+        # unfolds it back with that space, which mail clients do not show.
+        "subject": str(parsed["Subject"]).lstrip(" \t"),
         "body": text.get_content() if text else "",
         "html": html.get_content() if html else "",
         "source": message["source"],

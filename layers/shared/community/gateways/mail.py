@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from email import policy
-from email.headerregistry import Address, HeaderRegistry
+from email.headerregistry import Address, ContentTypeHeader, HeaderRegistry
 from email.message import MIMEPart
 from typing import Any, Protocol
 
@@ -137,7 +137,7 @@ def message(sender: str, mail: Mail) -> bytes:
     if mail.html:
         part.add_alternative(mail.html, subtype="html", cte="quoted-printable")
     for attachment in mail.attachments:
-        kind = HeaderRegistry()("content-type", attachment.content_type)
+        kind = _content_type(attachment.content_type)
         part.add_attachment(
             attachment.data,
             maintype=kind.maintype,
@@ -148,6 +148,13 @@ def message(sender: str, mail: Mail) -> bytes:
     # Last, on the whole message only (an EmailMessage would put one on every part too).
     part["MIME-Version"] = "1.0"
     return part.as_bytes()
+
+
+def _content_type(value: str) -> ContentTypeHeader:
+    kind = HeaderRegistry()("content-type", value)
+    if not isinstance(kind, ContentTypeHeader) or kind.defects:
+        raise ValueError(f"not a MIME type: {value!r}")
+    return kind
 
 
 def _request(sender: str, mail: Mail, raw: bytes) -> None:

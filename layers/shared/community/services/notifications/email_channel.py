@@ -11,7 +11,16 @@ again cannot help. A read timeout keeps it (`unknown`).
 
 Pace: SES allows SES_MAX_SEND_RATE messages a second (1 in the sandbox); one Pacer per run
 (the Bot API client's, as for Telegram) keeps the senders under it, and a throttling answer
-holds them all."""
+holds them all.
+
+A notice about an event carries the event's .ics (`attachment`), as the calendar module renders
+it with METHOD:PUBLISH: the file a reader adds to a calendar with a click, and, once the event
+is cancelled, the same UID with STATUS:CANCELLED and a higher SEQUENCE, which updates the copy
+imported before. PUBLISH rather than RFC 5546's REQUEST or CANCEL: those schedule a meeting with
+an ORGANIZER and ATTENDEEs, whose clients offer replies (accept, decline) that would go to the
+sender's unread mailbox and never reach the RSVP; a cancellation is a PUBLISH of the event's new
+state (RFC 5546 3.2.1 lets a published event be updated by another PUBLISH), and it keeps every
+file of an event, mailed, downloaded or in a feed, the same object for the calendar."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +30,7 @@ from community import applinks
 
 # SES and the pacer, imported here only.
 from community.data import notifications
-from community.entities import Member
+from community.entities import Event, Member
 from community.gateways import mail
 from community.gateways.telegram_bot import Pacer
 from community.services.notifications.pipeline import (
@@ -37,6 +46,8 @@ from community.values import single_line
 # Two senders keep the pace while each waits ~100 ms for SES's answer; more would only queue
 # at the pacer at these rates.
 SENDERS = 2
+# The iTIP method of every attached .ics (the module's docstring says why this one).
+METHOD = "PUBLISH"
 
 
 def enabled() -> bool:
@@ -64,7 +75,25 @@ def letter(content: Content, address: str) -> mail.Mail:
         + f"<p>{escape(content.why)}</p>"
     )
     return mail.Mail(
-        to=address, subject=subject_line(content.subject), text="\n".join(lines), html=html
+        to=address,
+        subject=subject_line(content.subject),
+        text="\n".join(lines),
+        html=html,
+        attachments=(attachment(content.calendar),) if content.calendar else (),
+    )
+
+
+def attachment(event: Event) -> mail.Attachment:
+    """The event's .ics, its Content-Type naming the method its METHOD says (RFC 6047 2.4)."""
+    # Here, not at the top: icalendar's import (tens of milliseconds) is paid by the first mail
+    # with a file, never by a run that sends none (services/calendar.py).
+    from community.services import calendar
+
+    entry = calendar.CalendarEntry(event, calendar.status_of(event))
+    return mail.Attachment(
+        filename=calendar.filename(event),
+        content_type=f"{calendar.CONTENT_TYPE}; method={METHOD}",
+        data=calendar.render([entry], method=METHOD),
     )
 
 

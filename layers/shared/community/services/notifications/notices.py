@@ -167,6 +167,7 @@ class OutboxNotice:
                     link_text="Open the event",
                     link=Target(event_id=event.id),
                     why=WHY_PROMOTED,
+                    calendar=event,
                 )
             case outbox.CANCELLED:
                 return Content(
@@ -175,6 +176,7 @@ class OutboxNotice:
                     link_text="See other events",
                     link=Target(),
                     why=WHY_GOING,
+                    calendar=event,
                 )
             case _:
                 changes = self.record.payload.get("changes") or {}
@@ -190,6 +192,7 @@ class OutboxNotice:
                     link_text="Open the event",
                     link=Target(event_id=event.id),
                     why=WHY_GOING,
+                    calendar=event,
                 )
 
     def log_fields(self) -> dict[str, str]:

@@ -24,7 +24,7 @@ from typing import Any, Literal, Protocol
 
 from community.applinks import Target
 from community.data import notifications
-from community.entities import Member
+from community.entities import Event, Member
 from community.observability import count, logger
 
 Medium = Literal["telegram", "email"]
@@ -51,6 +51,9 @@ class Content:
     link_text: str
     link: Target
     why: str
+    # The event as the notice found it, which an email attaches as an .ics (its status and
+    # SEQUENCE as of now: a cancellation's file updates the copy a calendar imported).
+    calendar: Event | None = None
 
 
 class Notice(Protocol):
