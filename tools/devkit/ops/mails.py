@@ -5,7 +5,7 @@ files it carries (a reminder's or a notice's .ics):
     {"mails": [{"to": [...], "subject": ..., "body": ..., "links": ["http://..."],
                 "attachments": [{"filename": "board-games.ics",
                                  "content_type": "text/calendar; charset=\"utf-8\"; ...",
-                                 "bytes": 612}]}]}
+                                 "bytes": 612, "text": "BEGIN:VCALENDAR..."}]}]}
 
 so a walk-through can follow a verification link: `make -s mails TO=... | python3 -c ...`.
 `parse` reads one recorded mail back (the tests' outbox uses it too)."""
@@ -50,8 +50,9 @@ def parse(message: dict[str, Any]) -> dict[str, Any]:
         # that fits on a line of its own onto the next one ("Subject:" CRLF SP value), and
         # unfolds it back with that space, which mail clients do not show.
         "subject": str(parsed["Subject"]).lstrip(" \t"),
-        "body": text.get_content() if text else "",
-        "html": html.get_content() if html else "",
+        # The text as written: the message's CRLF line ends are the wire's, not the text's.
+        "body": text.get_content().replace("\r\n", "\n") if text else "",
+        "html": html.get_content().replace("\r\n", "\n") if html else "",
         "source": message["source"],
         "attachments": [
             {
@@ -84,6 +85,12 @@ def sent(endpoint: str) -> list[dict[str, Any]]:
                     "filename": attachment["filename"],
                     "content_type": attachment["content_type"],
                     "bytes": len(attachment["data"]),
+                    # A calendar file is text to read (its SEQUENCE, its STATUS): shown whole.
+                    **(
+                        {"text": attachment["data"].decode("utf-8", "replace")}
+                        if attachment["content_type"].startswith("text/")
+                        else {}
+                    ),
                 }
                 for attachment in mail["attachments"]
             ],
