@@ -12,11 +12,21 @@ from typing import Any
 import icalendar
 import pytest
 from ical.calendar_stream import IcsCalendarStream
-from support.flows import admin_login, delete_event, update_event
+from support.flows import (
+    admin_login,
+    body_of,
+    callback,
+    delete_event,
+    generate_code,
+    join_waitlist,
+    rsvp,
+    update_event,
+)
 from support.mail_outbox import SENDER, sent_mails, verify_identity
 from support.reminder_items import attend, member_item, new_event
 
 from community.data import events as events_table
+from community.data import users as users_table
 from community.data.models import Event, User
 from community.gateways.telegram_bot import BotApi, Pacer
 from community.services import calendar
@@ -230,3 +240,43 @@ def test_a_hostile_title_adds_no_mime_header_or_part(
     # with the line break an escaped one
     assert len(mail["attachments"]) == 1
     assert both_parsers(calendar_file(mail))["summary"] == title.replace("\r\n", "\n")
+
+
+def logged_in_with_email(telegram_id: int, address: str) -> str:
+    """A member logged in, their address verified: their token."""
+    issued = generate_code(telegram_id, f"Member {telegram_id}", allows_write_to_pm=True)
+    token: str = body_of(callback(body_of(issued)["code"], telegram_id))["token"]
+    User.get(users_table.user_key(telegram_id)).update(
+        actions=[User.email.set(address), User.email_verified.set(True)]
+    )
+    return token
+
+
+def test_a_waiting_members_file_is_tentative_until_the_event_is_cancelled(
+    ses: None, fake_bot: FakeBotApi, stream: StreamFollower
+) -> None:
+    # Given a full event (one spot) with a going member and one on its waitlist, both verified
+    item = new_event(datetime.now(UTC) + timedelta(days=2), title="Quiz", capacity=1)
+    assert rsvp(logged_in_with_email(34_000, "going@example.com"), item.id)["statusCode"] == 201
+    waiting = logged_in_with_email(34_100, "waiting@example.com")
+    assert join_waitlist(waiting, item.id)["statusCode"] == 201
+    admin = admin_login(telegram_id=99)
+
+    # When an admin moves it to another place, then cancels it
+    assert update_event(admin["token"], item.id, {"location": "Hall"})["statusCode"] == 200
+    send_new(stream)
+    assert delete_event(admin["token"], item.id)["statusCode"] == 204
+    send_new(stream)
+
+    # Then the change's file says CONFIRMED to the going member and TENTATIVE to the waiting
+    # one (as their feeds do), and the cancellation's says CANCELLED to both
+    statuses = {
+        (mail["to"][0], mail["subject"]): both_parsers(calendar_file(mail))["status"]
+        for mail in sent_mails()
+    }
+    assert statuses == {
+        ("going@example.com", "Changed: Quiz"): "CONFIRMED",
+        ("waiting@example.com", "Changed: Quiz"): "TENTATIVE",
+        ("going@example.com", "Cancelled: Quiz"): "CANCELLED",
+        ("waiting@example.com", "Cancelled: Quiz"): "CANCELLED",
+    }

@@ -63,7 +63,7 @@ def subject_line(text: str) -> str:
     return single_line(text)
 
 
-def letter(content: Content, address: str) -> mail.Mail:
+def letter(content: Content, address: str, member_id: str = "") -> mail.Mail:
     """The notice as an email: its lines, the link, and why the reader gets it; text and
     HTML alike. The link is the Mini App's direct link (t.me/<bot>/<app>?startapp=...): a mail
     is read anywhere, and only Telegram opens the app with the member's launch data."""
@@ -79,17 +79,23 @@ def letter(content: Content, address: str) -> mail.Mail:
         subject=subject_line(content.subject),
         text="\n".join(lines),
         html=html,
-        attachments=(attachment(content.calendar),) if content.calendar else (),
+        attachments=(
+            (attachment(content.calendar, tentative=member_id in content.tentative),)
+            if content.calendar
+            else ()
+        ),
     )
 
 
-def attachment(event: Event) -> mail.Attachment:
-    """The event's .ics, its Content-Type naming the method its METHOD says (RFC 6047 2.4)."""
+def attachment(event: Event, *, tentative: bool = False) -> mail.Attachment:
+    """The event's .ics, its Content-Type naming the method its METHOD says (RFC 6047 2.4):
+    CANCELLED once cancelled, else TENTATIVE for a member on the waitlist, else CONFIRMED."""
     # Here, not at the top: icalendar's import (tens of milliseconds) is paid by the first mail
     # with a file, never by a run that sends none (services/calendar.py).
     from community.services import calendar
 
-    entry = calendar.CalendarEntry(event, calendar.status_of(event))
+    status = calendar.status_of(event)
+    entry = calendar.CalendarEntry(event, "TENTATIVE" if tentative and event.is_active else status)
     return mail.Attachment(
         filename=calendar.filename(event),
         content_type=f"{calendar.CONTENT_TYPE}; method={METHOD}",
@@ -120,7 +126,7 @@ class EmailChannel:
 
     def send(self, notice: Notice, member: Member) -> Result:
         assert member.email is not None  # unreachable() let only a verified address through
-        result = mail.send(letter(notice.content(), member.email), pace=self.pace)
+        result = mail.send(letter(notice.content(), member.email, member.id), pace=self.pace)
         log = {"code": result.code, "attempts": result.attempts}
         return Result(result.outcome.value, log)
 

@@ -38,6 +38,8 @@ class Recipient:
     user_id: str
     telegram_id: int | None
     member: Member | None
+    # On the event's waitlist (told of its changes, not going yet).
+    waiting: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,10 @@ class Content:
     link: Target
     why: str
     # The event as the notice found it, which an email attaches as an .ics (its status and
-    # SEQUENCE as of now: a cancellation's file updates the copy a calendar imported).
+    # SEQUENCE as of now: a cancellation's file updates the copy a calendar imported), and
+    # the members whose file says TENTATIVE, as their feed does: those on its waitlist.
     calendar: Event | None = None
+    tentative: frozenset[str] = frozenset()
 
 
 class Notice(Protocol):
