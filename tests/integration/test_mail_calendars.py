@@ -35,6 +35,7 @@ from community.settings import get_settings
 from devkit.functions.handlers import invoke
 from devkit.local.fakebot import FakeBotApi
 from devkit.local.notices import StreamFollower, deliver
+from devkit.ops import mails
 
 BOT_TOKEN = "7000000001:TEST-bot-token-for-unit-tests"
 # The headers of every mail, in order: nothing an event's text holds can add one.
@@ -280,3 +281,28 @@ def test_a_waiting_members_file_is_tentative_until_the_event_is_cancelled(
         ("going@example.com", "Cancelled: Quiz"): "CANCELLED",
         ("waiting@example.com", "Cancelled: Quiz"): "CANCELLED",
     }
+
+
+def test_make_mails_shows_the_attachment(ses: None, fake_bot: FakeBotApi) -> None:
+    import os
+
+    endpoint = os.environ.get("SES_ENDPOINT_URL")
+    if not endpoint:
+        pytest.skip("make mails reads moto's server over HTTP")
+    # Given an email reminder sent through moto's server
+    now = datetime.now(UTC).replace(microsecond=0)
+    item = new_event(now + timedelta(minutes=30), title="Board games", location="Cafe")
+    attend(item, [verified_member(1, "one@example.com")])
+    reminders.sweep(now)
+
+    # When make mails reads what it accepted
+    (shown,) = [mail for mail in mails.sent(endpoint) if mail["to"] == ["one@example.com"]]
+
+    # Then it lists the file: its name, type, size and (a calendar being text) its text
+    (attachment,) = shown["attachments"]
+    assert attachment["filename"] == "board-games.ics"
+    assert attachment["content_type"] == 'text/calendar; charset="utf-8"; method="PUBLISH"'
+    assert attachment["bytes"] == len(attachment["text"].encode())
+    assert f"UID:{item.id}@{calendar.UID_DOMAIN}\r\n" in attachment["text"]
+    assert shown["subject"] == "Reminder: Board games starts in 30 minutes"
+    assert shown["links"] == [f"https://t.me/community_bot/app?startapp=e_{item.id}"]
