@@ -20,8 +20,9 @@ SES's Simple content, because a mail may carry attachments (an event's .ics) wit
 Content-Type parameters calendar clients read (method=PUBLISH), and because the message SES
 takes is then ours to test: moto keeps a raw message whole, and drops a Simple one's
 attachments. The library encodes every header (RFC 2047 for a non-ASCII Subject) and refuses a
-line break in one; the bodies go quoted-printable and attachments base64, 7-bit lines of at
-most 76 characters whatever the text (SES refuses lines over 1,000)."""
+line break in one (folding long ones under 78 characters); the bodies go quoted-printable and
+attachments base64, 7-bit lines of at most 76 characters whatever the text (SES refuses lines
+over 1,000)."""
 
 import enum
 import threading
