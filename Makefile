@@ -39,7 +39,7 @@ help:
 	@echo "                    and the Mini App's API types generated from it (miniapp/src/api-types.ts)"
 	@echo "make alarms         write template.yaml's function alarms (tools/devkit/template/alarms.py)"
 	@echo "make remind [NOW=2030-01-10T17:30:00Z]  one reminder sweep against make run (fake Bot API)"
-	@echo "make mails [TO=address]  the emails make run sent (moto's SES), with their links"
+	@echo "make mails [TO=address]  the emails make run sent (moto's SES), with their links and attachments"
 	@echo "make set-webhook URL=https://.../api/telegram/webhook [ENV=stack]  Telegram's setWebhook"
 	@echo "make lint           ruff check + ruff format --check    make format   fix both"
 	@echo "make typecheck      mypy (strict) on the shared package and the dev tools (tools/devkit)"

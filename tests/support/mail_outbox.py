@@ -14,6 +14,7 @@ import boto3
 from botocore.exceptions import ReadTimeoutError
 
 from community.gateways import mail
+from devkit.ops.mails import parse
 from support.faults import error_answers
 
 SENDER = "community@example.com"
@@ -27,26 +28,21 @@ def verify_identity(identity: str = SENDER) -> None:
 
 
 def sent_mails() -> list[dict[str, Any]]:
-    """Every mail SES accepted, oldest first: {"to": [...], "subject", "body", "source"}."""
+    """Every mail SES accepted, oldest first, as devkit.ops.mails.parse reads it: {"to": [...],
+    "subject", "body" (the text), "html", "source", "attachments": [{"filename",
+    "content_type", "data"}], "headers" (the names, in order), "raw"}."""
     endpoint = os.environ.get("SES_ENDPOINT_URL")
     if endpoint:
         with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=10) as response:
-            messages = json.load(response).get("ses", {}).get("Message", [])
+            recorded = json.load(response).get("ses", {})
+        messages = recorded.get("Message", []) + recorded.get("RawMessage", [])
     else:
         from moto.core import DEFAULT_ACCOUNT_ID
         from moto.ses.models import ses_backends
 
         backend = ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
         messages = [vars(message) for message in backend.sent_messages]
-    return [
-        {
-            "to": message["destinations"].get("ToAddresses", []),
-            "subject": message["subject"],
-            "body": message["body"],
-            "source": message["source"],
-        }
-        for message in messages
-    ]
+    return [parse(message) for message in messages]
 
 
 def mails_to(address: str) -> list[dict[str, Any]]:

@@ -13,13 +13,25 @@ certainly did not go:
 
 botocore's own retries are off: it would retry a read timeout, which can send a mail twice
 (SendEmail has no idempotency key). The client is created on the first send only, so the
-functions that never send (and requests that do not) pay nothing for it."""
+functions that never send (and requests that do not) pay nothing for it.
+
+Every mail goes as Raw content: a MIME message the standard library builds (`message`), not
+SES's Simple content, because a mail may carry attachments (an event's .ics) with the
+Content-Type parameters calendar clients read (method=PUBLISH), and because the message SES
+takes is then ours to test: moto keeps a raw message whole, and drops a Simple one's
+attachments. The library encodes every header (RFC 2047 for a non-ASCII Subject) and refuses a
+line break in one (folding long ones under 78 characters); the bodies go quoted-printable and
+attachments base64, 7-bit lines of at most 76 characters whatever the text (SES refuses lines
+over 1,000)."""
 
 import enum
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from email import policy
+from email.headerregistry import Address, ContentTypeHeader, HeaderRegistry
+from email.message import MIMEPart
 from typing import Any, Protocol
 
 from botocore.exceptions import (
@@ -54,11 +66,22 @@ class MailOutcome(enum.Enum):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file a mail carries: its name as the reader sees it, its MIME type with parameters
+    ("text/calendar; charset=utf-8; method=PUBLISH"), and its bytes as they are."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Mail:
     to: str
     subject: str
     text: str
     html: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,20 +124,46 @@ def _client() -> Any:
         return _clients[key]
 
 
-def _request(sender: str, mail: Mail) -> None:
-    def part(text: str) -> dict[str, str]:
-        return {"Data": text, "Charset": "UTF-8"}
+def message(sender: str, mail: Mail) -> bytes:
+    """The mail as SES's Raw content: multipart/alternative (text, then HTML) alone, or inside
+    multipart/mixed beside its attachments. SES adds Message-ID and Date. ValueError when a
+    header cannot be one line or `mail.to` is not exactly one address."""
+    part = MIMEPart(policy=policy.SMTP)
+    part["From"] = sender
+    # One address, parsed as one: a list or a display name in `to` is refused, not sent.
+    part["To"] = Address(addr_spec=mail.to)
+    # One line whoever built the Mail: a header cannot carry a line break.
+    part["Subject"] = single_line(mail.subject)
+    part.set_content(mail.text, cte="quoted-printable")
+    if mail.html:
+        part.add_alternative(mail.html, subtype="html", cte="quoted-printable")
+    for attachment in mail.attachments:
+        kind = _content_type(attachment.content_type)
+        part.add_attachment(
+            attachment.data,
+            maintype=kind.maintype,
+            subtype=kind.subtype,
+            filename=attachment.filename,
+            params=dict(kind.params),
+        )
+    # Last, on the whole message only (an EmailMessage would put one on every part too).
+    part["MIME-Version"] = "1.0"
+    return part.as_bytes()
 
+
+def _content_type(value: str) -> ContentTypeHeader:
+    kind = HeaderRegistry()("content-type", value)
+    if not isinstance(kind, ContentTypeHeader) or kind.defects:
+        raise ValueError(f"not a MIME type: {value!r}")
+    return kind
+
+
+def _request(sender: str, mail: Mail, raw: bytes) -> None:
     _client().send_email(
         FromEmailAddress=sender,
+        # The envelope says whom, not the message's headers: SES would send to a Bcc there.
         Destination={"ToAddresses": [mail.to]},
-        Content={
-            "Simple": {
-                # One line whoever built the Mail: a header cannot carry a line break.
-                "Subject": part(single_line(mail.subject)),
-                "Body": {"Text": part(mail.text), "Html": part(mail.html)},
-            }
-        },
+        Content={"Raw": {"Data": raw}},
     )
 
 
@@ -126,13 +175,17 @@ def send(
     sender = get_settings().ses_sender
     if not sender:
         return MailResult(MailOutcome.REJECTED, 0, "SES_SENDER is not set")
+    try:
+        raw = message(sender, mail)
+    except ValueError as error:  # no header may hold it: sending again cannot help
+        return MailResult(MailOutcome.REJECTED, 0, type(error).__name__)
     attempts = throttled = failed = 0
     while True:
         if pace is not None:
             pace.wait()
         attempts += 1
         try:
-            _request(sender, mail)
+            _request(sender, mail, raw)
             return MailResult(MailOutcome.SENT, attempts)
         except (ReadTimeoutError, ConnectionClosedError) as error:
             return MailResult(MailOutcome.UNKNOWN, attempts, type(error).__name__)

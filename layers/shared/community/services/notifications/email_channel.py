@@ -11,7 +11,16 @@ again cannot help. A read timeout keeps it (`unknown`).
 
 Pace: SES allows SES_MAX_SEND_RATE messages a second (1 in the sandbox); one Pacer per run
 (the Bot API client's, as for Telegram) keeps the senders under it, and a throttling answer
-holds them all."""
+holds them all.
+
+A notice about an event carries the event's .ics (`attachment`), as the calendar module renders
+it with METHOD:PUBLISH: the file a reader adds to a calendar with a click, and, once the event
+is cancelled, the same UID with STATUS:CANCELLED and a higher SEQUENCE, which updates the copy
+imported before. PUBLISH rather than RFC 5546's REQUEST or CANCEL: those schedule a meeting with
+an ORGANIZER and ATTENDEEs, whose clients offer replies (accept, decline) that would go to the
+sender's unread mailbox and never reach the RSVP; a cancellation is a PUBLISH of the event's new
+state (RFC 5546 3.2.1 lets a published event be updated by another PUBLISH), and it keeps every
+file of an event, mailed, downloaded or in a feed, the same object for the calendar."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +30,7 @@ from community import applinks
 
 # SES and the pacer, imported here only.
 from community.data import notifications
-from community.entities import Member
+from community.entities import Event, Member
 from community.gateways import mail
 from community.gateways.telegram_bot import Pacer
 from community.services.notifications.pipeline import (
@@ -37,6 +46,8 @@ from community.values import single_line
 # Two senders keep the pace while each waits ~100 ms for SES's answer; more would only queue
 # at the pacer at these rates.
 SENDERS = 2
+# The iTIP method of every attached .ics (the module's docstring says why this one).
+METHOD = "PUBLISH"
 
 
 def enabled() -> bool:
@@ -52,7 +63,7 @@ def subject_line(text: str) -> str:
     return single_line(text)
 
 
-def letter(content: Content, address: str) -> mail.Mail:
+def letter(content: Content, address: str, member_id: str = "") -> mail.Mail:
     """The notice as an email: its lines, the link, and why the reader gets it; text and
     HTML alike. The link is the Mini App's direct link (t.me/<bot>/<app>?startapp=...): a mail
     is read anywhere, and only Telegram opens the app with the member's launch data."""
@@ -64,7 +75,31 @@ def letter(content: Content, address: str) -> mail.Mail:
         + f"<p>{escape(content.why)}</p>"
     )
     return mail.Mail(
-        to=address, subject=subject_line(content.subject), text="\n".join(lines), html=html
+        to=address,
+        subject=subject_line(content.subject),
+        text="\n".join(lines),
+        html=html,
+        attachments=(
+            (attachment(content.calendar, tentative=member_id in content.tentative),)
+            if content.calendar
+            else ()
+        ),
+    )
+
+
+def attachment(event: Event, *, tentative: bool = False) -> mail.Attachment:
+    """The event's .ics, its Content-Type naming the method its METHOD says (RFC 6047 2.4):
+    CANCELLED once cancelled, else TENTATIVE for a member on the waitlist, else CONFIRMED."""
+    # Here, not at the top: icalendar's import (tens of milliseconds) is paid by the first mail
+    # with a file, never by a run that sends none (services/calendar.py).
+    from community.services import calendar
+
+    status = calendar.status_of(event)
+    entry = calendar.CalendarEntry(event, "TENTATIVE" if tentative and event.is_active else status)
+    return mail.Attachment(
+        filename=calendar.filename(event),
+        content_type=f"{calendar.CONTENT_TYPE}; method={METHOD}",
+        data=calendar.render([entry], method=METHOD),
     )
 
 
@@ -91,7 +126,7 @@ class EmailChannel:
 
     def send(self, notice: Notice, member: Member) -> Result:
         assert member.email is not None  # unreachable() let only a verified address through
-        result = mail.send(letter(notice.content(), member.email), pace=self.pace)
+        result = mail.send(letter(notice.content(), member.email, member.id), pace=self.pace)
         log = {"code": result.code, "attempts": result.attempts}
         return Result(result.outcome.value, log)
 

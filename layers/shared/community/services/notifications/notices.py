@@ -26,7 +26,7 @@ from community.data import events as events_table
 from community.data import notifications, outbox
 from community.data import users as users_table
 from community.data.models import from_date_key
-from community.entities import Event, Member
+from community.entities import WAITING, Event, Member
 from community.observability import count, logger
 from community.services.notifications import email_channel, pipeline, telegram_channel
 from community.services.notifications.pipeline import Content, Counts, Medium, Recipient
@@ -79,20 +79,20 @@ def recipients(event_id: str) -> list[Recipient]:
     """Everyone a change or cancellation of the event is told to: the going and the waiting
     members (the event's attendance partition holds both: one Query, then one BatchGetItem of
     their members)."""
-    telegram_ids = {
-        rsvp.user_id: rsvp.telegram_id
-        for rsvp in attendances_table.of_event(event_id, waiting_too=True)
-    }
-    return _with_members(telegram_ids)
-
-
-def _with_members(telegram_ids: dict[str, int | None]) -> list[Recipient]:
+    rsvps = attendances_table.of_event(event_id, waiting_too=True)
+    telegram_ids = {rsvp.user_id: rsvp.telegram_id for rsvp in rsvps}
+    waiting = {rsvp.user_id for rsvp in rsvps if rsvp.status == WAITING}
     members = users_table.get_many(sorted({t for t in telegram_ids.values() if t is not None}))
     found = []
     for user_id, telegram_id in telegram_ids.items():
         member = members.get(telegram_id) if telegram_id is not None else None
         found.append(
-            Recipient(user_id, telegram_id, member if member and member.id == user_id else None)
+            Recipient(
+                user_id,
+                telegram_id,
+                member if member and member.id == user_id else None,
+                waiting=user_id in waiting,
+            )
         )
     return found
 
@@ -155,6 +155,7 @@ class OutboxNotice:
         event = self.event
         title, location = single_line(event.title), single_line(event.location)
         when = display_time(event.start_date)
+        waiting = frozenset(r.user_id for r in self.recipients if r.waiting)
         match self.record.kind:
             case outbox.PROMOTED:
                 return Content(
@@ -167,6 +168,7 @@ class OutboxNotice:
                     link_text="Open the event",
                     link=Target(event_id=event.id),
                     why=WHY_PROMOTED,
+                    calendar=event,
                 )
             case outbox.CANCELLED:
                 return Content(
@@ -175,6 +177,8 @@ class OutboxNotice:
                     link_text="See other events",
                     link=Target(),
                     why=WHY_GOING,
+                    calendar=event,
+                    tentative=waiting,
                 )
             case _:
                 changes = self.record.payload.get("changes") or {}
@@ -190,6 +194,8 @@ class OutboxNotice:
                     link_text="Open the event",
                     link=Target(event_id=event.id),
                     why=WHY_GOING,
+                    calendar=event,
+                    tentative=waiting,
                 )
 
     def log_fields(self) -> dict[str, str]:

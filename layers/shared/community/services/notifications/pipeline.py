@@ -24,7 +24,7 @@ from typing import Any, Literal, Protocol
 
 from community.applinks import Target
 from community.data import notifications
-from community.entities import Member
+from community.entities import Event, Member
 from community.observability import count, logger
 
 Medium = Literal["telegram", "email"]
@@ -38,6 +38,8 @@ class Recipient:
     user_id: str
     telegram_id: int | None
     member: Member | None
+    # On the event's waitlist (told of its changes, not going yet).
+    waiting: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,11 @@ class Content:
     link_text: str
     link: Target
     why: str
+    # The event as the notice found it, which an email attaches as an .ics (its status and
+    # SEQUENCE as of now: a cancellation's file updates the copy a calendar imported), and
+    # the members whose file says TENTATIVE, as their feed does: those on its waitlist.
+    calendar: Event | None = None
+    tentative: frozenset[str] = frozenset()
 
 
 class Notice(Protocol):

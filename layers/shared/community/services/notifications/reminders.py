@@ -104,6 +104,7 @@ class Reminder:
             link_text="Open the event",
             link=Target(event_id=event.id),
             why=WHY_EMAIL,
+            calendar=event,
         )
 
     def log_fields(self) -> dict[str, str]:
