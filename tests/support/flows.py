@@ -184,7 +184,22 @@ def delete_event(token: str, event_id: str) -> dict[str, Any]:
 
 
 def admin_login(telegram_id: int = 7, name: str = "Ada") -> dict[str, Any]:
-    """A login, then the admin role granted the only way there is (`make make-admin`'s)."""
+    """A login, then the admin role granted as the first admin gets it (make make-admin)."""
     session = login(telegram_id, name)
     set_role(telegram_id, "admin")
     return session
+
+
+def set_member_role(token: str, referral_code: str, role: object) -> dict[str, Any]:
+    """PUT /api/v1/members/{referral_code}/role through its handler; `role` as sent."""
+    event = load_event("member_role_update", ADMIN_TOKEN=token, REFERRAL_CODE=referral_code)
+    event["body"] = json.dumps({"role": role})
+    return invoke("MemberRoleUpdateFunction", event)
+
+
+def member_roles(token: str, query: str = "") -> dict[str, Any]:
+    event = load_event("member_roles", ADMIN_TOKEN=token)
+    event["rawQueryString"] = query
+    if query:
+        event["queryStringParameters"] = dict(parse_qsl(query, keep_blank_values=True))
+    return invoke("MemberRolesFunction", event)
