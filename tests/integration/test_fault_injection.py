@@ -28,7 +28,7 @@ from support.flows import (
 from support.waitlists import going_and_waiting, violations
 
 from community.data.models import Attendance, Event, Notification, ReferralGuard, User
-from community.entities import WAITING
+from community.entities import LEFT, WAITING
 from devkit.functions.fixtures import expected, load_event
 from devkit.functions.handlers import invoke
 from devkit.functions.placeholders import event_record
@@ -115,7 +115,7 @@ def partial_writes() -> list[str]:
     }
     attending: dict[str, int] = {}
     for attendance in Attendance.scan():
-        if attendance.status != WAITING:
+        if attendance.status not in (WAITING, LEFT):
             attending[attendance.event_id] = attending.get(attendance.event_id, 0) + 1
     miscounted = [
         event.id

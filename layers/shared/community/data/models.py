@@ -203,6 +203,11 @@ class Attendance(Model):
     # queue); unset means going (every RSVP made before waitlists existed).
     status = UnicodeAttribute(null=True)
     seq = NumberAttribute(null=True)
+    # Status "left" only: when the member cancelled or left the waitlist (their calendar feed
+    # shows the event as cancelled for 30 days), and when TTL may delete the row after that.
+    # A new RSVP or waitlist place replaces the whole item, so neither outlives it.
+    left_at = UTCDateTimeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
 
     by_member = MemberIndex()
 
