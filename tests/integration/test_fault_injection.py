@@ -38,6 +38,8 @@ from devkit.template.reader import resources, routes
 # callback). A test below checks this table against the calls really made.
 CALLS = {
     "AuthCallbackFunction": ["DeleteItem", "UpdateItem", "TransactWriteItems"],
+    # The token's guard, the member's attendances, their events.
+    "CalendarFeedFunction": ["GetItem", "Query", "BatchGetItem"],
     "EventCreateFunction": ["GetItem", "PutItem"],
     # The member, the event (active? told?), then the deactivation with its `cancelled`
     # notice record in one transaction (the outbox).
@@ -59,6 +61,9 @@ CALLS = {
     "PublicProfileFunction": ["Query"],
     # /events: the listing, then the update id's claim.
     "TelegramWebhookFunction": ["Query", "PutItem"],
+    # The member (consistent), then the first token's transaction (guard and member).
+    "UsersMeCalendarFunction": ["GetItem", "TransactWriteItems"],
+    "UsersMeCalendarResetFunction": ["GetItem", "TransactWriteItems"],
     "UsersMeEventsFunction": ["GetItem", "Query", "BatchGetItem"],
     "UsersMeFunction": ["GetItem"],
     "UsersMeRefreshFunction": ["GetItem"],

@@ -57,7 +57,8 @@ def test_a_cancel_leaves_a_left_row_that_no_reader_sees_and_a_new_rsvp_replaces(
 
     # Then her row says "left", when, and until when TTL may keep it; it holds no spot
     left = row(event_id, alice["user"]["id"])
-    assert left.status == LEFT and left.seq is None
+    assert left.status == LEFT
+    assert left.seq is None
     assert before <= left.left_at <= datetime.now(UTC)
     # (TTL is whole seconds)
     assert left.expires_at.timestamp() == int((left.left_at + timedelta(days=31)).timestamp())

@@ -54,6 +54,10 @@ class Member:
     email_verified: bool = False
     email_nonce: str | None = None
     email_sent_at: datetime | None = None
+    # The calendar feed (services/calendar_feed.py): the nonce its token is derived from and
+    # the token's SHA-256; None until the member first asks for the feed's address.
+    calendar_nonce: str | None = None
+    calendar_hash: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,6 +79,15 @@ GROUPS = (
         ),
     ),
     Group(
+        "FeedFunction",
+        "the calendar feed functions",
+        (
+            "UsersMeCalendarFunction",
+            "UsersMeCalendarResetFunction",
+            "CalendarFeedFunction",
+        ),
+    ),
+    Group(
         "BotFunction",
         "the bot functions",
         (
