@@ -35,8 +35,9 @@ from support.flows import (
     update_event,
 )
 
+from community.data import users
 from community.data.models import Attendance, CalendarGuard, User
-from community.services import calendar_feed
+from community.services import calendar_feed, feed_links
 from community.settings import get_settings
 from devkit.functions.fixtures import load_event
 from devkit.functions.handlers import invoke
@@ -321,3 +322,28 @@ def test_no_log_line_holds_the_token(log_output: io.StringIO) -> None:
     ]
     for secret in (feed_file(url), feed_file(new_url)):
         assert secret.removesuffix(".ics") not in logged
+
+
+def test_a_rotated_jwt_secret_issues_a_new_address_and_retires_the_old(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given Alice's feed address, derived under the current JWT secret
+    alice = login(42, "Alice")
+    old = feed_url(alice)
+
+    # When the secret is rotated and she asks for the address again
+    monkeypatch.setattr(feed_links.credentials, "jwt_secret", lambda: "rotated-" + "s" * 40)
+    member = users.get(42, consistent=True)
+    assert member is not None
+    new = feed_links.links(member).url
+
+    # Then she gets a new address (the old one no longer derives), which works; the old one is
+    # a 404, and one guard is left
+    assert new != old
+    assert poll(feed_file(new))["statusCode"] == 200
+    assert poll(feed_file(old))["statusCode"] == 404
+    assert len(list(CalendarGuard.scan(CALENDAR_GUARDS))) == 1
+    # And asking again under the new secret shows the same new address
+    again = users.get(42, consistent=True)
+    assert again is not None
+    assert feed_links.links(again).url == new

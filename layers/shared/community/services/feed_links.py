@@ -3,6 +3,8 @@ one, replaced by a reset (the old address unknown at once). The token is derived
 (community/signed/feed_tokens.py); the data layer keeps its hash and nonce
 (community/data/calendar_feeds.py). No icalendar here: these functions only hand out URLs."""
 
+import random
+import time
 from urllib.parse import urlsplit
 
 from community.data import calendar_feeds
@@ -39,7 +41,7 @@ def reset(member: Member) -> CalendarLinks:
 def _settle(member: Member, *, reset: bool) -> CalendarLinks:
     key = feed_tokens.feed_key(credentials.jwt_secret())
     current = member
-    for _ in range(MAX_ROUNDS):
+    for attempt in range(MAX_ROUNDS):
         if current.calendar_nonce is not None and not reset:
             token = feed_tokens.token_for(key, current.id, current.calendar_nonce)
             if feed_tokens.token_hash(token) == current.calendar_hash:
@@ -55,6 +57,8 @@ def _settle(member: Member, *, reset: bool) -> CalendarLinks:
         ):
             count("CalendarFeedReset" if reset else "CalendarFeedIssued")
             return _links(token)
+        # Full jitter, growing: two requests that collided do not collide again in step.
+        time.sleep(random.uniform(0, 0.02 * 2**attempt))
         found = users_table.get(member.telegram_id, consistent=True)
         if found is None or found.id != member.id:
             raise NotFound("member not found")
