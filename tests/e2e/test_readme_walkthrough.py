@@ -42,6 +42,10 @@ EXPECTED = {
     ("POST", "/api/v1/events/{event_id}/waitlist"): {409},
     ("DELETE", "/api/v1/events/{event_id}/waitlist"): {204},
     ("GET", "/api/users/me/events"): {200},
+    ("GET", "/api/users/me/calendar"): {200},
+    ("POST", "/api/users/me/calendar/reset"): {200},
+    # The feed, then its old address after the reset (make run logs the route, not the token).
+    ("GET", "/api/calendar/{file}"): {200, 404},
     ("POST", "/api/v1/events"): {201},
     ("PATCH", "/api/v1/events/{event_id}"): {200},
     ("DELETE", "/api/v1/events/{event_id}"): {204},

@@ -16,7 +16,7 @@ from support.environment import ROOT
 from devkit.template.reader import resources
 
 # The functions that serve or attach calendars; every other one must not import icalendar.
-USES_CALENDAR = {"EventCalendarFunction"}
+USES_CALENDAR = {"EventCalendarFunction", "CalendarFeedFunction"}
 CALENDAR_MODULE = "community.services.calendar"
 LIBRARIES = ("icalendar",)
 FUNCTIONS = sorted(resources("AWS::Serverless::Function"))

@@ -59,6 +59,8 @@ class Billing:
             return f"{attribute}=<one member>", members
         if value == self.items.referral_code or value == f"REFERRAL#{self.items.referral_code}":
             return f"{attribute}=<one referral code>", members
+        if isinstance(value, str) and value.startswith("CALENDAR#"):
+            return f"{attribute}=<one member's calendar token>", members
         if isinstance(value, str) and value.startswith("TOLD#"):
             return "pk=<one member's notice claim>", members
         if attribute == "code_hash":

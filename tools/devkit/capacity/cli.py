@@ -93,6 +93,24 @@ def parse_args(argv: Sequence[str] | None = None) -> Scenario:
         default=defaults.notice_recipients,
         help="going members told of each change (the notice sender's reads and claims)",
     )
+    parser.add_argument(
+        "--calendar-subscribed-share",
+        type=float,
+        default=defaults.calendar_subscribed_share,
+        help="members whose calendar app polls their feed",
+    )
+    parser.add_argument(
+        "--calendar-poll-seconds",
+        type=float,
+        default=defaults.calendar_poll_seconds,
+        help="how often a calendar app polls a feed",
+    )
+    parser.add_argument(
+        "--calendar-feed-events",
+        type=int,
+        default=defaults.calendar_feed_events,
+        help="events in one member's feed",
+    )
     parser.add_argument("--page-size", type=int, default=defaults.page_size)
     parser.add_argument(
         "--profile",

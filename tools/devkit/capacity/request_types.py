@@ -47,9 +47,14 @@ def request_types(model: Billing) -> list[RequestType]:
     user = items.user
     attendance = items.attendance
     page = s.page_size
+    feed = (events * (1 + s.calendar_feed_events // max(1, len(events))))[: s.calendar_feed_events]
 
     def attendance_for(event: StoredItem) -> StoredItem:
         return attendance | {"event_id": event["id"], "start_date": event["start_date"]}
+
+    def left_for(event: StoredItem) -> StoredItem:
+        """The attendance once cancelled or left: the row stays, status "left"."""
+        return items.left_attendance | {"event_id": event["id"], "start_date": event["start_date"]}
 
     def waiting_for(event: StoredItem) -> StoredItem:
         return attendance_for(event) | {
@@ -169,7 +174,9 @@ def request_types(model: Billing) -> list[RequestType]:
                     m.get("event", event),
                     Call(
                         "TransactWriteItems",
-                        m.write("attendance", attendance_for(event), None, transactional=True)
+                        m.write(
+                            "attendance", attendance_for(event), left_for(event), transactional=True
+                        )
                         + m.write("event", event, _counted(event, -1), transactional=True),
                     ),
                 ]
@@ -205,7 +212,9 @@ def request_types(model: Billing) -> list[RequestType]:
                     m.get("event", event),
                     Call(
                         "TransactWriteItems",
-                        m.write("attendance", waiting_for(event), None, transactional=True)
+                        m.write(
+                            "attendance", waiting_for(event), left_for(event), transactional=True
+                        )
                         + m.write("event", _waitlisted(event, 1), event, transactional=True),
                     ),
                 ]
@@ -228,6 +237,27 @@ def request_types(model: Billing) -> list[RequestType]:
                 ]
                 for start in range(len(popular))
             ),
+        ),
+        RequestType(
+            # A calendar app polling a member's feed: the token's guard (consistent: a reset
+            # token is unknown at once), the member's attendances on by_member, their events.
+            "GET /api/calendar/{token}.ics",
+            "CalendarFeedFunction",
+            s.calendar_polls,
+            [
+                (
+                    1.0,
+                    [
+                        m.get("calendar_guard", items.calendar_guard, consistent=True),
+                        m.query(
+                            "attendance",
+                            "by_member",
+                            [attendance_for(event) for event in feed],
+                        ),
+                        m.batch_get("event", feed),
+                    ],
+                )
+            ],
         ),
         RequestType(
             "stream: a change told to its going members",

@@ -39,6 +39,12 @@ class Scenario:
     # every going member of the event: a few an hour, to a large event.
     event_changes_per_second: float = 0.01
     notice_recipients: int = 1000
+    # Calendar apps polling members' feeds (GET /api/calendar/<token>.ics): the share of
+    # members subscribed, how often an app polls (15 minutes to hours), and the entries of a
+    # feed (the member's events from 30 days back and upcoming).
+    calendar_subscribed_share: float = 0.2
+    calendar_poll_seconds: float = 1800.0
+    calendar_feed_events: int = 10
     page_size: int = 10
     profile: str = "max"
 
@@ -53,6 +59,12 @@ class Scenario:
         if self.email_verifications_per_second is None:
             return self.logins / 10
         return self.email_verifications_per_second
+
+    @property
+    def calendar_polls(self) -> float:
+        """Feed polls a second: every subscribed member's calendar app, once a poll interval
+        (CloudFront caches no feed, so each reaches Lambda)."""
+        return self.members * self.calendar_subscribed_share / self.calendar_poll_seconds
 
     @property
     def origin_share(self) -> float:
@@ -94,8 +106,12 @@ class Items:
     pending_user: StoredItem
     verified_user: StoredItem
     guard: StoredItem
+    # A member's calendar feed token guard (CALENDAR#<hash>: data/calendar_feeds.py).
+    calendar_guard: StoredItem
     auth_code: StoredItem
     attendance: StoredItem
+    # The attendance once cancelled (or its waitlist place left): kept as status "left".
+    left_attendance: StoredItem
     # One per upcoming event, in start order; event i has category CATEGORIES[i % 6].
     events: list[StoredItem]
     member_id: str
@@ -109,8 +125,16 @@ class Items:
 def build_items(scenario: Scenario) -> Items:
     # Items are only built and serialised: no settings, no start-up, nothing connects.
     from community.data import notifications, outbox
+    from community.data.attendances import LEFT_KEPT
     from community.data.events import to_item
-    from community.data.models import Attendance, AuthCode, Notification, ReferralGuard, User
+    from community.data.models import (
+        Attendance,
+        AuthCode,
+        CalendarGuard,
+        Notification,
+        ReferralGuard,
+        User,
+    )
     from community.data.sizes import stored_form
     from community.entities import MEMBER_ROLE
     from community.schemas.events import EventIn
@@ -146,6 +170,8 @@ def build_items(scenario: Scenario) -> Items:
     verified = User(**pending.attribute_values)
     verified.email_verified, verified.email_verified_at, verified.email_nonce = True, now, None
     guard = ReferralGuard(f"REFERRAL#{referral_code}", user_pk=user.pk)
+    # As data/calendar_feeds.issue writes it: the key is the token's SHA-256 (64 hex digits).
+    calendar_guard = CalendarGuard(f"CALENDAR#{'c' * 64}", user_pk=user.pk, user_id=member_id)
     # As services.auth.issue_login_code stores a code: only its SHA-256 (64 hex digits).
     auth_code = AuthCode(
         "f" * 64,
@@ -183,6 +209,10 @@ def build_items(scenario: Scenario) -> Items:
     attendance = Attendance(
         events[0]["id"]["S"], member_id, start_date=events[0]["start_date"]["S"], created_at=now
     )
+    # As data/attendances.remove leaves it (with the member's telegram id, as RSVPs carry it).
+    left = Attendance(**attendance.attribute_values)
+    left.telegram_id, left.status, left.left_at = telegram_id, "left", now
+    left.expires_at = now + LEFT_KEPT
     # As services.events.change_notice writes a move and a new place (the longest location).
     # The id's random part fixed: the report is the same every run.
     key = f"{outbox.notice_key(events[0]['id']['S'], now)[:-10]}{'0' * 10}"
@@ -212,8 +242,10 @@ def build_items(scenario: Scenario) -> Items:
         pending_user=stored_form(pending),
         verified_user=stored_form(verified),
         guard=stored_form(guard),
+        calendar_guard=stored_form(calendar_guard),
         auth_code=stored_form(auth_code),
         attendance=stored_form(attendance),
+        left_attendance=stored_form(left),
         events=events,
         member_id=member_id,
         member_pk=user.pk,

@@ -10,6 +10,7 @@ from devkit.template.reader import load_template, resources
 TABLE_OF = {
     "user": "UsersTable",
     "guard": "UsersTable",
+    "calendar_guard": "UsersTable",
     "auth_code": "AuthCodesTable",
     "event": "EventsTable",
     "attendance": "AttendancesTable",

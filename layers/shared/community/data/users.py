@@ -68,6 +68,8 @@ def member_from_item(item: User) -> Member:
         email_nonce=item.email_nonce,
         email_sent_at=item.email_sent_at,
         role_listed=item.role_listing is not None,
+        calendar_nonce=item.calendar_nonce,
+        calendar_hash=item.calendar_hash,
     )
 
 
