@@ -42,3 +42,17 @@ export function spots(event: Event): string | null {
   if (left === null || left === undefined) return null;
   return left <= 0 ? 'Full' : `${left} ${left === 1 ? 'spot' : 'spots'} left`;
 }
+
+/** "<slug>.ics" for an event's calendar file: the title in ASCII letters and digits joined by
+ * hyphens (accents dropped), at most 60 of them; "event.ics" when nothing of it is left (a
+ * title in Arabic or Cyrillic). */
+export function calendarFileName(title: string): string {
+  const slug = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 60)
+    .replace(/^-+|-+$/g, '');
+  return `${slug || 'event'}.ics`;
+}

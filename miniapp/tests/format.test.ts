@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../src/api';
-import { price, spots } from '../src/format';
+import { calendarFileName, price, spots } from '../src/format';
 
 // An event with only what the formatters read; `currency` also as an older answer (or cache) had it.
 const event = (fields: Omit<Partial<Event>, 'currency'> & { currency?: string | null }) =>
@@ -35,5 +35,20 @@ describe('price', () => {
     expect(price(event({ price: 500 }))).toBe(plain);
     expect(price(event({ price: 500, currency: null }))).toBe(plain);
     expect(price(event({ price: 500, currency: 'euro' }))).toBe(plain);
+  });
+});
+
+describe('calendarFileName', () => {
+  it('is the title in ASCII letters and digits joined by hyphens, accents dropped', () => {
+    expect(calendarFileName('Welcome meetup')).toBe('welcome-meetup.ics');
+    expect(calendarFileName("  Café & Crêpes: l'été 2026!  ")).toBe('cafe-crepes-l-ete-2026.ics');
+  });
+
+  it('is "event.ics" when nothing of the title is ASCII, and never longer than 60 + ".ics"', () => {
+    expect(calendarFileName('أمسية الشعر العربي!')).toBe('event.ics');
+    expect(calendarFileName('Встреча 🎉')).toBe('event.ics');
+    const long = calendarFileName('Pneumonoultramicroscopicsilicovolcanoconiosis '.repeat(4));
+    expect(long.length).toBeLessThanOrEqual(64);
+    expect(long).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*\.ics$/);
   });
 });
