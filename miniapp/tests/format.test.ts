@@ -39,16 +39,22 @@ describe('price', () => {
 });
 
 describe('calendarFileName', () => {
-  it('is the title in ASCII letters and digits joined by hyphens, accents dropped', () => {
-    expect(calendarFileName('Welcome meetup')).toBe('welcome-meetup.ics');
-    expect(calendarFileName("  Café & Crêpes: l'été 2026!  ")).toBe('cafe-crepes-l-ete-2026.ics');
+  // The same cases as the API's community.services.calendar.filename (tests/unit).
+  it('is the title in ASCII letters and digits joined by hyphens, accents off, the rest dropped', () => {
+    expect(calendarFileName('Welcome meetup', 'e1')).toBe('welcome-meetup.ics');
+    expect(calendarFileName("  Café & Crêpes: l'été 2026!  ", 'e1')).toBe('cafe-crepes-l-ete-2026.ics');
+    expect(calendarFileName('Straße 🎉 fest', 'e1')).toBe('strae-fest.ics');
   });
 
-  it('is "event.ics" when nothing of the title is ASCII, and never longer than 60 + ".ics"', () => {
-    expect(calendarFileName('أمسية الشعر العربي!')).toBe('event.ics');
-    expect(calendarFileName('Встреча 🎉')).toBe('event.ics');
-    const long = calendarFileName('Pneumonoultramicroscopicsilicovolcanoconiosis '.repeat(4));
-    expect(long.length).toBeLessThanOrEqual(64);
-    expect(long).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*\.ics$/);
+  it('is "event-<id>.ics" when nothing of the title is ASCII', () => {
+    expect(calendarFileName('أمسية الشعر العربي!', 'EV_42')).toBe('event-ev-42.ics');
+    expect(calendarFileName('Встреча', 'abc')).toBe('event-abc.ics');
+  });
+
+  it('cuts a long title at 60, at the last word ending in the second half, or mid-word', () => {
+    const words = calendarFileName('alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu', 'e');
+    expect(words).toBe('alpha-beta-gamma-delta-epsilon-zeta-eta-theta-iota-kappa.ics');
+    const word = calendarFileName('Pneumonoultramicroscopicsilicovolcanoconiosis'.repeat(2), 'e');
+    expect(word).toBe(`${'pneumonoultramicroscopicsilicovolcanoconiosis'.repeat(2).slice(0, 60)}.ics`);
   });
 });

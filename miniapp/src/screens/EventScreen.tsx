@@ -90,7 +90,7 @@ export function EventScreen({ api, user, params }: ScreenProps) {
   const addToCalendar = async (title: string) => {
     setCalendarNote('');
     try {
-      const saved = await tg.saveFile(api.eventCalendarUrl(id), calendarFileName(title));
+      const saved = await tg.saveFile(api.eventCalendarUrl(id), calendarFileName(title, id));
       if (saved === 'downloading') setCalendarNote('Downloading: open the file to add the event to your calendar.');
       if (saved === 'opened') setCalendarNote('Opened the calendar file.');
     } catch (e) {
