@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -344,3 +344,56 @@ def test_the_calendar_controls_fit_320_px_with_44_px_targets_and_user_text_dir_a
     # and what members and admins wrote follows its own direction, the URL left to right.
     assert dirs == dict.fromkeys(dirs, "auto"), dirs
     assert feed_dir == "ltr"
+
+
+# --- make run's launch page (`make app-url`), which plays Telegram Web -----------------------
+
+
+def test_the_dev_launch_page_downloads_the_ics_and_confirms_a_reset_with_the_browser_s_dialogs(
+    base: str, browser: Browser, request: pytest.FixtureRequest
+) -> None:
+    # Given the app in /dev/launch (Telegram Web's part: Bot API 8.0, platform weba), in a plain
+    # browser whose dialogs the member answers: OK to the download, Cancel then OK to a reset,
+    answers = iter([True, False, True])
+    dialogs: list[str] = []
+
+    def answer(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        if next(answers):
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    raw = init_data(740140, "Developer")
+    event_id = sample_event(base, "Demo night")
+    with watched_page(browser, request, accept_downloads=True) as page:
+        page.on("dialog", answer)
+        page.goto(f"{base}/dev/launch#{urlencode({'tgWebAppData': raw}, quote_via=quote)}")
+        app = page.frame_locator("#app")
+        app.get_by_role("listitem").filter(has_text="Demo night").get_by_role("link").click()
+
+        # When "Add to calendar" is tapped, then the page asks, and the browser downloads the
+        # event's .ics under its name;
+        with page.expect_download() as download:
+            app.get_by_role("button", name="Add to calendar").click()
+        assert download.value.suggested_filename == "demo-night.ics"
+        assert download.value.url == f"{base}/api/v1/events/{event_id}/calendar.ics"
+        expect(app.get_by_text("Downloading: open the file")).to_be_visible()
+
+        # when a reset is cancelled, then confirmed, the link stays, then changes.
+        app.get_by_role("link", name="Profile").click()
+        calendar = app.get_by_role("region", name="Subscribe in your calendar")
+        calendar.get_by_role("button", name="Subscribe in your calendar").click()
+        shown = calendar.locator(".feed-url")
+        expect(shown).to_contain_text("/api/calendar/")
+        old = shown.inner_text()
+        reset = calendar.get_by_role("button", name="Reset link")
+        reset.click()
+        expect(reset).to_be_enabled()
+        expect(shown).to_have_text(old)
+        reset.click()
+        expect(app.get_by_role("status")).to_have_text("Your calendar link is new")
+        assert shown.inner_text() != old
+    assert dialogs[0] == "Download demo-night.ics?"
+    assert all("stop updating" in d for d in dialogs[1:]), dialogs
+    assert len(dialogs) == 3
