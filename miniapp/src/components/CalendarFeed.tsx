@@ -33,7 +33,7 @@ export function CalendarFeed({ api, say }: Props) {
 
   const subscribe = () =>
     run(async () => {
-      const got = feed ?? (await api.calendarFeed());
+      const got = await api.calendarFeed();
       setFeed(got);
       // The system's calendar asks whether to subscribe; elsewhere the link is shown to copy.
       if (webcal) tg.open(got.webcal_url);
