@@ -34,6 +34,7 @@ EXPECTED = {
     ("GET", "/u/{referral_code}"): {200},
     ("GET", "/api/v1/events/upcoming"): {200},
     ("GET", "/api/v1/events/{event_id}"): {200},
+    ("GET", "/api/v1/events/{event_id}/calendar.ics"): {200},
     ("POST", "/api/v1/events/{event_id}/rsvp"): {201},
     ("GET", "/api/v1/events/{event_id}/rsvp"): {200},
     ("DELETE", "/api/v1/events/{event_id}/rsvp"): {200},

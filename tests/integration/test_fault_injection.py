@@ -43,6 +43,7 @@ CALLS = {
     # notice record in one transaction (the outbox).
     "EventDeleteFunction": ["GetItem", "GetItem", "TransactWriteItems"],
     "EventDetailFunction": ["GetItem"],
+    "EventCalendarFunction": ["GetItem"],
     "EventRsvpCancelFunction": ["GetItem", "GetItem", "TransactWriteItems"],
     # The member, the event, the transaction, then the event as the RSVP left it.
     "EventRsvpFunction": ["GetItem", "GetItem", "TransactWriteItems", "GetItem"],

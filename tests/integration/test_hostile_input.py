@@ -37,6 +37,7 @@ pytestmark = pytest.mark.usefixtures("dynamodb")
 FUNCTIONS = sorted({route.function for route in routes()})
 # Routes whose answer is the same for everyone and meant to be cached by CloudFront.
 PUBLIC = {
+    "EventCalendarFunction",
     "EventDetailFunction",
     "EventsUpcomingFunction",
     "ProfilePageFunction",

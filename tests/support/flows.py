@@ -71,6 +71,12 @@ def event_detail(event_id: str, headers: dict[str, str] | None = None) -> dict[s
     return invoke("EventDetailFunction", event)
 
 
+def event_calendar(event_id: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    event = load_event("event_calendar", EVENT_ID=event_id)
+    event["headers"].update(headers or {})
+    return invoke("EventCalendarFunction", event)
+
+
 def follow_pages(
     fetch: Callable[[str], dict[str, Any]], query: str, max_pages: int
 ) -> list[dict[str, Any]]:

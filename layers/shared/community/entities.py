@@ -79,6 +79,9 @@ class Event:
     waitlist_count: int = 0
     # The last waitlist ticket handed out (data/attendances.py: join_waitlist).
     waitlist_seq: int = 0
+    # Counts the changes a calendar must follow (start, end, location, active): the data
+    # layer bumps it in the write that makes one, and calendars send it as SEQUENCE.
+    version: int = 0
 
 
 @dataclass(frozen=True, slots=True)

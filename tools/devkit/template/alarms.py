@@ -68,6 +68,7 @@ GROUPS = (
             "EventUpdateFunction",
             "EventDeleteFunction",
             "EventRsvpStatusFunction",
+            "EventCalendarFunction",
         ),
     ),
     Group(

@@ -94,8 +94,16 @@ class Route:
 
     @property
     def pattern(self) -> re.Pattern[str]:
-        regex = re.sub(r"\{(\w+)\+\}", r"(?P<\1>.+)", self.path)
-        regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", regex)
+        """API Gateway's match of the path: `{name}` one segment, `{name+}` the rest, and every
+        other character itself (the `.` of `calendar.ics` too, not any character)."""
+        regex = "".join(
+            f"(?P<{part[1:-2]}>.+)"
+            if part.endswith("+}")
+            else f"(?P<{part[1:-1]}>[^/]+)"
+            if part.startswith("{")
+            else re.escape(part)
+            for part in re.split(r"(\{\w+\+?\})", self.path)
+        )
         return re.compile(f"^{regex}$")
 
 

@@ -44,6 +44,7 @@ def _event(item: Event) -> entities.Event:
         updated_at=item.updated_at,
         waitlist_count=int(item.waitlist_count or 0),
         waitlist_seq=int(item.waitlist_seq or 0),
+        version=int(item.version or 0),
     )
 
 
@@ -76,6 +77,7 @@ def to_item(event: entities.Event) -> Event:
         attendee_count=event.attendee_count,
         waitlist_count=event.waitlist_count,
         waitlist_seq=event.waitlist_seq,
+        version=event.version,
         created_at=event.created_at,
         updated_at=event.updated_at,
     )
@@ -177,6 +179,10 @@ def update(
         _set_or_remove(Event.category_listing, _category_listing(event)),
         _set_or_remove(Event.updated_at, event.updated_at),
     ]
+    # The condition below pins the stored values to `expected`'s, so comparing with them tells
+    # exactly whether this write changes what a calendar follows.
+    if _calendar_fields(event) != _calendar_fields(expected):
+        actions.append(Event.version.add(1))
     condition = (
         (Event.start_date == date_key(expected.start_date))
         & (Event.end_date == date_key(expected.end_date))
@@ -206,6 +212,11 @@ def update(
     return get(event.id, consistent=True)
 
 
+def _calendar_fields(event: entities.Event) -> tuple[object, ...]:
+    """What an iCalendar SEQUENCE must follow (RFC 5545 3.8.7.4): times, place, status."""
+    return (event.start_date, event.end_date, event.location, event.is_active)
+
+
 def _raises_capacity(capacity: int | None, before: int | None) -> bool:
     return before is not None and (capacity is None or capacity > before)
 
@@ -217,8 +228,9 @@ def _same_count(attribute: Any, value: int) -> Any:
 def deactivate(event_id: str, now: datetime, notice: outbox.Draft | None = None) -> None:
     """Take an event out of every listing (its RSVPs stay); NotFound when there is none. With
     a `notice` (the members told it is cancelled), only an active event is deactivated, in one
-    transaction with the notice: an event deactivated meanwhile tells nobody a second time."""
-    condition = (Event.is_active == True) if notice is not None else None  # noqa: E712
+    transaction with the notice: an event deactivated meanwhile tells nobody a second time.
+    Only an active event is changed at all (and its version bumped), so deactivating twice
+    bumps the calendar's SEQUENCE once."""
     _update(
         event_id,
         [
@@ -226,8 +238,9 @@ def deactivate(event_id: str, now: datetime, notice: outbox.Draft | None = None)
             Event.listing.remove(),
             Event.category_listing.remove(),
             Event.updated_at.set(now),
+            Event.version.add(1),
         ],
-        condition,
+        Event.is_active == True,  # noqa: E712
         notice,
         read_back=False,
     )

@@ -167,6 +167,10 @@ class Event(Model):
     # The last waitlist ticket handed out: each join takes the next one in its transaction,
     # conditional on this being unchanged, so tickets are unique and in commit order.
     waitlist_seq = NumberAttribute(default=0)
+    # Bumped (ADD 1) in the same UpdateItem or transaction as a change of start_date,
+    # end_date, location or is_active: an iCalendar SEQUENCE, which calendar apps need to
+    # grow before they take an update. Unset on events stored before it (read as 0).
+    version = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
 

@@ -1,6 +1,7 @@
 """JSON and HTML responses with a strong ETag, answered with 304 when the client has them."""
 
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import Request, Response
@@ -32,6 +33,21 @@ HTML_PAGE: dict[int | str, dict[str, Any]] = {
         "content": {"text/html": {"schema": {"type": "string"}}},
     },
 }
+# The same for a route answering an iCalendar file (its 404 stays JSON, like the API's).
+CALENDAR_FILE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "An iCalendar (RFC 5545) file, as an attachment",
+        "content": {"text/calendar": {"schema": {"type": "string"}}},
+        "headers": {
+            "Content-Disposition": {
+                "description": 'attachment; filename="<slug>.ics"',
+                "schema": {"type": "string"},
+            },
+            "ETag": {"description": "Strong validator of the file", "schema": {"type": "string"}},
+        },
+    },
+    **NOT_MODIFIED,
+}
 
 
 def etag_of(body: bytes) -> str:
@@ -52,14 +68,22 @@ def conditional(
     media_type: str,
     cache_control: str,
     status_code: int = 200,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> Response:
+    """`body` with its ETag, or 304 when the client has it; `extra_headers` (a file's
+    Content-Disposition) go with the body only: a 304 carries the validators alone."""
     etag = etag_of(body)
     headers = {"ETag": etag, "Cache-Control": cache_control}
     # Only safe reads revalidate: a 304 to a POST would tell the client nothing happened.
     revalidates = request.method in ("GET", "HEAD") and status_code == 200
     if revalidates and _matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
-    return Response(body, status_code=status_code, media_type=media_type, headers=headers)
+    return Response(
+        body,
+        status_code=status_code,
+        media_type=media_type,
+        headers={**headers, **(extra_headers or {})},
+    )
 
 
 def conditional_json(
