@@ -28,7 +28,7 @@ from support.flows import (
 from support.waitlists import going_and_waiting, violations
 
 from community.data.models import Attendance, Event, Notification, ReferralGuard, User
-from community.entities import WAITING
+from community.entities import LEFT, WAITING
 from devkit.functions.fixtures import expected, load_event
 from devkit.functions.handlers import invoke
 from devkit.functions.placeholders import event_record
@@ -38,6 +38,8 @@ from devkit.template.reader import resources, routes
 # callback). A test below checks this table against the calls really made.
 CALLS = {
     "AuthCallbackFunction": ["DeleteItem", "UpdateItem", "TransactWriteItems"],
+    # The token's guard, the member's attendances, their events.
+    "CalendarFeedFunction": ["GetItem", "Query", "BatchGetItem"],
     "EventCreateFunction": ["GetItem", "PutItem"],
     # The member, the event (active? told?), then the deactivation with its `cancelled`
     # notice record in one transaction (the outbox).
@@ -60,6 +62,9 @@ CALLS = {
     "PublicProfileFunction": ["Query"],
     # /events: the listing, then the update id's claim.
     "TelegramWebhookFunction": ["Query", "PutItem"],
+    # The member (consistent), then the first token's transaction (guard and member).
+    "UsersMeCalendarFunction": ["GetItem", "TransactWriteItems"],
+    "UsersMeCalendarResetFunction": ["GetItem", "TransactWriteItems"],
     "UsersMeEventsFunction": ["GetItem", "Query", "BatchGetItem"],
     "UsersMeFunction": ["GetItem"],
     "UsersMeRefreshFunction": ["GetItem"],
@@ -116,7 +121,7 @@ def partial_writes() -> list[str]:
     }
     attending: dict[str, int] = {}
     for attendance in Attendance.scan():
-        if attendance.status != WAITING:
+        if attendance.status not in (WAITING, LEFT):
             attending[attendance.event_id] = attending.get(attendance.event_id, 0) + 1
     miscounted = [
         event.id

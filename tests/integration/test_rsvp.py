@@ -27,6 +27,7 @@ from support.flows import (
 )
 
 from community.data.models import Attendance, Event
+from community.entities import LEFT
 from community.schemas.events import EventPatch
 from community.services import attendance, events
 from community.services.auth import authenticate
@@ -50,7 +51,14 @@ def attendee_count(event_id: str) -> int:
 
 
 def attendees(event_id: str) -> list[str]:
-    return [item.user_id for item in Attendance.query(event_id, consistent_read=True)]
+    """The members holding a spot or a place: a cancel leaves a row with status "left"."""
+    items = Attendance.query(event_id, consistent_read=True)
+    return [item.user_id for item in items if item.status != LEFT]
+
+
+def left(event_id: str) -> list[str]:
+    items = Attendance.query(event_id, consistent_read=True)
+    return [item.user_id for item in items if item.status == LEFT and item.left_at is not None]
 
 
 def rsvp_back_then(token: str, event_id: str) -> None:
@@ -294,11 +302,13 @@ def test_cancelling_twice_is_204_both_times_and_the_count_never_goes_below_zero(
     count_after_first = attendee_count(event_id)
     second = cancel_rsvp(alice["token"], event_id)
 
-    # Then both are 204; her item is gone, the count went down once, Bob's spot remains
+    # Then both are 204; her spot is gone (her row says "left", for her calendar feed), the
+    # count went down once, Bob's spot remains
     assert [first["statusCode"], second["statusCode"]] == [204, 204]
     assert first.get("body") in ("", None)
     assert count_after_first == attendee_count(event_id) == 1
     assert attendees(event_id) == [bob["user"]["id"]]
+    assert left(event_id) == [alice["user"]["id"]]
     # And when Bob cancels too, twice, the count reaches zero and stays there
     assert cancel_rsvp(bob["token"], event_id)["statusCode"] == 204
     assert cancel_rsvp(bob["token"], event_id)["statusCode"] == 204

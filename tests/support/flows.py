@@ -109,6 +109,10 @@ def fixture_values(name: str) -> dict[str, Any]:
     if name == "events_upcoming":
         add_events([event_record(datetime.now(UTC) + timedelta(days=1))])
     values = values_for(name)
+    if name == "calendar_feed":
+        # Member 42 going to an event, so that the feed has one to read and render.
+        (event_id,) = add_events([event_record(datetime.now(UTC) + timedelta(days=2))])
+        assert rsvp(login(42, "Alice")["token"], event_id)["statusCode"] == 201
     if name == "users_me_events":
         # An RSVP, so that the page has an event to read and serialise.
         (event_id,) = add_events([event_record(datetime.now(UTC) + timedelta(days=2))])

@@ -69,3 +69,8 @@ def test_attendances_table_keys_and_member_index_match_the_model() -> None:
     assert hash_key(index) == Attendance.user_id.attr_name
     assert range_key(index) == Attendance.start_date.attr_name
     assert index["Projection"]["ProjectionType"] == "ALL"
+    # Set on left rows only (data/attendances.py): TTL removes them after the feed's 30 days.
+    assert attendances["TimeToLiveSpecification"] == {
+        "AttributeName": Attendance.expires_at.attr_name,
+        "Enabled": True,
+    }

@@ -138,6 +138,9 @@ GETS_THAT_WRITE = {
     # A link in an email can only be a GET; following it verifies the address (one
     # conditional UpdateItem of the member: tests/unit/test_template_email.py).
     "UsersMeEmailVerifyFunction": "the email verification link",
+    # The first request for the calendar feed's address creates its token (a transaction on
+    # the CALENDAR# guard and the member: tests/unit/test_template_calendar_feed.py).
+    "UsersMeCalendarFunction": "the calendar feed's address, created on first use",
 }
 READ_ONLY = sorted(
     f

@@ -17,6 +17,9 @@ MEMBER_ROLE = "member"
 # An attendance's status: a spot taken, or a place on the waitlist.
 GOING = "going"
 WAITING = "waiting"
+# Cancelled or left the waitlist: the row stays (with `left_at`) so a member's calendar feed
+# can tell their calendar the event is off for them; every other reader skips it.
+LEFT = "left"
 # Granted only by `make make-admin` (devkit.ops.admin), never through the API.
 ADMIN_ROLE = "admin"
 ROLES = (MEMBER_ROLE, ADMIN_ROLE)
@@ -51,6 +54,10 @@ class Member:
     email_verified: bool = False
     email_nonce: str | None = None
     email_sent_at: datetime | None = None
+    # The calendar feed (services/calendar_feed.py): the nonce its token is derived from and
+    # the token's SHA-256; None until the member first asks for the feed's address.
+    calendar_nonce: str | None = None
+    calendar_hash: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +102,11 @@ class Attendance:
     created_at: datetime
     # None on RSVPs made before the bot existed: no chat to remind.
     telegram_id: int | None
-    # GOING, or WAITING on the event's waitlist with ticket `seq` (lower is nearer the front).
+    # GOING, WAITING on the event's waitlist with ticket `seq` (lower is nearer the front), or
+    # LEFT (cancelled or left the waitlist) at `left_at`.
     status: str = GOING
     seq: int | None = None
+    left_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

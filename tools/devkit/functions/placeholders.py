@@ -101,6 +101,19 @@ def _full_event_id() -> str:
     return str(record["id"])
 
 
+def _calendar_file() -> str:
+    """Member 42's calendar feed file name (`<token>.ics`), the token issued on first use as
+    GET /api/users/me/calendar issues it."""
+    from community.data import users
+    from community.services import feed_links
+    from community.services.auth import redeem_login_code
+
+    redeem_login_code(_login_code(), TELEGRAM_ID)
+    member = users.get(TELEGRAM_ID, consistent=True)
+    assert member is not None
+    return feed_links.links(member).url.rsplit("/", 1)[-1]
+
+
 PRODUCERS: dict[str, Callable[[], str]] = {
     "INIT_DATA": _init_data,
     "LOGIN_CODE": _login_code,
@@ -114,6 +127,7 @@ PRODUCERS: dict[str, Callable[[], str]] = {
     "WEBHOOK_SECRET": lambda: os.environ["TELEGRAM_WEBHOOK_SECRET"],
     "UPDATE_ID": lambda: str(uuid.uuid4().int % 2**31),
     "EMAIL_TOKEN": _email_token,
+    "CALENDAR_FILE": _calendar_file,
 }
 
 

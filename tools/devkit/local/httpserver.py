@@ -19,6 +19,8 @@ CONTENT_LENGTH = re.compile(r"[0-9]{1,19}")
 CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
 MAX_LINE = 65536  # the request line limit http.server applies (414 beyond it)
 NO_STORE = {"cache-control": "no-store"}
+# Paths whose last part is a credential (a calendar feed's token): logged as the route.
+SECRET_PATHS = {"/api/calendar/": "/api/calendar/{file}"}
 
 
 def json_error(detail: str) -> bytes:
@@ -185,6 +187,7 @@ class StrictHandler(BaseHTTPRequestHandler):
         # may be 64 KB long.
         path = urlsplit(getattr(self, "path", "")).path or "-"  # unset before a 414
         path = path if len(path) <= 200 else f"{path[:200]}..."
+        path = next((route for p, route in SECRET_PATHS.items() if path.startswith(p)), path)
         sys.stderr.write(f"{self.command or '-'} {path} {int(code)}\n")
 
     def log_error(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature

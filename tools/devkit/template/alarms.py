@@ -80,6 +80,15 @@ GROUPS = (
         ),
     ),
     Group(
+        "FeedFunction",
+        "the calendar feed functions",
+        (
+            "UsersMeCalendarFunction",
+            "UsersMeCalendarResetFunction",
+            "CalendarFeedFunction",
+        ),
+    ),
+    Group(
         "BotFunction",
         "the bot functions",
         (

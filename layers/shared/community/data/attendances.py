@@ -9,11 +9,16 @@ member's position is their rank among the waiting (docs/api.md: Waitlists), 1..n
 gaps whoever leaves. A seat freed while anyone waits goes to the lowest ticket in the same
 transaction that frees it: a member who joins later holds a higher ticket, so the head read
 by a consistent Query is still the head at commit unless it left or was promoted, which its
-own condition (status waiting, same ticket) catches."""
+own condition (status waiting, same ticket) catches.
+
+Cancelling and leaving the waitlist do not delete the attendance: it becomes status "left"
+with `left_at` (and a TTL), in the same transaction that gives the seat or the place back, so
+the member's calendar feed (`of_member_feed`) can tell their calendar the event is off for
+them. Every other reader skips left rows, and a new RSVP or waitlist place may replace one."""
 
 import enum
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.constants import ALL_OLD
@@ -32,11 +37,14 @@ from community.data.backend import (
 from community.data.models import Attendance, Event, connection, date_key, from_date_key
 from community.data.paging import query_page
 from community.data.users import user_key
-from community.entities import GOING, WAITING
+from community.entities import GOING, LEFT, WAITING
 from community.errors import ServiceUnavailable
 
 # Cancellation reasons DynamoDB gives when another transaction held one of the items.
 RACED = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
+# How long a left row serves the calendar feed (which shows the last 30 days), then TTL may
+# delete it (TTL deletes late, never early: the feed filters on left_at itself).
+LEFT_KEPT = timedelta(days=31)
 
 
 class Outcome(enum.Enum):
@@ -60,6 +68,7 @@ def _attendance(item: Attendance) -> entities.Attendance:
         telegram_id=None if item.telegram_id is None else int(item.telegram_id),
         status=item.status or GOING,
         seq=None if item.seq is None else int(item.seq),
+        left_at=item.left_at,
     )
 
 
@@ -68,19 +77,36 @@ def _is_going() -> Any:
     return Attendance.status.does_not_exist() | (Attendance.status == GOING)
 
 
+def _not_left() -> Any:
+    return Attendance.status.does_not_exist() | (Attendance.status != LEFT)
+
+
+def _leave_actions(now: datetime) -> list[Any]:
+    """What turns a going or waiting attendance into a left one."""
+    return [
+        Attendance.status.set(LEFT),
+        Attendance.seq.remove(),
+        Attendance.left_at.set(now),
+        Attendance.expires_at.set(now + LEFT_KEPT),
+    ]
+
+
 def get(event_id: str, user_id: str) -> entities.Attendance | None:
+    """The member's going or waiting attendance; None when they have none (or left)."""
     with backend_errors():
         try:
-            return _attendance(Attendance.get(event_id, user_id, consistent_read=True))
+            found = _attendance(Attendance.get(event_id, user_id, consistent_read=True))
         except Attendance.DoesNotExist:
             return None
+    return None if found.status == LEFT else found
 
 
 def add(
     event: entities.Event, user_id: str, now: datetime, telegram_id: int | None = None
 ) -> tuple[Outcome, entities.Attendance]:
     """Put the attendance and increment attendee_count, in one transaction whose conditions
-    are: no attendance yet, the event still as read (active, same start), and a spot free.
+    are: no attendance yet (or a left one), the event still as read (active, same start), and a
+    spot free.
     With ALREADY comes the attendance the member already has (the refused put returns it)."""
     start_date = date_key(event.start_date)
     attendance = Attendance(
@@ -112,17 +138,20 @@ def remove(
     head: entities.Attendance | None = None,
     now: datetime | None = None,
 ) -> Outcome:
-    """Delete the member's going attendance and, in the same transaction, either give the
-    seat to `head` (the waitlist's first, as read: it becomes going with a `promoted` notice,
-    attendee_count unchanged, waitlist_count one less) or, with no head, decrement
+    """Mark the member's going attendance left (at `now`) and, in the same transaction, either
+    give the seat to `head` (the waitlist's first, as read: it becomes going with a `promoted`
+    notice, attendee_count unchanged, waitlist_count one less) or, with no head, decrement
     attendee_count on the condition that nobody waits (else RETRY: read the head). ALREADY
     when the member was not going (nothing is written then)."""
+    left_at = now or datetime.now(UTC)
     try:
         with backend_errors(), TransactWrite(connection=connection()) as transaction:
-            # Deletes, puts, then updates (PynamoDB's order): reasons come back as
-            # [attendance, (notice, head,) event].
-            transaction.delete(
-                Attendance(event_id, user_id), condition=Attendance.event_id.exists() & _is_going()
+            # Puts, then updates (PynamoDB's order): reasons come back as
+            # [(notice,) attendance, (head,) event].
+            transaction.update(
+                Attendance(event_id, user_id),
+                actions=_leave_actions(left_at),
+                condition=Attendance.event_id.exists() & _is_going(),
             )
             if head is None:
                 nobody_waits = Event.waitlist_count.does_not_exist() | (Event.waitlist_count == 0)
@@ -135,7 +164,7 @@ def remove(
                     return_values=ALL_OLD,
                 )
             else:
-                _promote(transaction, [head], now or head.created_at)
+                _promote(transaction, [head], left_at)
                 transaction.update(
                     Event(event_id),
                     actions=[Event.waitlist_count.add(-1)],
@@ -145,7 +174,7 @@ def remove(
                 )
     except TransactWriteError as error:
         reasons = _reasons(error)
-        if reasons[0] == ITEM_CONDITION_FAILED:
+        if reasons[0 if head is None else 1] == ITEM_CONDITION_FAILED:
             return Outcome.ALREADY
         old_event = _old_item(error, len(reasons) - 1) if head is None else None
         if old_event is not None and int(Event.from_raw_data(old_event).attendee_count) <= 0:
@@ -192,9 +221,10 @@ def join_waitlist(
     event: entities.Event, user_id: str, now: datetime, telegram_id: int | None = None
 ) -> tuple[Outcome, entities.Attendance]:
     """Put a waiting attendance with the event's next ticket and count it, in one transaction
-    whose conditions are: no attendance yet (going or waiting), and the event as read (active,
-    same start, same last ticket) and full. ROOM when it has a spot or no capacity; with
-    ALREADY the member's attendance (going or waiting), from the refused put."""
+    whose conditions are: no attendance yet (going or waiting; a left one may be replaced),
+    and the event as read (active, same start, same last ticket) and full. ROOM when it has a
+    spot or no capacity; with ALREADY the member's attendance (going or waiting), from the
+    refused put."""
     start_date = date_key(event.start_date)
     seq = event.waitlist_seq + 1
     attendance = Attendance(
@@ -237,15 +267,17 @@ def _put_counted(
     refused_because: Callable[[Event], Outcome | None],
 ) -> tuple[Outcome, entities.Attendance]:
     """Put `attendance` (going or waiting) and apply `counting` to its event, in one
-    transaction: the put on condition the member has no attendance yet (ALREADY, with the
-    one they have: the refused put returns it), the event's update on `condition`; when only
-    the event refused, `refused_because` reads the event as it was and names the outcome
-    (None: it changed meanwhile, RETRY)."""
+    transaction: the put on condition the member has no attendance yet or only a left one
+    (ALREADY, with the one they have: the refused put returns it), the event's update on
+    `condition`; when only the event refused, `refused_because` reads the event as it was and
+    names the outcome (None: it changed meanwhile, RETRY)."""
     try:
         with backend_errors(), TransactWrite(connection=connection()) as transaction:
             # PynamoDB sends puts before updates: reasons come back as [attendance, event].
             transaction.save(
-                attendance, condition=Attendance.event_id.does_not_exist(), return_values=ALL_OLD
+                attendance,
+                condition=Attendance.event_id.does_not_exist() | (Attendance.status == LEFT),
+                return_values=ALL_OLD,
             )
             transaction.update(
                 Event(event_id),
@@ -269,14 +301,17 @@ def _put_counted(
     return Outcome.DONE, _attendance(attendance)
 
 
-def leave_waitlist(event_id: str, user_id: str) -> Outcome:
-    """Delete the member's waiting attendance and decrement waitlist_count, in one
-    transaction; ALREADY when the member was not waiting (nothing is written then). The
+def leave_waitlist(event_id: str, user_id: str, now: datetime | None = None) -> Outcome:
+    """Mark the member's waiting attendance left (at `now`) and decrement waitlist_count, in
+    one transaction; ALREADY when the member was not waiting (nothing is written then). The
     others' positions close up by themselves: a position is a rank, not stored."""
     try:
         with backend_errors(), TransactWrite(connection=connection()) as transaction:
-            transaction.delete(
-                Attendance(event_id, user_id), condition=Attendance.status == WAITING
+            # Two updates: reasons come back as [attendance, event].
+            transaction.update(
+                Attendance(event_id, user_id),
+                actions=_leave_actions(now or datetime.now(UTC)),
+                condition=Attendance.status == WAITING,
             )
             transaction.update(
                 Event(event_id),
@@ -316,8 +351,9 @@ def position(attendance: entities.Attendance) -> int:
 def of_member(
     user_id: str, not_before: datetime, count: int, after: tuple[str, str] | None = None
 ) -> list[entities.Attendance]:
-    """Up to `count` of a member's attendances for events starting at or after `not_before`,
-    in start order, after the (start_date, event_id) position `after`: one Query on by_member."""
+    """Up to `count` of a member's attendances (going or waiting) for events starting at or
+    after `not_before`, in start order, after the (start_date, event_id) position `after`: one
+    Query on by_member (another only when left rows, filtered out, left the page short)."""
     found = query_page(
         Attendance.by_member,
         ("user_id", user_id),
@@ -325,8 +361,25 @@ def of_member(
         count,
         after,
         item_key="event_id",
+        filter_condition=_not_left(),
     )
     return [_attendance(item) for item in found]
+
+
+# A member's feed is one Query, whatever its size, up to this many items (calendar apps poll
+# it unattended: a bound on what one poll can cost). Far above any member's real count.
+FEED_MAX_ITEMS = 1000
+
+
+def of_member_feed(user_id: str, not_before: datetime) -> list[entities.Attendance]:
+    """Every attendance of the member (going, waiting and left) for events starting at or
+    after `not_before`, in start order, up to FEED_MAX_ITEMS: one Query on by_member per 1 MB
+    (an eventually consistent GSI: a change shows within about a second)."""
+    with backend_errors():
+        found = Attendance.by_member.query(
+            user_id, Attendance.start_date >= date_key(not_before), limit=FEED_MAX_ITEMS
+        )
+        return [_attendance(item) for item in found]
 
 
 def move(event_id: str, start_date: datetime) -> int:
@@ -364,8 +417,10 @@ def _old_item(error: TransactWriteError, index: int) -> dict[str, Any] | None:
 
 
 def of_event(event_id: str, *, waiting_too: bool = False) -> list[entities.Attendance]:
-    """Every RSVP to an event (and with `waiting_too` every member on its waitlist): one Query
-    on its partition (more only past 1 MB of items)."""
+    """Every RSVP to an event (and with `waiting_too` every member on its waitlist), never
+    the members who left: one Query on its partition (more only past 1 MB of items)."""
     with backend_errors():
         found = [_attendance(item) for item in Attendance.query(event_id)]
-    return [item for item in found if waiting_too or item.status == GOING]
+    return [
+        item for item in found if item.status == GOING or (waiting_too and item.status == WAITING)
+    ]

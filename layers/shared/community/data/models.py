@@ -26,6 +26,7 @@ from community.values import event_date
 
 USER_PREFIX = "USER#"
 REFERRAL_GUARD_PREFIX = "REFERRAL#"
+CALENDAR_GUARD_PREFIX = "CALENDAR#"
 # The by_start_date partition every active event is listed under (see EventsTable).
 ACTIVE_LISTING = "ACTIVE"
 
@@ -73,6 +74,11 @@ class User(Model):
     email_nonce = UnicodeAttribute(null=True)
     email_sent_at = UTCDateTimeAttribute(null=True)
     email_verified_at = UTCDateTimeAttribute(null=True)
+    # The member's calendar feed (community/data/calendar_feeds.py): the random nonce its
+    # token is derived from (with a key only the functions hold) and the token's SHA-256, the
+    # key of its CalendarGuard. Neither is the token itself.
+    calendar_nonce = UnicodeAttribute(null=True)
+    calendar_hash = UnicodeAttribute(null=True)
 
     by_referral_code = ReferralCodeIndex()
 
@@ -86,6 +92,20 @@ class ReferralGuard(Model):
 
     pk = UnicodeAttribute(hash_key=True)
     user_pk = UnicodeAttribute()
+
+
+class CalendarGuard(Model):
+    """`CALENDAR#<SHA-256 of a feed token>`: whose calendar feed that token opens (one
+    consistent GetItem per poll). Written in the same transaction as the member's
+    calendar_hash, deleted in the one that replaces it; nothing else carries the hash, so a
+    reset token is unknown at once."""
+
+    class Meta:
+        table_name = "users"
+
+    pk = UnicodeAttribute(hash_key=True)
+    user_pk = UnicodeAttribute()
+    user_id = UnicodeAttribute()
 
 
 class AuthCode(Model):
@@ -207,6 +227,11 @@ class Attendance(Model):
     # queue); unset means going (every RSVP made before waitlists existed).
     status = UnicodeAttribute(null=True)
     seq = NumberAttribute(null=True)
+    # Status "left" only: when the member cancelled or left the waitlist (their calendar feed
+    # shows the event as cancelled for 30 days), and when TTL may delete the row after that.
+    # A new RSVP or waitlist place replaces the whole item, so neither outlives it.
+    left_at = UTCDateTimeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
 
     by_member = MemberIndex()
 
@@ -240,6 +265,7 @@ class Notification(Model):
 ALL_MODELS: tuple[type[Model], ...] = (
     User,
     ReferralGuard,
+    CalendarGuard,
     AuthCode,
     Event,
     Attendance,
@@ -269,6 +295,7 @@ def bind(settings: Settings) -> None:
     tables = {
         User: settings.users_table,
         ReferralGuard: settings.users_table,
+        CalendarGuard: settings.users_table,
         AuthCode: settings.auth_codes_table,
         Event: settings.events_table,
         Attendance: settings.attendances_table,

@@ -16,11 +16,13 @@ def query_page(
     after: tuple[str, str] | None,
     *,
     item_key: str,
+    filter_condition: Condition | None = None,
 ) -> list[Any]:
     """Up to `count` entries of the index's `partition` (attribute name, value) that meet
     `range_condition`, in start order, after the position `after` (start_date, the table key
     `item_key`): one Query. The ExclusiveStartKey is rebuilt here from those two values, so
-    whatever a client's cursor held, the read stays in the partition."""
+    whatever a client's cursor held, the read stays in the partition. With `filter_condition`,
+    PynamoDB reads on until `count` entries pass it (or the partition ends)."""
     name, value = partition
     start_key = None
     if after is not None:
@@ -31,4 +33,12 @@ def query_page(
             item_key: {"S": item_id},
         }
     with backend_errors():
-        return list(index.query(value, range_condition, limit=count, last_evaluated_key=start_key))
+        return list(
+            index.query(
+                value,
+                range_condition,
+                limit=count,
+                last_evaluated_key=start_key,
+                filter_condition=filter_condition,
+            )
+        )

@@ -67,6 +67,8 @@ def _member(item: User) -> Member:
         email_verified=bool(item.email_verified),
         email_nonce=item.email_nonce,
         email_sent_at=item.email_sent_at,
+        calendar_nonce=item.calendar_nonce,
+        calendar_hash=item.calendar_hash,
     )
 
 

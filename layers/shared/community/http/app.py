@@ -167,9 +167,10 @@ class LambdaObservability:
     """Correlation id, an access log line, metrics flushing, and a JSON 500 instead of a stack
     trace for anything unexpected. Pure ASGI so it also catches what FastAPI would re-raise."""
 
-    def __init__(self, app: Any, function_name: str) -> None:
+    def __init__(self, app: Any, function_name: str, logged_path: str | None = None) -> None:
         self.app = app
         self.function_name = function_name
+        self.logged_path = logged_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -204,7 +205,7 @@ class LambdaObservability:
                 extra={
                     "function": self.function_name,
                     "method": scope.get("method"),
-                    "path": scope.get("path"),
+                    "path": self.logged_path or scope.get("path"),
                     "status": status["code"],
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },
@@ -222,12 +223,14 @@ def create_app(
     *,
     not_found_cache_control: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    logged_path: str | None = None,
 ) -> FastAPI:
     """The function's app, after the process's start-up (`community.startup`): handlers call
     this at module level, so it all happens during Lambda's init. `not_found_cache_control`
     lets a public endpoint have its 404s cached (briefly) by browsers and CloudFront; every
     other error is `no-store`. `max_body_bytes` is the largest request body the route accepts
-    (413 above it)."""
+    (413 above it). `logged_path` is logged instead of the request's path, for a route whose
+    path is a credential (a calendar feed's token)."""
     startup.start()
     app = FastAPI(
         title=function_name,
@@ -242,7 +245,7 @@ def create_app(
     app.add_exception_handler(HTTPException, _http_error)
     app.add_middleware(BodyLimit, max_body_bytes=max_body_bytes)
     # Added last, so outermost: it also sees (and logs) the 413s.
-    app.add_middleware(LambdaObservability, function_name=function_name)
+    app.add_middleware(LambdaObservability, function_name=function_name, logged_path=logged_path)
     # During init, not on the first request: a SnapStart snapshot then holds a primed client,
     # and an on-demand cold start does it with init's CPU (`make bench`: "1st ms").
     startup.prime()

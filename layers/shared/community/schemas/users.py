@@ -107,3 +107,12 @@ class PrivateProfile(BaseModel):
 class PublicProfile(BaseModel):
     success: bool = True
     user: UserPublic
+
+
+class CalendarLinks(BaseModel):
+    """A member's calendar feed: `url` to download or paste into a calendar app, `webcal_url`
+    (the same address) to open one. The token in both is the feed's only credential."""
+
+    success: bool = True
+    url: str
+    webcal_url: str
