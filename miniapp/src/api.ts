@@ -1,6 +1,6 @@
 // The one module that talks to the API (same origin only). It keeps the access token, logs in
 // again once on a 401, and revalidates cached GETs with their ETag (If-None-Match -> 304).
-import type { Answer, CalendarFeed, Category, Method, Paths, User } from './api-contract';
+import type { Answer, Category, Method, Paths, User } from './api-contract';
 import { ApiError } from './errors';
 import type { TokenStore } from './tokens';
 
@@ -161,13 +161,13 @@ export class Api {
   }
 
   /** The member's calendar feed (its token made on first use); answered `no-store`. */
-  calendarFeed(): Promise<CalendarFeed> {
-    return this.authed('GET', '/api/users/me/calendar') as Promise<CalendarFeed>;
+  calendarFeed() {
+    return this.call('get', '/api/users/me/calendar');
   }
 
   /** A new feed URL; the old one stops working. */
-  resetCalendarFeed(): Promise<CalendarFeed> {
-    return this.authed('POST', '/api/users/me/calendar/reset') as Promise<CalendarFeed>;
+  resetCalendarFeed() {
+    return this.call('post', '/api/users/me/calendar/reset');
   }
 
   // The admin form sends what was typed; the API validates it, and its 422 names the fields.
