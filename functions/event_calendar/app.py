@@ -8,14 +8,14 @@ from fastapi import Request, Response
 from community.http.adapter import SafeMangum
 from community.http.app import create_app
 from community.http.caching import CALENDAR_FILE, PUBLIC_EVENTS, conditional
-from community.services import calendar
+from community.services import calendar, event_files
 
 app = create_app("event-calendar")
 
 
 @app.get("/api/v1/events/{event_id}/calendar.ics", response_class=Response, responses=CALENDAR_FILE)
 async def event_calendar(request: Request, event_id: str) -> Response:
-    file = calendar.active_event_file(event_id)
+    file = event_files.active_event_file(event_id)
     return conditional(
         request,
         file.body,

@@ -26,7 +26,6 @@ from icalendar import Event as VEvent
 from icalendar.prop import vText
 
 from community import applinks, entities
-from community.services import events
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 PRODID = "-//Community//Events//EN"
@@ -137,16 +136,10 @@ def event_file(event: entities.Event) -> bytes:
 
 @dataclass(frozen=True)
 class EventFile:
+    """A file to send: its bytes and the name to save it under."""
+
     body: bytes
     filename: str
-
-
-def active_event_file(event_id: str) -> EventFile:
-    """The .ics of an active event (one GetItem); unknown, malformed and inactive ids are the
-    same 404 as the event's detail (a deactivated event reaches calendars through the feed
-    and the notices, as CANCELLED)."""
-    event = events.active_event(event_id)
-    return EventFile(event_file(event), filename(event))
 
 
 def filename(event: entities.Event) -> str:
