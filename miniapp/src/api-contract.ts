@@ -15,6 +15,8 @@ export type MyPage = Schemas['MyEvents'];
 /** The member's RSVP to one event: going, waitlisted at a position, or none. */
 export type RsvpState = Schemas['RsvpState']['rsvp'];
 export type Category = Schemas['EventCategory'];
+/** The member's private calendar feed: its https URL, and the same address as webcal://. */
+export type CalendarFeed = Schemas['CalendarLinks'];
 
 export type Paths = paths;
 export type Method = 'get' | 'post' | 'patch' | 'delete';

@@ -6,6 +6,7 @@ import type { TokenStore } from './tokens';
 
 export {
   CATEGORIES,
+  type CalendarFeed,
   type Category,
   type Event,
   type MyEvent,
@@ -150,6 +151,23 @@ export class Api {
   /** 204, also when the member was not waiting. */
   leaveWaitlist(id: string) {
     return this.call('delete', '/api/v1/events/{event_id}/waitlist', { id });
+  }
+
+  /** The event as an .ics file on the app's own origin (public: the client downloads it, or
+   * the browser opens it, without the member's token). */
+  eventCalendarUrl(id: string): string {
+    const path = `${this.base}/api/v1/events/${encodeURIComponent(id)}/calendar.ics`;
+    return new URL(path, globalThis.location?.href).href;
+  }
+
+  /** The member's calendar feed (its token made on first use); answered `no-store`. */
+  calendarFeed() {
+    return this.call('get', '/api/users/me/calendar');
+  }
+
+  /** A new feed URL; the old one stops working. */
+  resetCalendarFeed() {
+    return this.call('post', '/api/users/me/calendar/reset');
   }
 
   // The admin form sends what was typed; the API validates it, and its 422 names the fields.

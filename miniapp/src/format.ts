@@ -42,3 +42,21 @@ export function spots(event: Event): string | null {
   if (left === null || left === undefined) return null;
   return left <= 0 ? 'Full' : `${left} ${left === 1 ? 'spot' : 'spots'} left`;
 }
+
+/** "<slug>.ics" for an event's calendar file, as the API names it in its Content-Disposition
+ * (community.services.calendar.filename): the title's ASCII letters and digits (accents taken
+ * off, anything else dropped) in lower case joined by hyphens, cut at 60 (at a word ending in
+ * the second half); "event-<id>" when the title has none (Arabic, Cyrillic). */
+export function calendarFileName(title: string, id: string): string {
+  const ascii = title.normalize('NFKD').replace(/[^\x00-\x7f]/g, '');
+  let slug = hyphenated(ascii);
+  if (slug.length > MAX_SLUG) {
+    const cut = slug.slice(0, MAX_SLUG);
+    slug = trimHyphens(cut.slice(MAX_SLUG / 2).includes('-') ? cut.slice(0, cut.lastIndexOf('-')) : cut);
+  }
+  return `${slug || `event-${id.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`}.ics`;
+}
+
+const MAX_SLUG = 60;
+const hyphenated = (text: string) => trimHyphens(text.toLowerCase().replace(/[^a-z0-9]+/g, '-'));
+const trimHyphens = (text: string) => text.replace(/^-+|-+$/g, '');

@@ -2,10 +2,14 @@
 import {
   backButton,
   copyTextToClipboard,
+  downloadFile,
   hapticFeedback,
   init,
+  isAccessDeniedError,
   mainButton,
   miniApp,
+  openLink,
+  popup,
   retrieveLaunchParams,
   retrieveRawInitData,
   shareURL,
@@ -132,4 +136,59 @@ export function share(url: string, text: string): void {
 export async function copy(text: string): Promise<void> {
   // The SDK asks the client (web_app_write_clipboard... or the browser's clipboard).
   await copyTextToClipboard(text);
+}
+
+/** What became of a request to save a file: the client downloads it (Bot API 8.0+), the member
+ * declined in the client's popup, or (older clients) the link was opened in the browser. */
+export type Saved = 'downloading' | 'declined' | 'opened';
+
+/** Asks the client to download `url` as `fileName` (`web_app_request_file_download`, which it
+ * confirms with the member first); a client before Bot API 8.0 opens the link instead, and the
+ * browser or the system hands the file to the calendar. */
+export async function saveFile(url: string, fileName: string): Promise<Saved> {
+  if (downloadFile.isAvailable()) {
+    try {
+      await downloadFile(url, fileName);
+      return 'downloading';
+    } catch (error) {
+      if (isAccessDeniedError(error)) return 'declined';
+      // Anything else (a client that answered oddly): the link still works.
+    }
+  }
+  openLink(url);
+  return 'opened';
+}
+
+// Telegram for Android and Telegram Web open only the schemes of the server's
+// `web_app_allowed_protocols` (http and https by default) and drop any other link the app asks
+// for, silently; Telegram's own telegram-web-app.js refuses them outright. The other clients
+// (iOS, macOS, desktop) hand a link to the system, whose calendar offers the subscription.
+const DROPS_OTHER_SCHEMES = ['android', 'android_x', 'web', 'weba', 'webk'];
+
+/** Whether asking the client to open a `webcal://` link can reach the member's calendar. */
+export function opensWebcal(): boolean {
+  try {
+    return !DROPS_OTHER_SCHEMES.includes(retrieveLaunchParams().tgWebAppPlatform);
+  } catch {
+    return false;
+  }
+}
+
+/** Opens a link outside the app (`web_app_open_link`): the SDK takes any absolute URL. */
+export function open(url: string): void {
+  openLink(url);
+}
+
+/** The client's native popup with `action` (destructive) and Cancel: true when the member
+ * pressed `action`. Without popups (before Bot API 6.2), the browser's confirm(). */
+export async function confirm(message: string, action: string): Promise<boolean> {
+  if (!popup.open.isAvailable()) return window.confirm(message);
+  const pressed = await popup.open({
+    message,
+    buttons: [
+      { id: 'confirm', type: 'destructive', text: action },
+      { id: 'cancel', type: 'cancel' },
+    ],
+  });
+  return pressed === 'confirm';
 }

@@ -239,3 +239,28 @@ describe('concurrent 401s', () => {
     expect(calls.filter((c) => c.url === '/api/auth/generate-code')).toHaveLength(1);
   });
 });
+
+describe('calendar', () => {
+  const FEED = { success: true, url: 'https://a.test/api/calendar/T1.ics', webcal_url: 'webcal://a.test/api/calendar/T1.ics' };
+  const NEW = { ...FEED, url: 'https://a.test/api/calendar/T2.ics', webcal_url: 'webcal://a.test/api/calendar/T2.ics' };
+
+  it("reads the member's feed with the token and resets it with one POST", async () => {
+    const { calls, fetchFn } = server({
+      'GET /api/users/me/calendar': () => json(200, FEED, { 'cache-control': 'no-store' }),
+      'POST /api/users/me/calendar/reset': () => json(200, NEW),
+    });
+    const api = new Api({ initData: () => INIT_DATA, tokens: memoryTokens('t'), fetch: fetchFn });
+    expect(await api.calendarFeed()).toEqual(FEED);
+    expect(await api.resetCalendarFeed()).toEqual(NEW);
+    expect(calls.map((c) => `${c.method} ${c.url} ${c.headers.Authorization}`)).toEqual([
+      'GET /api/users/me/calendar Bearer t',
+      'POST /api/users/me/calendar/reset Bearer t',
+    ]);
+  });
+
+  it("names an event's .ics on the API's own origin, the id escaped", () => {
+    const api = new Api({ initData: () => null, tokens: memoryTokens(), base: 'https://app.test' });
+    expect(api.eventCalendarUrl('e1')).toBe('https://app.test/api/v1/events/e1/calendar.ics');
+    expect(api.eventCalendarUrl('a/b')).toBe('https://app.test/api/v1/events/a%2Fb/calendar.ics');
+  });
+});

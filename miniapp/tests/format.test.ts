@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../src/api';
-import { price, spots } from '../src/format';
+import { calendarFileName, price, spots } from '../src/format';
 
 // An event with only what the formatters read; `currency` also as an older answer (or cache) had it.
 const event = (fields: Omit<Partial<Event>, 'currency'> & { currency?: string | null }) =>
@@ -35,5 +35,26 @@ describe('price', () => {
     expect(price(event({ price: 500 }))).toBe(plain);
     expect(price(event({ price: 500, currency: null }))).toBe(plain);
     expect(price(event({ price: 500, currency: 'euro' }))).toBe(plain);
+  });
+});
+
+describe('calendarFileName', () => {
+  // The same cases as the API's community.services.calendar.filename (tests/unit).
+  it('is the title in ASCII letters and digits joined by hyphens, accents off, the rest dropped', () => {
+    expect(calendarFileName('Welcome meetup', 'e1')).toBe('welcome-meetup.ics');
+    expect(calendarFileName("  Café & Crêpes: l'été 2026!  ", 'e1')).toBe('cafe-crepes-l-ete-2026.ics');
+    expect(calendarFileName('Straße 🎉 fest', 'e1')).toBe('strae-fest.ics');
+  });
+
+  it('is "event-<id>.ics" when nothing of the title is ASCII', () => {
+    expect(calendarFileName('أمسية الشعر العربي!', 'EV_42')).toBe('event-ev-42.ics');
+    expect(calendarFileName('Встреча', 'abc')).toBe('event-abc.ics');
+  });
+
+  it('cuts a long title at 60, at the last word ending in the second half, or mid-word', () => {
+    const words = calendarFileName('alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu', 'e');
+    expect(words).toBe('alpha-beta-gamma-delta-epsilon-zeta-eta-theta-iota-kappa.ics');
+    const word = calendarFileName('Pneumonoultramicroscopicsilicovolcanoconiosis'.repeat(2), 'e');
+    expect(word).toBe(`${'pneumonoultramicroscopicsilicovolcanoconiosis'.repeat(2).slice(0, 60)}.ics`);
   });
 });

@@ -27,6 +27,7 @@ from support.miniapp_client import (
     DARK,
     LIGHT,
     SIGNATURE,
+    TOUCH_TARGETS,
     axe_violations,
     build_miniapp,
     init_data,
@@ -1381,14 +1382,6 @@ def test_an_rsvp_says_you_are_going_once(texts_base: str, page: Page) -> None:
     page.reload()
     expect(page.get_by_role("heading", name="Welcome meetup")).to_be_visible()
     expect(going).to_have_count(1)
-
-
-TOUCH_TARGETS = """() => [...document.querySelectorAll(
-    'a[href], button, input, select, textarea, [role=button], [tabindex]:not([tabindex="-1"])')]
-  .filter((el) => el.getClientRects().length > 0 && !el.closest('.visually-hidden'))
-  .map((el) => { const r = el.getBoundingClientRect();
-    return [el.tagName.toLowerCase() + ' ' + (el.textContent || el.name || '').trim().slice(0, 24),
-            Math.round(r.width * 10) / 10, Math.round(r.height * 10) / 10]; })"""
 
 
 @pytest.mark.parametrize("size", ["320", "390", "768"])

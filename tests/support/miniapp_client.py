@@ -77,6 +77,16 @@ CLIENT_SCRIPT = """
 """.replace("BOTTOM_INSET", str(BOTTOM_INSET))
 
 
+# Every control a finger can reach on the page: [tag and text, width, height] (the browser tests
+# want each at least 44 by 44 px).
+TOUCH_TARGETS = """() => [...document.querySelectorAll(
+    'a[href], button, input, select, textarea, [role=button], [tabindex]:not([tabindex="-1"])')]
+  .filter((el) => el.getClientRects().length > 0 && !el.closest('.visually-hidden'))
+  .map((el) => { const r = el.getBoundingClientRect();
+    return [el.tagName.toLowerCase() + ' ' + (el.textContent || el.name || '').trim().slice(0, 24),
+            Math.round(r.width * 10) / 10, Math.round(r.height * 10) / 10]; })"""
+
+
 def init_data(telegram_id: int, name: str, start_param: str | None = None) -> str:
     token = LOCAL_DEFAULTS["TELEGRAM_BOT_TOKEN"]
     return signed_init_data(
@@ -84,11 +94,21 @@ def init_data(telegram_id: int, name: str, start_param: str | None = None) -> st
     )
 
 
-def launch_url(base: str, raw_init_data: str, theme: dict[str, str], path: str = "/app/") -> str:
+def launch_url(
+    base: str,
+    raw_init_data: str,
+    theme: dict[str, str],
+    path: str = "/app/",
+    *,
+    version: str = "8.0",
+    platform: str = "android",
+) -> str:
+    """The URL a client opens: `version` is the Bot API version the client supports (the SDK
+    offers what that version has), `platform` the client's ('android', 'ios', 'tdesktop')."""
     params = {
         "tgWebAppData": raw_init_data,
-        "tgWebAppVersion": "8.0",
-        "tgWebAppPlatform": "android",
+        "tgWebAppVersion": version,
+        "tgWebAppPlatform": platform,
         "tgWebAppThemeParams": json.dumps(theme, separators=(",", ":")),
     }
     return f"{base}{path}#{urlencode(params, quote_via=quote)}"

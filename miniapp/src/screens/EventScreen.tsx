@@ -3,7 +3,7 @@ import type { Event } from '../api';
 import { ErrorState } from '../components/ErrorState';
 import { Skeleton } from '../components/Skeleton';
 import { ApiError, message } from '../errors';
-import { price, spots, timeRange } from '../format';
+import { calendarFileName, price, spots, timeRange } from '../format';
 import { useMainButton } from '../hooks/useMainButton';
 import { useReady } from '../hooks/useReady';
 import { navigate } from '../router';
@@ -32,6 +32,7 @@ export function EventScreen({ api, user, params }: ScreenProps) {
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
   // Deactivated (or removed) while open: an RSVP answered 404, so none is offered any more.
   const [gone, setGone] = useState(false);
+  const [calendarNote, setCalendarNote] = useState('');
   const load = useCallback(() => {
     setError(null);
     // Two requests side by side: the event (the same for everyone) and the member's RSVP to it.
@@ -84,6 +85,19 @@ export function EventScreen({ api, user, params }: ScreenProps) {
     }
   });
 
+  // The event's .ics, from this origin: the client downloads it where it can (Bot API 8.0+),
+  // else the browser opens it and hands it to the calendar.
+  const addToCalendar = async (title: string) => {
+    setCalendarNote('');
+    try {
+      const saved = await tg.saveFile(api.eventCalendarUrl(id), calendarFileName(title, id));
+      if (saved === 'downloading') setCalendarNote('Downloading: open the file to add the event to your calendar.');
+      if (saved === 'opened') setCalendarNote('Opened the calendar file.');
+    } catch (e) {
+      setCalendarNote(`Could not add it to your calendar: ${message(e)}`);
+    }
+  };
+
   if (error) return <main>{<ErrorState error={error} retry={load} />}</main>;
   if (!event) return <main><Skeleton count={1} /></main>;
   const left = spots(event);
@@ -121,6 +135,15 @@ export function EventScreen({ api, user, params }: ScreenProps) {
           <p class={notice.error ? 'notice error' : 'notice'} role="status">
             {notice.text}
           </p>
+        )}
+        {!gone && (
+          <div class="calendar-action">
+            <button type="button" class="button" onClick={() => addToCalendar(event.title)}>
+              Add to calendar
+            </button>
+            {/* Present from the start, so screen readers announce what comes into it. */}
+            <p class="meta" aria-live="polite">{calendarNote}</p>
+          </div>
         )}
         {event.description && <p class="description" dir="auto">{event.description}</p>}
         {user?.role === 'admin' && (

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { CalendarFeed } from '../components/CalendarFeed';
 import { ErrorState } from '../components/ErrorState';
 import { EventList } from '../components/EventList';
 import { Skeleton } from '../components/Skeleton';
@@ -7,10 +8,13 @@ import { useReady } from '../hooks/useReady';
 import type { ScreenProps } from '../screen';
 import * as tg from '../telegram';
 
-/** The member: name, referral code to share or copy, and the events they RSVPed to. */
+/** The member: name, referral code to share or copy, the calendar feed, and the events they
+ * RSVPed to. */
 export function ProfileScreen({ api, user, setUser }: ScreenProps) {
   const [error, setError] = useState<unknown>(null);
   const [copied, setCopied] = useState(false);
+  // What the live region below says: one for the screen, whichever part changed.
+  const [said, say] = useState('');
   const load = useCallback(() => {
     setError(null);
     api.me().then((r) => setUser(r.user), setError);
@@ -40,16 +44,25 @@ export function ProfileScreen({ api, user, setUser }: ScreenProps) {
           <button
             type="button"
             class="button secondary"
-            onClick={() => tg.copy(user.referral_code).then(() => setCopied(true), () => setCopied(false))}
+            onClick={() =>
+              tg.copy(user.referral_code).then(
+                () => {
+                  setCopied(true);
+                  say('Referral code copied');
+                },
+                () => setCopied(false),
+              )
+            }
           >
             {copied ? 'Copied' : 'Copy'}
           </button>
         </div>
         {/* A live region present from the start, so screen readers announce what changes in it. */}
         <p class="visually-hidden" role="status">
-          {copied ? 'Referral code copied' : ''}
+          {said}
         </p>
       </section>
+      <CalendarFeed api={api} say={say} />
       <h2 class="section">My events</h2>
       <EventList list={mine} skeleton={1} empty={<p class="state">No RSVPs yet.</p>} />
     </main>

@@ -96,6 +96,19 @@ function setMainButton(data) {
   requestAnimationFrame(sendViewport); // the frame got shorter or taller
 }
 
+// The app's popup as the browser's own dialog: OK presses its first button that is not a
+// cancel or close one, Cancel its cancel button (or closes it without one).
+function popupAnswer({ title, message, buttons = [] }) {
+  const text = title ? `${title}\n\n${message}` : message;
+  const dismiss = buttons.find((b) => b.type === 'cancel' || b.type === 'close');
+  const act = buttons.find((b) => b !== dismiss);
+  if (!act) {
+    window.alert(text);
+    return { button_id: dismiss?.id };
+  }
+  return { button_id: window.confirm(text) ? act.id : dismiss?.id };
+}
+
 function handle(type, data) {
   switch (type) {
     case 'iframe_ready':
@@ -124,6 +137,19 @@ function handle(type, data) {
       break;
     case 'web_app_open_link':
       window.open(data.url, '_blank', 'noopener');
+      break;
+    case 'web_app_request_file_download':
+      // Telegram Web asks first, then downloads; the app hears what the member chose.
+      if (window.confirm(`Download ${data.file_name}?`)) {
+        const link = Object.assign(document.createElement('a'), { href: data.url, download: data.file_name });
+        link.click();
+        send('file_download_requested', { status: 'downloading' });
+      } else {
+        send('file_download_requested', { status: 'cancelled' });
+      }
+      break;
+    case 'web_app_open_popup':
+      send('popup_closed', popupAnswer(data));
       break;
     case 'web_app_read_text_from_clipboard':
       send('clipboard_text_received', { req_id: data.req_id, data: null });
