@@ -17,9 +17,12 @@ MEMBER_ROLE = "member"
 # An attendance's status: a spot taken, or a place on the waitlist.
 GOING = "going"
 WAITING = "waiting"
-# Granted only by `make make-admin` (devkit.ops.admin), never through the API.
+# May check members in at the door and read attendee lists (community.http.auth.staff_member).
+STAFF_ROLE = "staff"
+# Everything staff may, and grants roles: `make make-admin` (devkit.ops.admin) for the first one,
+# PUT /api/v1/members/{referral_code}/role by another admin after that.
 ADMIN_ROLE = "admin"
-ROLES = (MEMBER_ROLE, ADMIN_ROLE)
+ROLES = (MEMBER_ROLE, STAFF_ROLE, ADMIN_ROLE)
 
 
 @dataclass(frozen=True, slots=True)
