@@ -19,6 +19,7 @@ from typing import Any
 
 from pynamodb.constants import ALL_OLD
 from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from community import entities
@@ -399,7 +400,7 @@ def check_in(
     commits. ALREADY with the attendance as checked in (its time, by whom, its key); GONE
     when the RSVP is not there or is another (cancelled, renewed, or waiting now); RETRY when
     the event changed or another transaction held an item."""
-    actions = [
+    actions: list[Action] = [
         Attendance.checked_in_at.set(checkin.at),
         Attendance.checked_in_by.set(checkin.staff_id),
         Attendance.checked_in_by_name.set(checkin.staff_name),
@@ -444,9 +445,10 @@ def check_in(
 def going_page(
     event_id: str, count: int | None, after_user_id: str | None = None
 ) -> list[entities.Attendance]:
-    """Up to `count` (None: all) of an event's going members after the member `after_user_id`, in key
-    order: one Query of its partition, filtered to the going (more only when the waiting fill
-    a page of their own), consistent so a check-in just made shows."""
+    """Up to `count` (None: all) of an event's going members after the member
+    `after_user_id`, in key order: one Query of its partition, filtered to the going (more
+    only past 1 MB, or when the waiting fill a page), consistent so a check-in just made
+    shows."""
     start_key = None
     if after_user_id is not None:
         start_key = {"event_id": {"S": event_id}, "user_id": {"S": after_user_id}}

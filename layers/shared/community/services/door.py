@@ -9,6 +9,7 @@ of two scanners sending one ticket at the same moment exactly one succeeds."""
 import random
 import re
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from community.data import attendances
@@ -50,6 +51,7 @@ GONE = "this ticket's RSVP was cancelled: it is no longer valid"
 ALREADY = "already checked in"
 # An RSVP older than the bot has no Telegram id on it, so its member cannot be looked up.
 UNKNOWN_MEMBER = "unknown member"
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8; header=present"
 CSV_HEADER = ("name", "referral_code", "checked_in_at", "checked_in_by")
 
 
@@ -190,7 +192,9 @@ def _again(attendance: Attendance, staff: Member, key: str | None) -> CheckinDon
 
 
 def _done(attendance: Attendance, at: datetime, by: str) -> CheckinDone:
-    return CheckinDone(checkin=Checkin(user=_attendee(attendance), checked_in_at=at, checked_in_by=by))
+    return CheckinDone(
+        checkin=Checkin(user=_attendee(attendance), checked_in_at=at, checked_in_by=by)
+    )
 
 
 def _attendee(attendance: Attendance, known: dict[int, Member] | None = None) -> Attendee:
@@ -202,7 +206,9 @@ def _attendee(attendance: Attendance, known: dict[int, Member] | None = None) ->
             member = known.get(attendance.telegram_id)
     if member is None:
         return Attendee(name=UNKNOWN_MEMBER, photo_url=None, referral_code=None)
-    return Attendee(name=member.name, photo_url=member.photo_url, referral_code=member.referral_code)
+    return Attendee(
+        name=member.name, photo_url=member.photo_url, referral_code=member.referral_code
+    )
 
 
 def attendees_page(event_id: str, limit: int, cursor: str | None = None) -> Attendees:
@@ -239,7 +245,13 @@ def _members(page: list[Attendance]) -> dict[int, Member]:
     return users_table.get_many([a.telegram_id for a in page if a.telegram_id is not None])
 
 
-def attendees_csv(event_id: str) -> bytes:
+@dataclass(frozen=True)
+class Sheet:
+    filename: str
+    body: bytes
+
+
+def attendees_csv(event_id: str) -> Sheet:
     """Every going member of the event as CSV, by name: what a spreadsheet at the door needs.
     The event's GetItem, its attendances' Query (all pages), their members' BatchGetItems."""
     event = _door_event(event_id)
@@ -249,7 +261,7 @@ def attendees_csv(event_id: str) -> bytes:
         ((_attendee(attendance, known), attendance) for attendance in going),
         key=lambda row: (row[0].name.casefold(), row[0].referral_code or ""),
     )
-    return to_csv(
+    body = to_csv(
         CSV_HEADER,
         (
             (
@@ -261,6 +273,8 @@ def attendees_csv(event_id: str) -> bytes:
             for user, attendance in rows
         ),
     )
+    # The canonical id (a ULID or a UUID): nothing a client sent goes into the header.
+    return Sheet(filename=f"attendees-{event.id}.csv", body=body)
 
 
 def _stamp(moment: datetime | None) -> str:
