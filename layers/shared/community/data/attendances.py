@@ -51,6 +51,8 @@ class Outcome(enum.Enum):
     # The event changed since it was read (dates, activity) or another transaction raced
     # this one: read it again and retry.
     RETRY = "retry"
+    # Cancel: the member was checked in at the door, so keeps the RSVP.
+    CHECKED_IN = "checked_in"
     # Check-in: the RSVP the ticket names is no longer there (cancelled, or cancelled and
     # taken again: a new RSVP, a new ticket).
     GONE = "gone"
@@ -125,13 +127,19 @@ def remove(
     seat to `head` (the waitlist's first, as read: it becomes going with a `promoted` notice,
     attendee_count unchanged, waitlist_count one less) or, with no head, decrement
     attendee_count on the condition that nobody waits (else RETRY: read the head). ALREADY
-    when the member was not going (nothing is written then)."""
+    when the member was not going, CHECKED_IN when they were checked in at the door (nothing
+    is written then; a refusal costs one GetItem more, to tell the two apart)."""
     try:
         with backend_errors(), TransactWrite(connection=connection()) as transaction:
             # Deletes, puts, then updates (PynamoDB's order): reasons come back as
             # [attendance, (notice, head,) event].
+            # A member checked in at the door keeps the RSVP: the event's checked_in_count
+            # counts it (check_in below).
             transaction.delete(
-                Attendance(event_id, user_id), condition=Attendance.event_id.exists() & _is_going()
+                Attendance(event_id, user_id),
+                condition=Attendance.event_id.exists()
+                & _is_going()
+                & Attendance.checked_in_at.does_not_exist(),
             )
             if head is None:
                 nobody_waits = Event.waitlist_count.does_not_exist() | (Event.waitlist_count == 0)
@@ -155,7 +163,11 @@ def remove(
     except TransactWriteError as error:
         reasons = _reasons(error)
         if reasons[0] == ITEM_CONDITION_FAILED:
-            return Outcome.ALREADY
+            # A transactional delete cannot return the item it refused: read it (only here).
+            current = get(event_id, user_id)
+            if current is None or current.status != GOING:
+                return Outcome.ALREADY
+            return Outcome.CHECKED_IN if current.checked_in_at else Outcome.RETRY
         old_event = _old_item(error, len(reasons) - 1) if head is None else None
         if old_event is not None and int(Event.from_raw_data(old_event).attendee_count) <= 0:
             # An attendance without a counted spot: the invariant is broken, not the request.
