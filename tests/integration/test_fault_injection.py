@@ -43,9 +43,7 @@ CALLS = {
     # notice record in one transaction (the outbox).
     "EventDeleteFunction": ["GetItem", "GetItem", "TransactWriteItems"],
     "EventDetailFunction": ["GetItem"],
-    # The member, the event, the transaction, refused (the member had no RSVP), then the
-    # attendance, to tell no RSVP from one checked in at the door (which is kept: a 409).
-    "EventRsvpCancelFunction": ["GetItem", "GetItem", "TransactWriteItems", "GetItem"],
+    "EventRsvpCancelFunction": ["GetItem", "GetItem", "TransactWriteItems"],
     # The member, the event, the transaction, then the event as the RSVP left it.
     "EventRsvpFunction": ["GetItem", "GetItem", "TransactWriteItems", "GetItem"],
     # The member, the event, the member's attendance.

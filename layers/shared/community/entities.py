@@ -115,3 +115,21 @@ class PendingLogin:
     code_hash: str
     user: TelegramUser
     expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RoleChange:
+    """One change of a member's role, as audited: who made it (`by_id` None for the operator
+    tool, `make make-admin`), whom it changed, from which role to which, and when. `id` is a
+    ULID: the records of one second still list in the order they were made."""
+
+    id: str
+    at: datetime
+    by_id: str | None
+    by_name: str
+    by_referral_code: str | None
+    member_id: str
+    member_name: str
+    member_referral_code: str
+    from_role: str
+    to_role: str

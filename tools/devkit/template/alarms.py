@@ -88,6 +88,14 @@ GROUPS = (
         ),
     ),
     Group(
+        "RoleFunction",
+        "the role functions",
+        (
+            "MemberRoleUpdateFunction",
+            "MemberRolesFunction",
+        ),
+    ),
+    Group(
         "BotFunction",
         "the bot functions",
         (

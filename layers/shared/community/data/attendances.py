@@ -128,16 +128,17 @@ def remove(
     attendee_count unchanged, waitlist_count one less) or, with no head, decrement
     attendee_count on the condition that nobody waits (else RETRY: read the head). ALREADY
     when the member was not going, CHECKED_IN when they were checked in at the door (nothing
-    is written then; a refusal costs one GetItem more, to tell the two apart)."""
+    is written then; the refused delete returns the attendance, which tells them apart)."""
     try:
         with backend_errors(), TransactWrite(connection=connection()) as transaction:
             # Deletes, puts, then updates (PynamoDB's order): reasons come back as
             # [attendance, (notice, head,) event].
             # A member checked in at the door keeps the RSVP: the event's checked_in_count
             # counts it (check_in below).
-            transaction.delete(
+            _delete_returning_old(
+                transaction,
                 Attendance(event_id, user_id),
-                condition=Attendance.event_id.exists()
+                Attendance.event_id.exists()
                 & _is_going()
                 & Attendance.checked_in_at.does_not_exist(),
             )
@@ -163,17 +164,29 @@ def remove(
     except TransactWriteError as error:
         reasons = _reasons(error)
         if reasons[0] == ITEM_CONDITION_FAILED:
-            # A transactional delete cannot return the item it refused: read it (only here).
-            current = get(event_id, user_id)
-            if current is None or current.status != GOING:
-                return Outcome.ALREADY
-            return Outcome.CHECKED_IN if current.checked_in_at else Outcome.RETRY
+            old = _old_item(error, 0)
+            kept = None if old is None else _attendance(Attendance.from_raw_data(old))
+            if kept is not None and kept.status == GOING and kept.checked_in_at is not None:
+                return Outcome.CHECKED_IN
+            return Outcome.ALREADY
         old_event = _old_item(error, len(reasons) - 1) if head is None else None
         if old_event is not None and int(Event.from_raw_data(old_event).attendee_count) <= 0:
             # An attendance without a counted spot: the invariant is broken, not the request.
             raise
         return Outcome.RETRY
     return Outcome.DONE
+
+
+def _delete_returning_old(transaction: TransactWrite, item: Attendance, condition: Any) -> None:
+    """`transaction.delete`, except that a refusal returns the item as it was (ALL_OLD), as
+    `save` and `update` can: DynamoDB takes ReturnValuesOnConditionCheckFailure on a Delete
+    too, and the model builds it, but PynamoDB's TransactWrite.delete takes no argument for
+    it."""
+    transaction._delete_items.append(
+        item.get_delete_kwargs_from_instance(
+            condition=condition, return_values_on_condition_failure=ALL_OLD
+        )
+    )
 
 
 def _promote(transaction: TransactWrite, heads: list[entities.Attendance], now: datetime) -> None:
