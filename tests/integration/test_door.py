@@ -334,6 +334,27 @@ def test_outside_the_window_is_a_409_with_the_window(starts_in: timedelta, hours
     assert stored(event_id)[0] == 0
 
 
+def test_once_the_window_closed_a_retry_is_still_its_201_and_a_rescan_already_checked_in() -> None:
+    event_id = an_event()
+    _, text = going(42, event_id)
+    staff = staff_login()["token"]
+    first = check_in(staff, event_id, text, "before-close")
+    ended = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
+    Event.get(event_id).update(
+        actions=[
+            Event.start_date.set((ended - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")),
+            Event.end_date.set(ended.strftime("%Y-%m-%dT%H:%M:%SZ")),
+        ]
+    )
+
+    retried = check_in(staff, event_id, text, "before-close")
+    rescanned = check_in(staff, event_id, text, "after-close")
+
+    assert first["statusCode"] == 201, first
+    assert (retried["statusCode"], retried["body"]) == (201, first["body"])
+    assert refused(rescanned, 409)["detail"] == "already checked in"
+
+
 def test_the_window_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
     event_id = an_event(timedelta(minutes=30))
     _, text = going(42, event_id)

@@ -48,7 +48,7 @@ class Checkin(BaseModel):
     user: Attendee
     checked_in_at: datetime
     # The staff member's name when they checked this member in.
-    checked_in_by: str
+    checked_in_by: Annotated[str, AfterValidator(single_line)]
 
 
 class CheckinDone(BaseModel):
@@ -76,7 +76,7 @@ class CheckinConflictBody(ErrorBody):
     Idempotency-Key is the 201 instead), or the check-in is not open now (when it is)."""
 
     checked_in_at: datetime | None = None
-    checked_in_by: str | None = None
+    checked_in_by: Annotated[str, AfterValidator(single_line)] | None = None
     user: Attendee | None = None
     opens_at: datetime | None = None
     closes_at: datetime | None = None
