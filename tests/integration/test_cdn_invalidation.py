@@ -1,5 +1,6 @@
-"""A login that changes a member's public fields purges their cached profile from CloudFront;
-a CloudFront failure never fails the login. (moto in-process: CloudFront and SSM.)"""
+"""A login that changes a member's public fields, or a change of their role (the profile shows
+it), purges their cached profile from CloudFront; a CloudFront failure never fails the login.
+(moto in-process: CloudFront and SSM.)"""
 
 import io
 import logging
@@ -9,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 from aws_lambda_powertools.utilities import parameters
-from support.flows import login
+from support.flows import admin_login, body_of, login, set_member_role
 
 from community.gateways import cdn
 from community.observability import logger
@@ -103,3 +104,23 @@ def test_a_cloudfront_failure_is_logged_and_the_login_still_succeeds(
     assert session["user"]["name"] == "Alice Renamed"
     assert "cloudfront invalidation failed" in stream.getvalue()
     assert invalidated_paths(distribution_id) == []
+
+
+def test_a_role_change_purges_the_profile_and_the_same_role_again_does_not(
+    distribution_id: str,
+) -> None:
+    # Given an admin (the operator tool's grant purges hers) and a member
+    admin = admin_login(7, "Ada")
+    code = login(42, "Alice")["user"]["referral_code"]
+    purged_before = len(invalidated_paths(distribution_id))
+
+    # When the admin makes Alice staff, then staff again
+    for _ in range(2):
+        response = set_member_role(admin["token"], code, "staff")
+        assert response["statusCode"] == 200, response
+
+    # Then one invalidation named every cached URL of Alice's profile: the second wrote nothing
+    assert body_of(response)["changed"] is False
+    assert invalidated_paths(distribution_id)[purged_before:] == [
+        [f"/u/{code}", f"/api/users/u/{code}", f"/u/{code.lower()}", f"/api/users/u/{code.lower()}"]
+    ]

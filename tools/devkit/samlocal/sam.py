@@ -121,6 +121,9 @@ class Stack:
             "TELEGRAM_BOT_TOKEN_SECRET_ARN": "",
             "JWT_SECRET_ARN": "",
             "TELEGRAM_WEBHOOK_SECRET_ARN": "",
+            # No distribution to invalidate (a role change's profile paths): no SSM look-up
+            # from the container, which would wait on AWS for its timeouts.
+            "DISTRIBUTION_ID_PARAMETER": "",
             # Nothing answers there: a sweep invoked under sam local finds no reminder due.
             "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9",
             "DYNAMODB_ENDPOINT_URL": f"http://{MOTO_ALIAS}:5000",
