@@ -737,7 +737,8 @@ export interface components {
         };
         /**
          * OtherEventBody
-         * @description 422: a good ticket, for another event (its id, so the door can say which).
+         * @description 422: a good ticket, for another event (its id, so the door can say which); or, like
+         *     every route's 422, a body that is not `{"ticket": "..."}` (the problems as `detail`).
          */
         OtherEventBody: {
             /** Detail */
@@ -750,7 +751,7 @@ export interface components {
              */
             success: boolean;
             /** Ticket Event Id */
-            ticket_event_id: string;
+            ticket_event_id?: string | null;
         };
         /** PrivateProfile */
         PrivateProfile: {

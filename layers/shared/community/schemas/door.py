@@ -83,6 +83,7 @@ class CheckinConflictBody(ErrorBody):
 
 
 class OtherEventBody(ErrorBody):
-    """422: a good ticket, for another event (its id, so the door can say which)."""
+    """422: a good ticket, for another event (its id, so the door can say which); or, like
+    every route's 422, a body that is not `{"ticket": "..."}` (the problems as `detail`)."""
 
-    ticket_event_id: str
+    ticket_event_id: str | None = None
