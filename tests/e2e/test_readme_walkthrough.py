@@ -54,6 +54,11 @@ EXPECTED = {
     # member would leave no admin (409).
     ("PUT", "/api/v1/members/{referral_code}/role"): {200, 409},
     ("GET", "/api/v1/members/roles"): {200},
+    # The door, at an event starting within the hour that the (admin) member is going to: the
+    # ticket, its scan (201; scanned again with another Idempotency-Key, 409), the attendees.
+    ("GET", "/api/v1/events/{event_id}/ticket"): {200},
+    ("POST", "/api/v1/events/{event_id}/checkins"): {201, 409},
+    ("GET", "/api/v1/events/{event_id}/attendees"): {200},
 }
 REQUEST_LINE = re.compile(r"^([A-Z]+) (/\S*) (\d{3})$", re.MULTILINE)
 

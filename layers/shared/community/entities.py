@@ -96,6 +96,8 @@ class Event:
     # Counts the changes a calendar must follow (start, end, location, active): the data
     # layer bumps it in the write that makes one, and calendars send it as SEQUENCE.
     version: int = 0
+    # Members checked in at the door, counted in each check-in's transaction.
+    checked_in_count: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +116,12 @@ class Attendance:
     status: str = GOING
     seq: int | None = None
     left_at: datetime | None = None
+    # The check-in at the door: when, by whom (a users' id and the name they had then), and
+    # the Idempotency-Key of the request that did it.
+    checked_in_at: datetime | None = None
+    checked_in_by: str | None = None
+    checked_in_by_name: str | None = None
+    checkin_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,12 @@ class Scenario:
     calendar_subscribed_share: float = 0.2
     calendar_poll_seconds: float = 1800.0
     calendar_feed_events: int = 10
+    # The door (issue 28): one event's scanners checking 500 people in 15 minutes, each member
+    # opening their ticket there once, and the staff's attendee list refreshed every 5 s.
+    checkins_per_second: float = 500 / (15 * 60)
+    ticket_views_per_second: float = 500 / (15 * 60)
+    attendee_list_reads_per_second: float = 0.2
+    attendee_page: int = 50
     page_size: int = 10
     profile: str = "max"
 
@@ -112,6 +118,8 @@ class Items:
     attendance: StoredItem
     # The attendance once cancelled (or its waitlist place left): kept as status "left".
     left_attendance: StoredItem
+    # The same RSVP once checked in at the door (data/attendances.py: check_in).
+    checked_in: StoredItem
     # One per upcoming event, in start order; event i has category CATEGORIES[i % 6].
     events: list[StoredItem]
     member_id: str
@@ -213,6 +221,11 @@ def build_items(scenario: Scenario) -> Items:
     left = Attendance(**attendance.attribute_values)
     left.telegram_id, left.status, left.left_at = telegram_id, "left", now
     left.expires_at = now + LEFT_KEPT
+    # As the check-in sets it: the staff member's id and name, the scanner's Idempotency-Key
+    # (at its longest).
+    checked_in = Attendance(**attendance.attribute_values)
+    checked_in.checked_in_at, checked_in.checked_in_by = now, member_id
+    checked_in.checked_in_by_name, checked_in.checkin_key = prose * text.name, "k" * 128
     # As services.events.change_notice writes a move and a new place (the longest location).
     # The id's random part fixed: the report is the same every run.
     key = f"{outbox.notice_key(events[0]['id']['S'], now)[:-10]}{'0' * 10}"
@@ -246,6 +259,7 @@ def build_items(scenario: Scenario) -> Items:
         auth_code=stored_form(auth_code),
         attendance=stored_form(attendance),
         left_attendance=stored_form(left),
+        checked_in=stored_form(checked_in),
         events=events,
         member_id=member_id,
         member_pk=user.pk,

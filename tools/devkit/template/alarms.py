@@ -80,6 +80,15 @@ GROUPS = (
         ),
     ),
     Group(
+        "DoorFunction",
+        "the door functions (tickets, check-in, attendees)",
+        (
+            "EventTicketFunction",
+            "EventCheckinFunction",
+            "EventAttendeesFunction",
+        ),
+    ),
+    Group(
         "RoleFunction",
         "the role functions",
         (

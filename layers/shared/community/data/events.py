@@ -45,6 +45,7 @@ def _event(item: Event) -> entities.Event:
         waitlist_count=int(item.waitlist_count or 0),
         waitlist_seq=int(item.waitlist_seq or 0),
         version=int(item.version or 0),
+        checked_in_count=int(item.checked_in_count or 0),
     )
 
 
@@ -78,6 +79,7 @@ def to_item(event: entities.Event) -> Event:
         waitlist_count=event.waitlist_count,
         waitlist_seq=event.waitlist_seq,
         version=event.version,
+        checked_in_count=event.checked_in_count,
         created_at=event.created_at,
         updated_at=event.updated_at,
     )

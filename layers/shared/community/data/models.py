@@ -259,6 +259,8 @@ class Event(Model):
     # end_date, location or is_active: an iCalendar SEQUENCE, which calendar apps need to
     # grow before they take an update. Unset on events stored before it (read as 0).
     version = NumberAttribute(default=0)
+    # The members checked in at the door: one more in each check-in's transaction.
+    checked_in_count = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
 
@@ -300,6 +302,13 @@ class Attendance(Model):
     # A new RSVP or waitlist place replaces the whole item, so neither outlives it.
     left_at = UTCDateTimeAttribute(null=True)
     expires_at = TTLAttribute(null=True)
+    # Set once, by the check-in at the door (data/attendances.py: check_in): when, by which
+    # staff member (users' id, and their name then, for the answer), and the scanner's
+    # Idempotency-Key, so that a retried request is told its own 201 again.
+    checked_in_at = UTCDateTimeAttribute(null=True)
+    checked_in_by = UnicodeAttribute(null=True)
+    checked_in_by_name = UnicodeAttribute(null=True)
+    checkin_key = UnicodeAttribute(null=True)
 
     by_member = MemberIndex()
 
