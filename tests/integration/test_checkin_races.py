@@ -189,9 +189,7 @@ def test_a_cancel_racing_its_check_in_leaves_one_of_the_two(race_backend: str) -
     count, attendances = checked_in(event_id)
     event = Event.get(event_id, consistent_read=True)
     # A cancel keeps its row as "left" (for the member's calendar feed): not a spot.
-    going = [
-        row for row in Attendance.query(event_id, consistent_read=True) if row.status != LEFT
-    ]
+    going = [row for row in Attendance.query(event_id, consistent_read=True) if row.status != LEFT]
     print(
         f"\n{race_backend}: 10 check-ins each racing its member's cancel: "
         f"(scan, cancel) {dict(outcomes)}, 503s retried {len(retried)}"

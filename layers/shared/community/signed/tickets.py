@@ -143,6 +143,10 @@ def verify(text: str, key: bytes) -> Ticket:
         raw = base64.b32decode(text.upper() + "=" * (-len(text) % 8))
     except (binascii.Error, ValueError):
         raise InvalidRequest(INVALID) from None
+    # base32 leaves unused low bits in the last character: without this, a ticket with that
+    # character changed would decode to the same bytes and pass as unaltered.
+    if base64.b32encode(raw).decode().rstrip("=") != text.upper():
+        raise InvalidRequest(INVALID)
     if len(raw) <= TAG_BYTES:
         raise InvalidRequest(INVALID)
     body, tag = raw[:-TAG_BYTES], raw[-TAG_BYTES:]
