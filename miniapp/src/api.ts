@@ -1,12 +1,32 @@
 // The one module that talks to the API (same origin only). It keeps the access token, logs in
 // again once on a 401, and revalidates cached GETs with their ETag (If-None-Match -> 304).
-import type { Answer, Category, Method, Paths, User } from './api-contract';
+import type {
+  Answer,
+  AttendeesPage,
+  Category,
+  CheckinAnswer,
+  Method,
+  Paths,
+  Role,
+  RoleGranted,
+  RolesAnswer,
+  TicketAnswer,
+  User,
+} from './api-contract';
 import { ApiError } from './errors';
 import type { TokenStore } from './tokens';
 
 export {
   CATEGORIES,
+  ROLES,
+  type Attendee,
+  type AttendeesPage,
   type Category,
+  type Checkin,
+  type Person,
+  type Role,
+  type RoleChange,
+  type RoleMember,
   type Event,
   type MyEvent,
   type MyPage,
@@ -165,6 +185,38 @@ export class Api {
     return this.call('delete', '/api/v1/events/{event_id}', { id });
   }
 
+  /** The member's ticket to an event they are going to (404 otherwise): never cached, as the
+   * API says (`no-store`): a cancelled RSVP's ticket must not be shown again. */
+  async ticket(id: string): Promise<TicketAnswer> {
+    return (await this.authed('GET', `/api/v1/events/${encodeURIComponent(id)}/ticket`)) as TicketAnswer;
+  }
+
+  /** One scanned ticket. `key` is the Idempotency-Key: the same for every submission of the
+   * same scanned text, so a retry after a lost answer gets the first answer back, not a 409. */
+  async checkIn(id: string, ticket: string, key: string): Promise<CheckinAnswer> {
+    const path = `/api/v1/events/${encodeURIComponent(id)}/checkins`;
+    const headers = { 'Idempotency-Key': key };
+    return (await this.authed('POST', path, { body: { ticket }, headers })) as CheckinAnswer;
+  }
+
+  /** Staff and admins: the going members with their check-in time, and the totals. */
+  async attendees(id: string, cursor?: string | null, limit = 50): Promise<AttendeesPage> {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (cursor) query.set('cursor', cursor);
+    const path = `/api/v1/events/${encodeURIComponent(id)}/attendees?${query}`;
+    return (await this.authed('GET', path)) as AttendeesPage;
+  }
+
+  /** Admins: the members whose role is not `member`, and the audit list of role changes. */
+  async roles(): Promise<RolesAnswer> {
+    return (await this.authed('GET', '/api/v1/members/roles')) as RolesAnswer;
+  }
+
+  async setRole(referralCode: string, role: Role): Promise<RoleGranted> {
+    const path = `/api/v1/members/${encodeURIComponent(referralCode)}/role`;
+    return (await this.authed('PUT', path, { body: { role } })) as RoleGranted;
+  }
+
   /** `method path` as openapi.json documents it: `{event_id}` becomes `id`, `query` is added,
    * the answer is typed. Bearer-authenticated unless `anonymous`. */
   private call<P extends keyof Paths, M extends Method & keyof Paths[P]>(
@@ -209,7 +261,7 @@ export class Api {
     }
     if (!response.ok) {
       const detail = (body as { detail?: unknown } | null)?.detail ?? body;
-      throw new ApiError(response.status, detail);
+      throw new ApiError(response.status, detail, body);
     }
     const etag = response.headers.get('ETag');
     if (etag && method === 'GET') this.etags.set(key, { etag, body });

@@ -42,3 +42,15 @@ export function spots(event: Event): string | null {
   if (left === null || left === undefined) return null;
   return left <= 0 ? 'Full' : `${left} ${left === 1 ? 'spot' : 'spots'} left`;
 }
+
+const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** "18:03": when a member was checked in, in the staff member's locale and time zone. */
+export function clock(iso: string): string {
+  return clockFormat.format(new Date(iso));
+}
+
+/** "Sat, 3 May, 18:00": an instant (a role change's) in the member's locale and time zone. */
+export function instant(iso: string): string {
+  return dateFormat.format(new Date(iso));
+}

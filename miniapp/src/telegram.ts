@@ -6,6 +6,7 @@ import {
   init,
   mainButton,
   miniApp,
+  qrScanner,
   retrieveLaunchParams,
   retrieveRawInitData,
   shareURL,
@@ -132,4 +133,20 @@ export function share(url: string, text: string): void {
 export async function copy(text: string): Promise<void> {
   // The SDK asks the client (web_app_write_clipboard... or the browser's clipboard).
   await copyTextToClipboard(text);
+}
+
+/** Telegram's QR scanner is there (Mini Apps 6.4+, and not every client: Telegram Desktop has none). */
+export function canScanQr(): boolean {
+  return qrScanner.open.isAvailable();
+}
+
+/** Opens Telegram's QR scanner (`web_app_open_scan_qr_popup`) and calls `onText` with every code
+ * it reads (`qr_text_received`) while it stays open: a door scans one ticket after another.
+ * Resolves when the member closes it (`scan_qr_popup_closed`) or closeQrScanner() does. */
+export async function scanQr(text: string, onText: (qr: string) => void): Promise<void> {
+  await qrScanner.open({ text, onCaptured: onText });
+}
+
+export function closeQrScanner(): void {
+  if (qrScanner.close.isAvailable() && qrScanner.isOpened()) qrScanner.close();
 }
