@@ -37,7 +37,8 @@ export type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M
 export interface Person {
   name: string;
   photo_url: string | null;
-  referral_code?: string;
+  /** Null for an RSVP older than the bot, whose member cannot be looked up. */
+  referral_code?: string | null;
 }
 export interface TicketAnswer {
   success: boolean;

@@ -43,7 +43,7 @@ export function spots(event: Event): string | null {
   return left <= 0 ? 'Full' : `${left} ${left === 1 ? 'spot' : 'spots'} left`;
 }
 
-const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const clockFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 
 /** "18:03": when a member was checked in, in the staff member's locale and time zone. */
 export function clock(iso: string): string {

@@ -64,7 +64,7 @@ export function AttendeesScreen({ api, user, params }: ScreenProps) {
           {shown.map((a, i) => (
             <li key={a.user.referral_code ?? i} class="person">
               <Avatar person={a.user} size="small" />
-              <span class="name" dir="auto">{a.user.name}</span>
+              <div class="text"><span class="name" dir="auto">{a.user.name}</span></div>
               {a.checked_in_at ? (
                 <span class="tag going">In {clock(a.checked_in_at)}</span>
               ) : (

@@ -98,7 +98,9 @@ export function CheckinScreen({ api, user, params }: ScreenProps) {
       (e: unknown) => {
         // No answer: the next read of this code retries with the same key.
         if (!(e instanceof ApiError)) current.last = 0;
-        show({ ok: false, person: null, words: checkinRefusal(e, clock) });
+        // "Already checked in" names who was: the staff compare them with who stands there.
+        const who = e instanceof ApiError ? (e.body as { user?: Person | null } | null)?.user : null;
+        show({ ok: false, person: who ?? null, words: checkinRefusal(e, clock) });
       },
     ).finally(() => {
       current.busy = false;
@@ -158,9 +160,15 @@ export function CheckinScreen({ api, user, params }: ScreenProps) {
           <ul class="people">
             {outcomes.slice(1).map((o) => (
               <li key={o.n} class={`person${o.ok ? '' : ' refused'}`}>
-                {o.person && <Avatar person={o.person} size="small" />}
-                <span class="name" dir="auto">{o.person?.name ?? 'Refused'}</span>
-                <span class="words">{o.words}</span>
+                {o.person ? (
+                  <Avatar person={o.person} size="small" />
+                ) : (
+                  <div class="avatar small unknown" aria-hidden="true">!</div>
+                )}
+                <div class="text">
+                  <span class="name" dir="auto">{o.person?.name ?? 'Refused'}</span>
+                  <span class="words">{o.words}</span>
+                </div>
               </li>
             ))}
           </ul>

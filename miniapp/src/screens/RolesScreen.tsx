@@ -99,9 +99,10 @@ export function RolesScreen({ api, user }: ScreenProps) {
         <ul class="people">
           {members.map((m) => (
             <li key={m.referral_code} class="person">
-              <span class="name">
-                <span dir="auto">{m.name}</span> <span class="meta">{m.referral_code}</span>
-              </span>
+              <div class="text">
+                <span class="name" dir="auto">{m.name}</span>
+                <span class="words code-small">{m.referral_code}</span>
+              </div>
               <span class="tag">{m.role}</span>
               <button
                 type="button"
