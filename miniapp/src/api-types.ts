@@ -231,6 +231,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/members/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Member Roles */
+        get: operations["member_roles_api_v1_members_roles_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/members/{referral_code}/role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Member Role Update */
+        put: operations["member_role_update_api_v1_members__referral_code__role_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/u/{referral_code}": {
         parameters: {
             query?: never;
@@ -575,6 +609,77 @@ export interface components {
              */
             success: boolean;
             user: components["schemas"]["UserPublic"];
+        };
+        /** RoleChangeRecord */
+        RoleChangeRecord: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            by: components["schemas"]["RolePerson"];
+            /** From Role */
+            from_role: string;
+            /** Id */
+            id: string;
+            member: components["schemas"]["RolePerson"];
+            /** To Role */
+            to_role: string;
+        };
+        /** RoleGranted */
+        RoleGranted: {
+            /** Changed */
+            changed: boolean;
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+            user: components["schemas"]["UserPublic"];
+        };
+        /**
+         * RolePerson
+         * @description Who made a change or whom it changed, as they were named at the time. The operator tool
+         *     (`make make-admin`) has no id and no referral code.
+         */
+        RolePerson: {
+            /** Id */
+            id: string | null;
+            /** Name */
+            name: string;
+            /** Referral Code */
+            referral_code: string | null;
+        };
+        /**
+         * RoleUpdate
+         * @description PUT /api/v1/members/{referral_code}/role.
+         */
+        RoleUpdate: {
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "member" | "staff" | "admin";
+        };
+        /**
+         * RolesListing
+         * @description GET /api/v1/members/roles: every member whose role is not member (admins first), and a
+         *     page of the audit, newest first; `next_cursor` continues the audit.
+         */
+        RolesListing: {
+            /** Audit */
+            audit: components["schemas"]["RoleChangeRecord"][];
+            /** Has More */
+            has_more: boolean;
+            /** Members */
+            members: components["schemas"]["UserPublic"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
         };
         /** Rsvp */
         Rsvp: {
@@ -2438,6 +2543,194 @@ export interface operations {
             };
         };
     };
+    member_roles_api_v1_members_roles_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: {
+                authorization?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolesListing"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    member_role_update_api_v1_members__referral_code__role_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                referral_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleGranted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_profile_page_u__referral_code__get: {
         parameters: {
             query?: never;
@@ -2531,6 +2824,7 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const eventCategoryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EventCategory"]> = ["meetup", "workshop", "talk", "social", "sports", "online"];
+export const roleUpdateRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RoleUpdate"]["role"]> = ["member", "staff", "admin"];
 export const rsvpGoingStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RsvpGoing"]["status"]> = ["going"];
 export const rsvpNoneStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RsvpNone"]["status"]> = ["none"];
 export const rsvpWaitlistedStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RsvpWaitlisted"]["status"]> = ["waitlisted"];

@@ -1,6 +1,14 @@
 """template.yaml declares the tables; the PynamoDB models must agree with it."""
 
-from community.data.models import Attendance, AuthCode, Event, ReferralGuard, User
+from community.data.models import (
+    AdminCount,
+    Attendance,
+    AuthCode,
+    Event,
+    ReferralGuard,
+    RoleChange,
+    User,
+)
 from devkit.template.reader import resources
 
 
@@ -16,10 +24,30 @@ def test_users_table_keys_and_referral_index_match_the_models() -> None:
     users = table("UsersTable")
     assert hash_key(users) == User._hash_key_attribute().attr_name
     assert hash_key(users) == ReferralGuard._hash_key_attribute().attr_name
-    (index,) = users["GlobalSecondaryIndexes"]
+    index, _ = users["GlobalSecondaryIndexes"]
     assert index["IndexName"] == User.by_referral_code.Meta.index_name
     assert hash_key(index) == "referral_code"
     assert index["Projection"]["ProjectionType"] == "ALL"
+
+
+def test_users_table_role_listing_index_matches_both_models_that_use_it() -> None:
+    users = table("UsersTable")
+    _, index = users["GlobalSecondaryIndexes"]
+    for model in (User, RoleChange):
+        assert index["IndexName"] == model.by_role_listing.Meta.index_name
+        assert hash_key(index) == model.role_listing.attr_name
+        assert range_key(index) == model.role_sort.attr_name
+        # ALL: the listing answers from the index alone, no BatchGetItem after the Query.
+        assert model.by_role_listing.Meta.projection.projection_type == "ALL"
+    assert index["Projection"]["ProjectionType"] == "ALL"
+    # Sparse: a member whose role is "member" leaves both unset, and only they may.
+    assert User.role_listing.null is True
+    assert User.role_sort.null is True
+    # The other items of the table share its one key and stay out of the index.
+    for model in (RoleChange, AdminCount, ReferralGuard):
+        assert model._hash_key_attribute().attr_name == hash_key(users)
+    assert not hasattr(AdminCount, "role_listing")
+    assert not hasattr(ReferralGuard, "role_listing")
 
 
 def test_auth_codes_table_key_and_ttl_match_the_model() -> None:

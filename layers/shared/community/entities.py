@@ -17,9 +17,12 @@ MEMBER_ROLE = "member"
 # An attendance's status: a spot taken, or a place on the waitlist.
 GOING = "going"
 WAITING = "waiting"
-# Granted only by `make make-admin` (devkit.ops.admin), never through the API.
+# May check members in at the door and read attendee lists (community.http.auth.staff_member).
+STAFF_ROLE = "staff"
+# Everything staff may, and grants roles: `make make-admin` (devkit.ops.admin) for the first one,
+# PUT /api/v1/members/{referral_code}/role by another admin after that.
 ADMIN_ROLE = "admin"
-ROLES = (MEMBER_ROLE, ADMIN_ROLE)
+ROLES = (MEMBER_ROLE, STAFF_ROLE, ADMIN_ROLE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,3 +107,21 @@ class PendingLogin:
     code_hash: str
     user: TelegramUser
     expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RoleChange:
+    """One change of a member's role, as audited: who made it (`by_id` None for the operator
+    tool, `make make-admin`), whom it changed, from which role to which, and when. `id` is a
+    ULID: the records of one second still list in the order they were made."""
+
+    id: str
+    at: datetime
+    by_id: str | None
+    by_name: str
+    by_referral_code: str | None
+    member_id: str
+    member_name: str
+    member_referral_code: str
+    from_role: str
+    to_role: str

@@ -79,6 +79,14 @@ GROUPS = (
         ),
     ),
     Group(
+        "RoleFunction",
+        "the role functions",
+        (
+            "MemberRoleUpdateFunction",
+            "MemberRolesFunction",
+        ),
+    ),
+    Group(
         "BotFunction",
         "the bot functions",
         (

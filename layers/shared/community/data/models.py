@@ -28,6 +28,13 @@ USER_PREFIX = "USER#"
 REFERRAL_GUARD_PREFIX = "REFERRAL#"
 # The by_start_date partition every active event is listed under (see EventsTable).
 ACTIVE_LISTING = "ACTIVE"
+# The users table's by_role_listing partitions (data/roles.py): members whose role is not
+# "member", and the role changes' audit records.
+ROLE_HOLDERS_LISTING = "ROLES"
+ROLE_CHANGES_LISTING = "ROLE_CHANGES"
+ROLE_CHANGE_PREFIX = "ROLECHANGE#"
+# The users-table item counting the members whose role is admin (data/roles.py).
+ADMIN_COUNT_KEY = "COUNT#ADMINS"
 
 
 class ReferralCodeIndex(GlobalSecondaryIndex["User"]):  # type: ignore[no-untyped-call]
@@ -36,6 +43,15 @@ class ReferralCodeIndex(GlobalSecondaryIndex["User"]):  # type: ignore[no-untype
         projection = AllProjection()
 
     referral_code = UnicodeAttribute(hash_key=True)
+
+
+class UserRoleIndex(GlobalSecondaryIndex["User"]):  # type: ignore[no-untyped-call]
+    class Meta:
+        index_name = "by_role_listing"
+        projection = AllProjection()
+
+    role_listing = UnicodeAttribute(hash_key=True)
+    role_sort = UnicodeAttribute(range_key=True)
 
 
 class User(Model):
@@ -73,8 +89,14 @@ class User(Model):
     email_nonce = UnicodeAttribute(null=True)
     email_sent_at = UTCDateTimeAttribute(null=True)
     email_verified_at = UTCDateTimeAttribute(null=True)
+    # Set only while the role is not "member" (ROLE_HOLDERS_LISTING, and the role then the
+    # member's id): puts role holders, and nobody else, in the sparse by_role_listing index.
+    # Written by data/roles.py in the transaction that changes the role.
+    role_listing = UnicodeAttribute(null=True)
+    role_sort = UnicodeAttribute(null=True)
 
     by_referral_code = ReferralCodeIndex()
+    by_role_listing = UserRoleIndex()
 
 
 class ReferralGuard(Model):
@@ -86,6 +108,52 @@ class ReferralGuard(Model):
 
     pk = UnicodeAttribute(hash_key=True)
     user_pk = UnicodeAttribute()
+
+
+class RoleChangeIndex(GlobalSecondaryIndex["RoleChange"]):  # type: ignore[no-untyped-call]
+    class Meta:
+        index_name = "by_role_listing"
+        projection = AllProjection()
+
+    role_listing = UnicodeAttribute(hash_key=True)
+    role_sort = UnicodeAttribute(range_key=True)
+
+
+class RoleChange(Model):
+    """The audit record of one role change, written in the change's transaction: who (`by_*`:
+    an admin, or the operator tool with no id), whom (`member_*`), from, to and when. Listed
+    newest first under ROLE_CHANGES_LISTING, `role_sort` being the time then the record's id.
+    Kept for good: no TTL."""
+
+    class Meta:
+        table_name = "users"
+
+    pk = UnicodeAttribute(hash_key=True)
+    role_listing = UnicodeAttribute()
+    role_sort = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    by_id = UnicodeAttribute(null=True)
+    by_name = UnicodeAttribute()
+    by_referral_code = UnicodeAttribute(null=True)
+    member_id = UnicodeAttribute()
+    member_name = UnicodeAttribute()
+    member_referral_code = UnicodeAttribute()
+    from_role = UnicodeAttribute()
+    to_role = UnicodeAttribute()
+
+    by_role_listing = RoleChangeIndex()
+
+
+class AdminCount(Model):
+    """How many members are admins: changed by +1/-1 in every transaction that makes or unmakes
+    an admin, and a demotion is conditional on it being above 1, so the last admin can never
+    be removed however many demotions race (data/roles.py)."""
+
+    class Meta:
+        table_name = "users"
+
+    pk = UnicodeAttribute(hash_key=True)
+    admins = NumberAttribute(default=0)
 
 
 class AuthCode(Model):
@@ -236,6 +304,8 @@ class Notification(Model):
 ALL_MODELS: tuple[type[Model], ...] = (
     User,
     ReferralGuard,
+    RoleChange,
+    AdminCount,
     AuthCode,
     Event,
     Attendance,
@@ -259,12 +329,14 @@ def bind(settings: Settings) -> None:
         connect_timeout_seconds=2,
         read_timeout_seconds=3,
     )
-    # User before ReferralGuard: both live in the users table and the shared connection holds
-    # one description per table, which must be User's (it has the referral-code index).
+    # User before the other models of the users table: the shared connection holds one
+    # description per table, which must be User's (it has both of the table's indexes).
     # Notification and Notice share the notifications table the same way.
     tables = {
         User: settings.users_table,
         ReferralGuard: settings.users_table,
+        RoleChange: settings.users_table,
+        AdminCount: settings.users_table,
         AuthCode: settings.auth_codes_table,
         Event: settings.events_table,
         Attendance: settings.attendances_table,

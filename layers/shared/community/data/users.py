@@ -44,7 +44,7 @@ def guard_key(referral_code: str) -> str:
     return f"{REFERRAL_GUARD_PREFIX}{referral_code}"
 
 
-def _member(item: User) -> Member:
+def member_from_item(item: User) -> Member:
     return Member(
         id=item.id,
         telegram_id=int(item.telegram_id),
@@ -99,7 +99,7 @@ def _item(member: Member) -> User:
 def get(telegram_id: int, *, consistent: bool = False) -> Member | None:
     with backend_errors():
         try:
-            return _member(User.get(user_key(telegram_id), consistent_read=consistent))
+            return member_from_item(User.get(user_key(telegram_id), consistent_read=consistent))
         except User.DoesNotExist:
             return None
 
@@ -109,7 +109,7 @@ def find_by_referral_code(referral_code: str) -> Member | None:
     created a moment ago may not be found yet."""
     with backend_errors():
         found = next(iter(User.by_referral_code.query(referral_code, limit=1)), None)
-    return None if found is None else _member(found)
+    return None if found is None else member_from_item(found)
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def refresh_profile(
         # its own whole-table transaction rollback, sometimes does not. Treat it as "not yet
         # there": the caller's next round re-reads or creates.
         return None
-    before = _member(User.from_raw_data(attributes))
+    before = member_from_item(User.from_raw_data(attributes))
     # The old item with our changes applied equals what DynamoDB now holds (the update was
     # unconditional on those fields), without reading the item a second time.
     after = dataclasses.replace(
@@ -212,21 +212,6 @@ def _cancellation_outcome(error: TransactWriteError, *, has_referrer: bool) -> C
     raise ServiceUnavailable() from error
 
 
-def set_role(telegram_id: int, role: str, now: datetime) -> bool:
-    """Give an existing member a role; False when there is no such member."""
-    try:
-        with backend_errors():
-            User(user_key(telegram_id)).update(
-                actions=[User.role.set(role), User.updated_at.set(now)],
-                condition=User.pk.exists(),
-            )
-    except UpdateError as error:
-        if response_code(error) == CONDITION_FAILED:
-            return False
-        raise
-    return True
-
-
 def set_reminders(telegram_id: int, enabled: bool, now: datetime) -> Member | None:
     """Turn a member's reminders on or off; the member as it is now, or None if unknown."""
     try:
@@ -237,7 +222,7 @@ def set_reminders(telegram_id: int, enabled: bool, now: datetime) -> Member | No
                 actions=[User.reminders.set(enabled), User.updated_at.set(now)],
                 condition=User.pk.exists(),
             )
-            return _member(user)
+            return member_from_item(user)
     except UpdateError as error:
         if response_code(error) == CONDITION_FAILED:
             return None
@@ -250,5 +235,5 @@ def get_many(telegram_ids: list[int]) -> dict[int, Member]:
         return {}
     with backend_errors():
         found = User.batch_get({user_key(telegram_id) for telegram_id in telegram_ids})
-        members = [_member(user) for user in found]
+        members = [member_from_item(user) for user in found]
     return {member.telegram_id: member for member in members}

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header
 
-from community.entities import ADMIN_ROLE, Member
+from community.entities import ADMIN_ROLE, STAFF_ROLE, Member
 from community.errors import Forbidden, InvalidInitData, Unauthorized
 from community.services.auth import authenticate
 
@@ -47,3 +47,14 @@ async def current_admin(user: CurrentUserConsistent) -> Member:
 
 
 AdminUser = Annotated[Member, Depends(current_admin)]
+
+
+async def staff_member(user: CurrentUserConsistent) -> Member:
+    # Staff or admin, read consistently like current_admin: a revoked scanner is refused on its
+    # next request with the token it already holds.
+    if user.role not in (STAFF_ROLE, ADMIN_ROLE):
+        raise Forbidden("staff role required")
+    return user
+
+
+StaffUser = Annotated[Member, Depends(staff_member)]

@@ -1,4 +1,4 @@
-"""Members: first login, profile refresh, referral codes."""
+"""Members: first login, profile refresh, referral codes, roles."""
 
 import random
 import re
@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 
 from community.data import users as users_table
 from community.data.users import CreateOutcome
-from community.entities import MEMBER_ROLE, ROLES, Member
-from community.errors import InvalidRequest, NotFound, ServiceUnavailable
+from community.entities import MEMBER_ROLE, Member
+from community.errors import NotFound, ServiceUnavailable
 from community.gateways import cdn
 from community.observability import count, logger
+from community.schemas.roles import RoleGranted
 from community.schemas.users import (
     PrivateProfile,
     PublicProfile,
@@ -21,6 +22,7 @@ from community.schemas.users import (
     UserPublic,
     UserUpdate,
 )
+from community.services import roles
 from community.telegram import TelegramUser
 
 REFERRAL_PREFIX = "UP-"
@@ -127,14 +129,40 @@ def _create(profile: TelegramUser, now: datetime) -> Member | None:
     raise ServiceUnavailable()
 
 
-def set_role(telegram_id: int, role: str, now: datetime | None = None) -> None:
-    """Make a member an admin or a member again (`make make-admin`); the API has no way to.
-    Their tokens stay valid: every admin route reads the role from the user item."""
-    if role not in ROLES:
-        raise InvalidRequest(f"role must be one of {', '.join(ROLES)}")
-    if not users_table.set_role(telegram_id, role, now or datetime.now(UTC)):
+def set_role(telegram_id: int, role: str, now: datetime | None = None) -> bool:
+    """`make make-admin` (devkit.ops.admin): give the member with this Telegram id `role`, as
+    the operator tool, through the same transaction as an admin's change in the app (the count
+    of admins, the audit record: services/roles.py). True if the role changed. Their tokens
+    stay valid: every staff and admin route reads the role from the user item."""
+    member = users_table.get(telegram_id, consistent=True)
+    if member is None:
         raise NotFound(f"no member with Telegram id {telegram_id}: they must log in once first")
-    logger.info("role changed", extra={"telegram_id": telegram_id, "role": role})
+    return _changed_role(member, role, roles.OPERATOR, now)[1]
+
+
+def grant_role(
+    admin: Member, raw_referral_code: str, role: str, now: datetime | None = None
+) -> RoleGranted:
+    """PUT /api/v1/members/{referral_code}/role: an admin gives the member behind a referral
+    code (any letter case) `role`. The same role again changes nothing and writes no audit."""
+    referral_code = normalise_referral_code(raw_referral_code)
+    found = users_table.find_by_referral_code(referral_code) if referral_code else None
+    # The index is eventually consistent: the role decided on is read from the item itself.
+    member = None if found is None else users_table.get(found.telegram_id, consistent=True)
+    if member is None:
+        raise NotFound("no member has this referral code")
+    after, changed = _changed_role(member, role, roles.Actor(admin), now)
+    return RoleGranted(user=UserPublic.model_validate(after), changed=changed)
+
+
+def _changed_role(
+    member: Member, role: str, actor: roles.Actor, now: datetime | None
+) -> tuple[Member, bool]:
+    after, changed = roles.apply(member, role, actor, now)
+    if changed:
+        # The public profile shows the role: its cached copies must not show the old one.
+        cdn.invalidate(profile_paths(after.referral_code))
+    return after, changed
 
 
 def update_me(member: Member, changes: UserUpdate, now: datetime | None = None) -> PrivateProfile:
