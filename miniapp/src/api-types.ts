@@ -194,6 +194,40 @@ export interface paths {
         patch: operations["event_update_api_v1_events__event_id__patch"];
         trace?: never;
     };
+    "/api/v1/events/{event_id}/attendees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Event Attendees */
+        get: operations["event_attendees_api_v1_events__event_id__attendees_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{event_id}/checkins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Event Checkin */
+        post: operations["event_checkin_api_v1_events__event_id__checkins_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events/{event_id}/rsvp": {
         parameters: {
             query?: never;
@@ -208,6 +242,23 @@ export interface paths {
         post: operations["event_rsvp_api_v1_events__event_id__rsvp_post"];
         /** Event Rsvp Cancel */
         delete: operations["event_rsvp_cancel_api_v1_events__event_id__rsvp_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{event_id}/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Event Ticket */
+        get: operations["event_ticket_api_v1_events__event_id__ticket_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -298,6 +349,43 @@ export interface components {
             /** User Id */
             user_id: string;
         };
+        /**
+         * Attendee
+         * @description A member as the door sees them: enough to recognise and tell apart.
+         */
+        Attendee: {
+            /** Name */
+            name: string;
+            /** Photo Url */
+            photo_url: string | null;
+            /** Referral Code */
+            referral_code: string | null;
+        };
+        /** AttendeeEntry */
+        AttendeeEntry: {
+            /** Checked In At */
+            checked_in_at: string | null;
+            user: components["schemas"]["Attendee"];
+        };
+        /**
+         * Attendees
+         * @description GET /api/v1/events/{event_id}/attendees: a page of the going members, and the totals.
+         */
+        Attendees: {
+            /** Attendees */
+            attendees: components["schemas"]["AttendeeEntry"][];
+            /** Checked In */
+            checked_in: number;
+            /** Going */
+            going: number;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+        };
         /** BotButton */
         BotButton: {
             /** Text */
@@ -320,6 +408,59 @@ export interface components {
             code: string;
             /** Telegram Id */
             telegram_id: number;
+        };
+        /** Checkin */
+        Checkin: {
+            /**
+             * Checked In At
+             * Format: date-time
+             */
+            checked_in_at: string;
+            /** Checked In By */
+            checked_in_by: string;
+            user: components["schemas"]["Attendee"];
+        };
+        /**
+         * CheckinConflictBody
+         * @description 409, either of two: "already checked in" (when, by whom, who: a retry with the same
+         *     Idempotency-Key is the 201 instead), or the check-in is not open now (when it is).
+         */
+        CheckinConflictBody: {
+            /** Checked In At */
+            checked_in_at?: string | null;
+            /** Checked In By */
+            checked_in_by?: string | null;
+            /** Closes At */
+            closes_at?: string | null;
+            /** Detail */
+            detail: string | {
+                [key: string]: unknown;
+            }[];
+            /** Opens At */
+            opens_at?: string | null;
+            /**
+             * Success
+             * @default false
+             */
+            success: boolean;
+            user?: components["schemas"]["Attendee"] | null;
+        };
+        /** CheckinDone */
+        CheckinDone: {
+            checkin: components["schemas"]["Checkin"];
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+        };
+        /**
+         * CheckinRequest
+         * @description POST /api/v1/events/{event_id}/checkins: the text a scanner read from a ticket.
+         */
+        CheckinRequest: {
+            /** Ticket */
+            ticket: string;
         };
         /**
          * EmailVerified
@@ -592,6 +733,23 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /**
+         * OtherEventBody
+         * @description 422: a good ticket, for another event (its id, so the door can say which).
+         */
+        OtherEventBody: {
+            /** Detail */
+            detail: string | {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Success
+             * @default false
+             */
+            success: boolean;
+            /** Ticket Event Id */
+            ticket_event_id: string;
+        };
         /** PrivateProfile */
         PrivateProfile: {
             /**
@@ -748,6 +906,32 @@ export interface components {
              */
             token_type: string;
             user: components["schemas"]["UserPrivate"];
+        };
+        /**
+         * TicketHolder
+         * @description Who the ticket is for, as the member's own screen shows them beside the QR code.
+         */
+        TicketHolder: {
+            /** Name */
+            name: string;
+            /** Photo Url */
+            photo_url: string | null;
+        };
+        /**
+         * TicketIssued
+         * @description GET /api/v1/events/{event_id}/ticket: the text to draw as a QR code.
+         */
+        TicketIssued: {
+            /** Event Id */
+            event_id: string;
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+            /** Ticket */
+            ticket: string;
+            user: components["schemas"]["TicketHolder"];
         };
         /** UpcomingEvents */
         UpcomingEvents: {
@@ -2094,6 +2278,208 @@ export interface operations {
             };
         };
     };
+    event_attendees_api_v1_events__event_id__attendees_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+                format?: "json" | "csv";
+            };
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attendees"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    event_checkin_api_v1_events__event_id__checkins_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string | null;
+                authorization?: string | null;
+            };
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckinRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinDone"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinConflictBody"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OtherEventBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     event_rsvp_status_api_v1_events__event_id__rsvp_get: {
         parameters: {
             query?: never;
@@ -2335,6 +2721,84 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    event_ticket_api_v1_events__event_id__ticket_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                authorization?: string | null;
+            };
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketIssued"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2823,6 +3287,7 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const pathsApiV1EventsEvent_idAttendeesGetParametersQueryFormatValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/events/{event_id}/attendees"]["get"]["parameters"]["query"]["format"]> = ["json", "csv"];
 export const eventCategoryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EventCategory"]> = ["meetup", "workshop", "talk", "social", "sports", "online"];
 export const roleUpdateRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RoleUpdate"]["role"]> = ["member", "staff", "admin"];
 export const rsvpGoingStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RsvpGoing"]["status"]> = ["going"];

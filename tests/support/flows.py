@@ -182,3 +182,40 @@ def admin_login(telegram_id: int = 7, name: str = "Ada") -> dict[str, Any]:
     session = login(telegram_id, name)
     set_role(telegram_id, "admin")
     return session
+
+
+def staff_login(telegram_id: int = 8, name: str = "Sam") -> dict[str, Any]:
+    """A login, then the staff role (checks members in at the door), granted like admin's."""
+    session = login(telegram_id, name)
+    set_role(telegram_id, "staff")
+    return session
+
+
+def ticket(token: str, event_id: str) -> dict[str, Any]:
+    return invoke(
+        "EventTicketFunction", load_event("event_ticket", TOKEN=token, GOING_EVENT_ID=event_id)
+    )
+
+
+def check_in(
+    token: str, event_id: str, ticket_text: str, idempotency_key: str | None = None
+) -> dict[str, Any]:
+    """A scan sent by a staff scanner: with `idempotency_key` as its Idempotency-Key header,
+    none when None."""
+    event = load_event(
+        "event_checkin", STAFF_TOKEN=token, DOOR_EVENT_ID=event_id, TICKET="placeholder"
+    )
+    event["body"] = json.dumps({"ticket": ticket_text})
+    del event["headers"]["idempotency-key"]
+    if idempotency_key is not None:
+        event["headers"]["idempotency-key"] = idempotency_key
+    return invoke("EventCheckinFunction", event)
+
+
+def attendees(token: str, event_id: str, query: str = "") -> dict[str, Any]:
+    event = load_event("event_attendees", STAFF_TOKEN=token, GOING_EVENT_ID=event_id)
+    event["rawQueryString"] = query
+    event["queryStringParameters"] = dict(parse_qsl(query, keep_blank_values=True))
+    if not query:
+        del event["queryStringParameters"]
+    return invoke("EventAttendeesFunction", event)

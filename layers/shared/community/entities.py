@@ -82,6 +82,8 @@ class Event:
     waitlist_count: int = 0
     # The last waitlist ticket handed out (data/attendances.py: join_waitlist).
     waitlist_seq: int = 0
+    # Members checked in at the door, counted in each check-in's transaction.
+    checked_in_count: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,12 @@ class Attendance:
     # GOING, or WAITING on the event's waitlist with ticket `seq` (lower is nearer the front).
     status: str = GOING
     seq: int | None = None
+    # The check-in at the door: when, by whom (a users' id and the name they had then), and
+    # the Idempotency-Key of the request that did it.
+    checked_in_at: datetime | None = None
+    checked_in_by: str | None = None
+    checked_in_by_name: str | None = None
+    checkin_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

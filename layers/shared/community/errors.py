@@ -65,6 +65,26 @@ class EventFull(Conflict):
         self.fields = {"waitlist_count": waitlist_count}
 
 
+class DoorConflict(Conflict):
+    """A check-in refused by the state of things: already checked in (when, by whom), or
+    outside the event's check-in window (when it is open). `fields` go beside `detail`."""
+
+    def __init__(self, detail: str, fields: dict[str, object]) -> None:
+        super().__init__(detail)
+        self.fields = fields
+
+
+class WrongEvent(CommunityError):
+    """A valid ticket, for another event than the one being checked in."""
+
+    status_code = 422
+    public_detail = "this ticket is for another event"
+
+    def __init__(self, ticket_event_id: str) -> None:
+        super().__init__()
+        self.fields = {"ticket_event_id": ticket_event_id}
+
+
 class Gone(CommunityError):
     """What was asked for existed once and never will again (a used or expired link)."""
 

@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     email_token_ttl_seconds: int = Field(default=86_400, gt=0, le=7 * 86_400)
     email_resend_seconds: int = Field(default=60, ge=0)
 
+    # When the door's check-in is open: from this long before an event's start until this long
+    # after its end (template.yaml's CheckinOpensMinutesBefore, CheckinClosesMinutesAfter).
+    checkin_opens_minutes_before: int = Field(default=120, ge=0, le=7 * 24 * 60)
+    checkin_closes_minutes_after: int = Field(default=0, ge=0, le=24 * 60)
+
     def join_url(self, referral_code: str) -> str:
         return self.join_url_template.replace("{code}", referral_code)
 

@@ -14,6 +14,8 @@ from devkit.local.initdata import signed_init_data
 TELEGRAM_ID = 42
 # A second member, made admin the only way there is (services.users.set_role, `make make-admin`).
 ADMIN_TELEGRAM_ID = 7
+# A third, made staff (checks members in at the door) the same way.
+STAFF_TELEGRAM_ID = 8
 
 
 def _init_data(telegram_id: int = TELEGRAM_ID, name: str = "Alice") -> str:
@@ -39,6 +41,15 @@ def _admin_token() -> str:
 
     session = redeem_login_code(_login_code(ADMIN_TELEGRAM_ID, "Ada"), ADMIN_TELEGRAM_ID)
     set_role(ADMIN_TELEGRAM_ID, "admin")
+    return session.token
+
+
+def _staff_token() -> str:
+    from community.services.auth import redeem_login_code
+    from community.services.users import set_role
+
+    session = redeem_login_code(_login_code(STAFF_TELEGRAM_ID, "Sam"), STAFF_TELEGRAM_ID)
+    set_role(STAFF_TELEGRAM_ID, "staff")
     return session.token
 
 
@@ -101,6 +112,28 @@ def _full_event_id() -> str:
     return str(record["id"])
 
 
+def _going_event_id() -> str:
+    """An event starting in half an hour (its check-in open) that member 42 is going to."""
+    from community.services import attendance, seeding
+    from community.services.auth import authenticate, redeem_login_code
+
+    record = event_record(datetime.now(UTC) + timedelta(minutes=30))
+    seeding.load(seeding.validate_records([record]))
+    session = redeem_login_code(_login_code(), TELEGRAM_ID)
+    attendance.rsvp(authenticate(session.token), str(record["id"]))
+    return str(record["id"])
+
+
+def _door() -> dict[str, str]:
+    """A fresh going event (as above) and member 42's ticket to it: a check-in's pair."""
+    from community.services import door
+    from community.services.auth import authenticate, redeem_login_code
+
+    event_id = _going_event_id()
+    member = authenticate(redeem_login_code(_login_code(), TELEGRAM_ID).token)
+    return {"DOOR_EVENT_ID": event_id, "TICKET": door.ticket(member, event_id).ticket}
+
+
 PRODUCERS: dict[str, Callable[[], str]] = {
     "INIT_DATA": _init_data,
     "LOGIN_CODE": _login_code,
@@ -114,6 +147,13 @@ PRODUCERS: dict[str, Callable[[], str]] = {
     "WEBHOOK_SECRET": lambda: os.environ["TELEGRAM_WEBHOOK_SECRET"],
     "UPDATE_ID": lambda: str(uuid.uuid4().int % 2**31),
     "EMAIL_TOKEN": _email_token,
+    "STAFF_TOKEN": _staff_token,
+    "GOING_EVENT_ID": _going_event_id,
+}
+# Placeholders that only mean something together (a ticket and its event): one call makes
+# all of a group's values.
+JOINT_PRODUCERS: dict[frozenset[str], Callable[[], dict[str, str]]] = {
+    frozenset({"DOOR_EVENT_ID", "TICKET"}): _door,
 }
 
 
@@ -123,13 +163,20 @@ def placeholders_of(fixture: str) -> set[str]:
 
 def values_of(names: set[str]) -> dict[str, str]:
     """A fresh value for each placeholder name; an unknown one is an error."""
-    unknown = names - PRODUCERS.keys()
+    joint = set().union(*JOINT_PRODUCERS)
+    unknown = names - PRODUCERS.keys() - joint
     if unknown:
         raise KeyError(
             f"no producer for {sorted(unknown)}: add one to devkit.functions.placeholders"
         )
+    values: dict[str, str] = {}
+    for group, produce in JOINT_PRODUCERS.items():
+        if group & names:
+            values.update({name: value for name, value in produce().items() if name in names})
     # LOGIN_CODE last: a login made for TOKEN must not come between issuing and using it.
-    return {name: PRODUCERS[name]() for name in sorted(names, key=lambda n: n == "LOGIN_CODE")}
+    for name in sorted(names - joint, key=lambda n: n == "LOGIN_CODE"):
+        values[name] = PRODUCERS[name]()
+    return values
 
 
 def values_for(fixture: str) -> dict[str, str]:

@@ -87,6 +87,15 @@ GROUPS = (
         ),
     ),
     Group(
+        "DoorFunction",
+        "the door functions (tickets, check-in, attendees)",
+        (
+            "EventTicketFunction",
+            "EventCheckinFunction",
+            "EventAttendeesFunction",
+        ),
+    ),
+    Group(
         "BotFunction",
         "the bot functions",
         (

@@ -13,11 +13,13 @@ own condition (status waiting, same ticket) catches."""
 
 import enum
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pynamodb.constants import ALL_OLD
 from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from community import entities
@@ -49,6 +51,9 @@ class Outcome(enum.Enum):
     # The event changed since it was read (dates, activity) or another transaction raced
     # this one: read it again and retry.
     RETRY = "retry"
+    # Check-in: the RSVP the ticket names is no longer there (cancelled, or cancelled and
+    # taken again: a new RSVP, a new ticket).
+    GONE = "gone"
 
 
 def _attendance(item: Attendance) -> entities.Attendance:
@@ -60,6 +65,10 @@ def _attendance(item: Attendance) -> entities.Attendance:
         telegram_id=None if item.telegram_id is None else int(item.telegram_id),
         status=item.status or GOING,
         seq=None if item.seq is None else int(item.seq),
+        checked_in_at=item.checked_in_at,
+        checked_in_by=item.checked_in_by,
+        checked_in_by_name=item.checked_in_by_name,
+        checkin_key=item.checkin_key,
     )
 
 
@@ -369,3 +378,86 @@ def of_event(event_id: str, *, waiting_too: bool = False) -> list[entities.Atten
     with backend_errors():
         found = [_attendance(item) for item in Attendance.query(event_id)]
     return [item for item in found if waiting_too or item.status == GOING]
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """Who checks a member in, when, and the scanner's Idempotency-Key (or None)."""
+
+    staff_id: str
+    staff_name: str
+    at: datetime
+    key: str | None
+
+
+def check_in(
+    event: entities.Event, user_id: str, stamp: datetime, checkin: CheckIn
+) -> tuple[Outcome, entities.Attendance | None]:
+    """Mark the member's RSVP checked in and count it on the event, in one transaction whose
+    conditions are: the RSVP is the one the ticket names (same created_at, to the
+    microsecond), still going, not checked in yet; the event as read (active, same dates, so
+    the caller's window check holds). Of two scanners sending one ticket at once, exactly one
+    commits. ALREADY with the attendance as checked in (its time, by whom, its key); GONE
+    when the RSVP is not there or is another (cancelled, renewed, or waiting now); RETRY when
+    the event changed or another transaction held an item."""
+    actions: list[Action] = [
+        Attendance.checked_in_at.set(checkin.at),
+        Attendance.checked_in_by.set(checkin.staff_id),
+        Attendance.checked_in_by_name.set(checkin.staff_name),
+    ]
+    if checkin.key is not None:
+        actions.append(Attendance.checkin_key.set(checkin.key))
+    try:
+        with backend_errors(), TransactWrite(connection=connection()) as transaction:
+            # Both updates, sent in this order: reasons come back as [attendance, event].
+            transaction.update(
+                Attendance(event.id, user_id),
+                actions=actions,
+                condition=Attendance.event_id.exists()
+                & _is_going()
+                & (Attendance.created_at == stamp)
+                & Attendance.checked_in_at.does_not_exist(),
+                return_values=ALL_OLD,
+            )
+            transaction.update(
+                Event(event.id),
+                actions=[Event.checked_in_count.add(1)],
+                condition=Event.id.exists()
+                & (Event.is_active == True)  # noqa: E712
+                & (Event.start_date == date_key(event.start_date))
+                & (Event.end_date == date_key(event.end_date)),
+            )
+    except TransactWriteError as error:
+        reasons = _reasons(error)
+        if reasons[0] == ITEM_CONDITION_FAILED:
+            old = _old_item(error, 0)
+            if old is None:
+                return Outcome.GONE, None
+            existing = _attendance(Attendance.from_raw_data(old))
+            if existing.status == GOING and existing.created_at == stamp:
+                # The one condition left: it is checked in already.
+                return Outcome.ALREADY, existing
+            return Outcome.GONE, existing
+        return Outcome.RETRY, None
+    return Outcome.DONE, None
+
+
+def going_page(
+    event_id: str, count: int | None, after_user_id: str | None = None
+) -> list[entities.Attendance]:
+    """Up to `count` (None: all) of an event's going members after the member
+    `after_user_id`, in key order: one Query of its partition, filtered to the going (more
+    only past 1 MB, or when the waiting fill a page), consistent so a check-in just made
+    shows."""
+    start_key = None
+    if after_user_id is not None:
+        start_key = {"event_id": {"S": event_id}, "user_id": {"S": after_user_id}}
+    with backend_errors():
+        found = Attendance.query(
+            event_id,
+            filter_condition=_is_going(),
+            limit=count,
+            last_evaluated_key=start_key,
+            consistent_read=True,
+        )
+        return [_attendance(item) for item in found]

@@ -44,6 +44,7 @@ def _event(item: Event) -> entities.Event:
         updated_at=item.updated_at,
         waitlist_count=int(item.waitlist_count or 0),
         waitlist_seq=int(item.waitlist_seq or 0),
+        checked_in_count=int(item.checked_in_count or 0),
     )
 
 
@@ -76,6 +77,7 @@ def to_item(event: entities.Event) -> Event:
         attendee_count=event.attendee_count,
         waitlist_count=event.waitlist_count,
         waitlist_seq=event.waitlist_seq,
+        checked_in_count=event.checked_in_count,
         created_at=event.created_at,
         updated_at=event.updated_at,
     )

@@ -235,6 +235,8 @@ class Event(Model):
     # The last waitlist ticket handed out: each join takes the next one in its transaction,
     # conditional on this being unchanged, so tickets are unique and in commit order.
     waitlist_seq = NumberAttribute(default=0)
+    # The members checked in at the door: one more in each check-in's transaction.
+    checked_in_count = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
 
@@ -271,6 +273,13 @@ class Attendance(Model):
     # queue); unset means going (every RSVP made before waitlists existed).
     status = UnicodeAttribute(null=True)
     seq = NumberAttribute(null=True)
+    # Set once, by the check-in at the door (data/attendances.py: check_in): when, by which
+    # staff member (users' id, and their name then, for the answer), and the scanner's
+    # Idempotency-Key, so that a retried request is told its own 201 again.
+    checked_in_at = UTCDateTimeAttribute(null=True)
+    checked_in_by = UnicodeAttribute(null=True)
+    checked_in_by_name = UnicodeAttribute(null=True)
+    checkin_key = UnicodeAttribute(null=True)
 
     by_member = MemberIndex()
 

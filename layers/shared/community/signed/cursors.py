@@ -10,6 +10,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass
 
 from community.errors import InvalidRequest
@@ -40,15 +41,8 @@ def _tag(payload: bytes, key: bytes) -> bytes:
     return hmac.new(key, payload, hashlib.sha256).digest()[:TAG_BYTES]
 
 
-def encode(position: Position, key: bytes) -> str:
-    payload = json.dumps(
-        {"s": position.start_date, "i": position.event_id}, separators=(",", ":")
-    ).encode()
-    return base64.urlsafe_b64encode(_tag(payload, key) + payload).rstrip(b"=").decode()
-
-
-def decode(cursor: str, key: bytes) -> Position:
-    """The position a cursor we issued stands for; InvalidRequest for anything else."""
+def _verified(cursor: str, key: bytes) -> bytes:
+    """The payload of a cursor signed with `key`; InvalidRequest for anything else."""
     if not cursor or len(cursor) > MAX_CURSOR_CHARS:
         raise InvalidRequest(INVALID)
     try:
@@ -58,6 +52,19 @@ def decode(cursor: str, key: bytes) -> Position:
     tag, payload = raw[:TAG_BYTES], raw[TAG_BYTES:]
     if len(tag) < TAG_BYTES or not hmac.compare_digest(tag, _tag(payload, key)):
         raise InvalidRequest(INVALID)
+    return payload
+
+
+def encode(position: Position, key: bytes) -> str:
+    payload = json.dumps(
+        {"s": position.start_date, "i": position.event_id}, separators=(",", ":")
+    ).encode()
+    return base64.urlsafe_b64encode(_tag(payload, key) + payload).rstrip(b"=").decode()
+
+
+def decode(cursor: str, key: bytes) -> Position:
+    """The position a cursor we issued stands for; InvalidRequest for anything else."""
+    payload = _verified(cursor, key)
     # Signed by us, so well formed unless the format changed; checked anyway, as the start
     # key built from it goes straight to DynamoDB.
     try:
@@ -85,3 +92,26 @@ def resume_after(cursor: str | None, key: bytes, not_before: str) -> tuple[str, 
     if position.start_date < not_before:
         return None
     return position.start_date, position.event_id
+
+
+# Member ids as stored (services/users.py makes UUIDs); anything printable and short is taken
+# back, as the start key rebuilt from it stays in the event's own partition anyway.
+MEMBER_ID_RE = re.compile(r"^[0-9A-Za-z-]{1,64}$")
+
+
+def encode_member(user_id: str, key: bytes) -> str:
+    """A cursor for a listing keyed by member (an event's attendees): the last one shown."""
+    payload = json.dumps({"u": user_id}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(_tag(payload, key) + payload).rstrip(b"=").decode()
+
+
+def decode_member(cursor: str, key: bytes) -> str:
+    """The member a cursor from `encode_member` resumes after; InvalidRequest otherwise."""
+    payload = _verified(cursor, key)
+    try:
+        user_id = json.loads(payload)["u"]
+    except (ValueError, TypeError, KeyError):
+        raise InvalidRequest(INVALID) from None
+    if not isinstance(user_id, str) or not MEMBER_ID_RE.fullmatch(user_id):
+        raise InvalidRequest(INVALID)
+    return user_id
