@@ -17,7 +17,7 @@ export type RsvpState = Schemas['RsvpState']['rsvp'];
 export type Category = Schemas['EventCategory'];
 
 export type Paths = paths;
-export type Method = 'get' | 'post' | 'patch' | 'delete';
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** What `method path` answers on success as openapi.json documents it (its 200, else 201, JSON):
  * a path the API drops or renames, or an answer it changes, fails the type check where used. */
@@ -31,59 +31,14 @@ export type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M
       : null // 204: no body
   : never;
 
-// Issue 28 (tickets, check-in, roles): the answers as the issue fixes them, written by hand
-// until the back end's branches are merged and `make openapi` generates them.
+// Issue 28: tickets, check-in, roles.
 /** A member as the door sees them: the ticket's holder, a checked-in attendee. */
-export interface Person {
-  name: string;
-  photo_url: string | null;
-  /** Null for an RSVP older than the bot, whose member cannot be looked up. */
-  referral_code?: string | null;
-}
-export interface TicketAnswer {
-  success: boolean;
-  /** Opaque and signed: what the QR code carries, verbatim. */
-  ticket: string;
-  event_id: string;
-  user: Person;
-}
-export interface Checkin {
-  user: Person;
-  checked_in_at: string;
-  checked_in_by: string;
-}
-export interface CheckinAnswer {
-  success: boolean;
-  checkin: Checkin;
-}
-export interface Attendee {
-  user: Person;
-  checked_in_at: string | null;
-}
-export interface AttendeesPage {
-  success: boolean;
-  attendees: Attendee[];
-  next_cursor: string | null;
-  checked_in: number;
-  going: number;
-}
-export type Role = 'member' | 'staff' | 'admin';
+export type Person = Schemas['TicketHolder'] & { referral_code?: string | null };
+export type Checkin = Schemas['Checkin'];
+export type Attendee = Schemas['AttendeeEntry'];
+export type AttendeesPage = Schemas['Attendees'];
+export type Role = Schemas['RoleUpdate']['role'];
 export const ROLES: readonly Role[] = ['member', 'staff', 'admin'];
 export type RoleMember = Schemas['UserPublic'];
 /** One role change of the audit list: who changed whose role, from what to what, when. */
-export interface RoleChange {
-  at: string;
-  by: string;
-  member: string;
-  from_role: string;
-  to_role: string;
-}
-export interface RolesAnswer {
-  success: boolean;
-  members: RoleMember[];
-  changes: RoleChange[];
-}
-export interface RoleGranted {
-  success: boolean;
-  user: RoleMember;
-}
+export type RoleChange = Schemas['RoleChangeRecord'];

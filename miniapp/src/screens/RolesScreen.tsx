@@ -36,7 +36,7 @@ export function RolesScreen({ api, user }: ScreenProps) {
     setLoadError(null);
     api.roles().then((r) => {
       setMembers(r.members);
-      setChanges(r.changes);
+      setChanges(r.audit);
     }, setLoadError);
   }, []);
   useEffect(() => {
@@ -47,9 +47,10 @@ export function RolesScreen({ api, user }: ScreenProps) {
   const grant = async (referralCode: string, to: Role) => {
     setNotice(null);
     try {
-      const { user: changed } = await api.setRole(referralCode, to);
+      const { user: member, changed } = await api.setRole(referralCode, to);
       tg.haptic('success');
-      setNotice({ text: `${changed.name} is now ${changed.role}.`, error: false });
+      const text = changed ? `${member.name} is now ${member.role}.` : `${member.name} already is ${member.role}.`;
+      setNotice({ text, error: false });
       if (referralCode === code.trim()) setCode('');
       load();
     } catch (e) {
@@ -120,9 +121,9 @@ export function RolesScreen({ api, user }: ScreenProps) {
         <>
           <h2 class="section">Changes</h2>
           <ul class="changes">
-            {changes.map((c, i) => (
-              <li key={i}>
-                <span dir="auto">{c.by}</span> made <span dir="auto">{c.member}</span> {c.to_role} (was{' '}
+            {changes.map((c) => (
+              <li key={c.id}>
+                <span dir="auto">{c.by.name}</span> made <span dir="auto">{c.member.name}</span> {c.to_role} (was{' '}
                 {c.from_role}) · <time dateTime={c.at}>{instant(c.at)}</time>
               </li>
             ))}

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Event } from '../api';
-import type { TicketAnswer } from '../api-contract';
+import type { Answer } from '../api-contract';
 import { Avatar } from '../components/Avatar';
 import { ErrorState } from '../components/ErrorState';
 import { Skeleton } from '../components/Skeleton';
@@ -14,7 +14,7 @@ import type { ScreenProps } from '../screen';
  * the member's name and photo, which the staff compare with whoever holds the phone. */
 export function TicketScreen({ api, params }: ScreenProps) {
   const id = params.id ?? '';
-  const [ticket, setTicket] = useState<TicketAnswer | null>(null);
+  const [ticket, setTicket] = useState<Answer<'/api/v1/events/{event_id}/ticket', 'get'> | null>(null);
   const [event, setEvent] = useState<Event | null>(null);
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(() => {
