@@ -24,6 +24,11 @@ describe("the door's refusals", () => {
       'Already checked in at T18:03.',
     );
     expect(refused(409, 'check-in opens at 16:00')).toBe('Not now: check-in opens at 16:00.');
+    const window = { opens_at: '2031-05-01T16:00:00Z', closes_at: '2031-05-01T21:00:00Z' };
+    expect(refused(409, 'check-in for this event is open from …', window)).toBe(
+      'Not now: check-in is open from T16:00 to T21:00.',
+    );
+    expect(refused(422, [{ loc: ['body', 'ticket'], msg: 'too long' }] as never)).toMatch(/^Not a ticket/);
     expect(refused(410, 'rsvp cancelled')).toMatch(/^Cancelled: .*void/);
     expect(refused(422, 'ticket for another event')).toMatch(/^Wrong event/);
     expect(refused(400, 'invalid ticket')).toMatch(/^Not a ticket of ours/);

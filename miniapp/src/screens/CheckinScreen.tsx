@@ -4,7 +4,7 @@ import { Avatar } from '../components/Avatar';
 import { ErrorState } from '../components/ErrorState';
 import { Skeleton } from '../components/Skeleton';
 import { ApiError, checkinRefusal } from '../errors';
-import { clock } from '../format';
+import { clock, instant } from '../format';
 import { useMainButton } from '../hooks/useMainButton';
 import { useReady } from '../hooks/useReady';
 import { navigate } from '../router';
@@ -100,7 +100,7 @@ export function CheckinScreen({ api, user, params }: ScreenProps) {
         if (!(e instanceof ApiError)) current.last = 0;
         // "Already checked in" names who was: the staff compare them with who stands there.
         const who = e instanceof ApiError ? (e.body as { user?: Person | null } | null)?.user : null;
-        show({ ok: false, person: who ?? null, words: checkinRefusal(e, clock) });
+        show({ ok: false, person: who ?? null, words: checkinRefusal(e, clock, instant) });
       },
     ).finally(() => {
       current.busy = false;
