@@ -155,7 +155,7 @@ def main_button(page: Page, text: str | None) -> None:
 
 # jsQR reads the screenshot's pixels, as a phone camera would read the screen: what the test
 # compares is what a scanner gets, not what the app meant to draw.
-DECODE = """async (png) => {
+DECODE = """async ([png, modules]) => {
   const bytes = Uint8Array.from(atob(png), (c) => c.charCodeAt(0));
   const bitmap = await createImageBitmap(new Blob([bytes], {type: 'image/png'}));
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
@@ -163,17 +163,22 @@ DECODE = """async (png) => {
   context.drawImage(bitmap, 0, 0);
   const pixels = context.getImageData(0, 0, bitmap.width, bitmap.height);
   const found = jsQR(pixels.data, pixels.width, pixels.height, {inversionAttempts: 'dontInvert'});
+  // A pixel of the quiet zone: halfway along the top, two modules down.
+  const at = (Math.round(2 * bitmap.width / modules) * bitmap.width + (bitmap.width >> 1)) * 4;
   return found && {text: found.data, finder: found.location.topLeftFinderPattern,
-                   width: bitmap.width, corner: Array.from(pixels.data.slice(0, 3))};
+                   width: bitmap.width, quiet: Array.from(pixels.data.slice(at, at + 3))};
 }"""
 
 
-def read_qr(browser: Browser, png: bytes) -> dict[str, Any] | None:
-    """jsQR on a PNG, in a blank page of its own (no app, no CSP)."""
+def read_qr(browser: Browser, png: bytes, modules: int) -> dict[str, Any] | None:
+    """jsQR on a PNG of a QR code `modules` wide (its quiet zone included), in a blank page of
+    its own (no app, no CSP)."""
     page = browser.new_page()
     try:
         page.add_script_tag(content=JSQR.read_text())
-        found: dict[str, Any] | None = page.evaluate(DECODE, base64.b64encode(png).decode())
+        found: dict[str, Any] | None = page.evaluate(
+            DECODE, [base64.b64encode(png).decode(), modules]
+        )
         return found
     finally:
         page.close()
@@ -217,18 +222,18 @@ def test_a_going_member_s_ticket_is_a_qr_code_a_scanner_reads_back(
     assert card is not None
     assert box["width"] >= card["width"] - 2 * 14 - 1  # all the card's width but its padding
     # which a scanner reads back as the API's ticket (84 characters),
-    found = read_qr(browser, qr.screenshot())
+    modules = int(qr.get_attribute("data-modules") or 0)
+    found = read_qr(browser, qr.screenshot(), modules)
     assert found is not None, "jsQR found no QR code in the ticket's pixels"
     assert tickets
     assert found["text"] == tickets[-1]
     assert len(found["text"]) == 84
     # dark modules on a light quiet zone of 4 modules, whatever the theme: the finder
-    # pattern's centre is 4 + 3.5 modules from the drawing's edge, and the corner is white.
-    modules = int(qr.get_attribute("data-modules") or 0)
+    # pattern's centre is 4 + 3.5 modules from the drawing's edge, and the margin is white.
     module = found["width"] / modules
     assert abs(found["finder"]["x"] / module - 7.5) < 0.75, (found, modules)
     assert abs(found["finder"]["y"] / module - 7.5) < 0.75, (found, modules)
-    assert all(channel > 240 for channel in found["corner"]), found
+    assert all(channel > 240 for channel in found["quiet"]), found
     assert axe_violations(page) == []
     shot(page, f"{theme}-ticket")
 
@@ -289,7 +294,7 @@ def test_the_door_scans_ticket_after_ticket_and_says_each_refusal(
     staff = login(base, first_id, "Sam Staff")
     grant(base, admin, staff, "staff")
     requests: list[Request] = []
-    page.on("request", requests.append)
+    page.on("request", lambda r: requests.append(r))
     statuses: list[int] = []
     page.on(
         "response",
@@ -320,7 +325,9 @@ def test_the_door_scans_ticket_after_ticket_and_says_each_refusal(
     # the camera reading the same code again at once sends nothing;
     scan(page, ann)
     # and each refusal is said in words, with an error haptic, the scanner left open:
-    forged = ann[:-1] + ("A" if ann[-1] != "A" else "B")
+    # (altered in the middle: the last character's low bits are base32 padding, which the
+    # API's decoder ignores, so an altered last character can be the same ticket)
+    forged = ann[:40] + ("A" if ann[40] != "A" else "B") + ann[41:]
     refusals = [
         (forged, "Not a ticket of ours"),
         (dan, "Cancelled: this RSVP was cancelled"),
@@ -339,7 +346,7 @@ def test_the_door_scans_ticket_after_ticket_and_says_each_refusal(
     scan(page, ben)
     expect(result.get_by_role("heading", name="Ben Second")).to_be_visible()
     expect(count).to_have_text("2 / 3 checked in")
-    wait_posted(page, HAPTIC, SUCCESS, count=7)
+    wait_posted(page, HAPTIC, SUCCESS, count=6)
     assert posted(page, HAPTIC) == [SUCCESS, ERROR, ERROR, ERROR, ERROR, SUCCESS]
     assert posted(page, "web_app_close_scan_qr_popup") == []
     earlier = page.locator(".people > li")
@@ -463,7 +470,7 @@ def test_an_admin_grants_and_revokes_a_role_and_reads_the_refusals(
     expect(page.get_by_role("alert")).to_have_text("No member has the referral code UP-NOPE00.")
     wait_posted(page, HAPTIC, ERROR)
     revoke_ada = people.filter(has_text="Admin Ada").get_by_role("button")
-    expect(revoke_ada).to_have_accessible_name("Make Admin Ada a member")
+    expect(revoke_ada).to_have_accessible_name("Revoke Admin Ada")
     revoke_ada.click()
     expect(page.get_by_role("alert")).to_contain_text("Not possible:")
     # and "Revoke" makes the staff member a member again.
@@ -480,7 +487,8 @@ TOUCH_TARGETS = """() => [...document.querySelectorAll(
   .map((el) => { const r = el.getBoundingClientRect();
     return [el.tagName.toLowerCase() + ' ' + (el.textContent || el.name || '').trim().slice(0, 24),
             Math.round(r.width * 10) / 10, Math.round(r.height * 10) / 10]; })"""
-LONG = "Bartholomew" * 12
+# One word, as long as a Telegram name may be once " Guest" follows it (the API keeps 128).
+LONG = "Bartholomew" * 10
 
 
 @pytest.mark.allow_console(REFUSALS)
@@ -539,7 +547,7 @@ def test_the_door_screens_fit_320_px_with_44_px_targets(
             elif name == "attendees":
                 expect(page.locator(".people > li")).to_have_count(2)
             else:
-                expect(page.locator(".people > li").filter(has_text=LONG)).to_have_count(1)
+                expect(page.locator(".people > li").filter(has_text=LONG).first).to_be_visible()
             page.evaluate("document.fonts.ready")
             widths[name] = int(page.evaluate("document.documentElement.scrollWidth"))
             measured[name] = page.evaluate(TOUCH_TARGETS)

@@ -137,7 +137,7 @@ export function CheckinScreen({ api, user, params }: ScreenProps) {
           Attendees
         </button>
       </header>
-      <p class="meta" dir="auto">{event.title}</p>
+      <p class="event-name" dir="auto">{event.title}</p>
       <p class="count">
         {totals ? `${totals.checked_in} / ${totals.going} checked in` : '… checked in'}
       </p>

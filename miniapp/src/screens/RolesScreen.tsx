@@ -108,7 +108,7 @@ export function RolesScreen({ api, user }: ScreenProps) {
               <button
                 type="button"
                 class="button small secondary"
-                aria-label={`Make ${m.name} a member`}
+                aria-label={`Revoke ${m.name}`}
                 onClick={() => grant(m.referral_code, 'member')}
               >
                 Revoke
