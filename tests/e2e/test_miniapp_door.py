@@ -240,8 +240,8 @@ def test_a_going_member_s_ticket_is_a_qr_code_a_scanner_reads_back(
     # And "My events" offers the same ticket beside the event.
     send(page, "back_button_pressed")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
-    card = page.locator(".cards > li").filter(has_text=f"Ticketed gig {theme}")
-    card.get_by_role("button", name="Show ticket").click()
+    mine = page.locator(".cards > li").filter(has_text=f"Ticketed gig {theme}")
+    mine.get_by_role("button", name="Show ticket").click()
     expect(page.get_by_role("img", name="Ticket for Tess Holder")).to_be_visible()
     assert call(base, "GET", f"/api/v1/events/{event_id}/ticket", token)[0] == 200
 
@@ -376,6 +376,50 @@ def test_the_door_scans_ticket_after_ticket_and_says_each_refusal(
     assert again == sent[0]
     assert statuses[-1] == 201
     expect(count).to_have_text("3 / 3 checked in")
+
+
+@pytest.mark.allow_console(r"Failed to load resource: net::ERR_FAILED")
+def test_a_check_in_whose_answer_was_lost_is_sent_again_and_welcomed_once(
+    base: str, admin: str, page: Page
+) -> None:
+    # Given a staff member scanning, and a network that loses the first check-in's answer
+    # after the API has done it (the member is in; the phone never heard),
+    event_id = create_event(base, admin, "Flaky wifi", timedelta(minutes=10))
+    _, ticket = going(base, event_id, 788001, "Lou Lost")
+    staff = login(base, 788000, "Net Staff")
+    grant(base, admin, staff, "staff")
+    lost: list[int] = []
+
+    def lose_first_answer(route: Any) -> None:
+        if lost:
+            route.continue_()
+            return
+        lost.append(route.fetch().status)
+        route.abort()
+
+    page.route("**/api/v1/events/*/checkins", lose_first_answer)
+    requests: list[Request] = []
+    page.on("request", lambda r: requests.append(r))
+    path = f"/app/events/{event_id}/checkin"
+    open_in_telegram(page, launch_url(base, init_data(788000, "Net Staff"), LIGHT, path))
+    main_button(page, "Scan tickets")
+    send(page, "main_button_pressed")
+    wait_posted(page, SCANNER)
+    # When the ticket is read, the answer lost, and the camera reads it again at once,
+    scan(page, ticket)
+    expect(page.locator(".scan-result .words")).to_contain_text("No connection")
+    wait_posted(page, HAPTIC, ERROR)
+    scan(page, ticket)
+    # Then the second request is the first one again (its Idempotency-Key), the API answers
+    # its 201 again rather than "already checked in", and the member is welcomed once.
+    result = page.locator(".scan-result")
+    expect(result.get_by_role("heading", name="Lou Lost")).to_be_visible()
+    expect(result.locator(".words")).to_contain_text("Checked in at")
+    wait_posted(page, HAPTIC, SUCCESS, count=2)
+    assert lost == [201]
+    first, second = checkin_posts(requests)
+    assert first == second
+    expect(page.locator(".count")).to_have_text("1 / 1 checked in")
 
 
 @pytest.mark.allow_console(REFUSALS)
