@@ -34,7 +34,7 @@ async def event_checkin(
     event_id: str,
     body: CheckinRequest,
     staff: StaffUser,
-    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+    idempotency_key: Annotated[str | None, Header()] = None,
 ) -> Response:
     key = door.idempotency_key(idempotency_key)
     done = door.check_in(staff, event_id, body.ticket, key)

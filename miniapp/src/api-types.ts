@@ -456,7 +456,9 @@ export interface components {
         };
         /**
          * CheckinRequest
-         * @description POST /api/v1/events/{event_id}/checkins: the text a scanner read from a ticket.
+         * @description POST /api/v1/events/{event_id}/checkins: the text a scanner read from a ticket. Any
+         *     string: whatever is not a ticket of ours (empty, too long, another kind of token) is the
+         *     service's 400, the same answer as a forged one; the body limit bounds it.
          */
         CheckinRequest: {
             /** Ticket */

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from support.faults import counting_calls, failing, timing_out
+from support.faults import counting_calls, error_answers, failing, hooked, timing_out
 from support.figures import record_figure
 from support.flows import (
     add_events,
@@ -54,6 +54,13 @@ CALLS = {
     # The member, the event, the transaction (refused: the member was not waiting).
     "EventWaitlistLeaveFunction": ["GetItem", "GetItem", "TransactWriteItems"],
     "EventsUpcomingFunction": ["Query", "BatchGetItem"],
+    # The member, the event, the member's RSVP (which the ticket names).
+    "EventTicketFunction": ["GetItem", "GetItem", "GetItem"],
+    # The staff member, the event, the RSVP the ticket names, the check-in transaction (the
+    # RSVP and the event's checked_in_count), then the member checked in, for the answer.
+    "EventCheckinFunction": ["GetItem", "GetItem", "GetItem", "TransactWriteItems", "GetItem"],
+    # The staff member, the event (its totals), a page of its RSVPs, their members.
+    "EventAttendeesFunction": ["GetItem", "GetItem", "Query", "BatchGetItem"],
     "GenerateCodeFunction": ["PutItem"],
     "ProfilePageFunction": ["Query"],
     "PublicProfileFunction": ["Query"],
@@ -107,20 +114,26 @@ def injected(fault: str, operation: str, monkeypatch: pytest.MonkeyPatch) -> Ite
 
 def partial_writes() -> list[str]:
     """Users without their referral guard, guards without their user, and events whose
-    attendee_count is not their number going, or that break another waitlist invariant."""
+    attendee_count is not their number going, whose checked_in_count is not their number
+    checked in, or that break another waitlist invariant."""
     users = {user.pk: user.referral_code for user in User.scan(User.pk.startswith("USER#"))}
     guards = {
         guard.pk.removeprefix("REFERRAL#"): guard.user_pk
         for guard in ReferralGuard.scan(ReferralGuard.pk.startswith("REFERRAL#"))
     }
     attending: dict[str, int] = {}
+    checked_in: dict[str, int] = {}
     for attendance in Attendance.scan():
         if attendance.status != WAITING:
             attending[attendance.event_id] = attending.get(attendance.event_id, 0) + 1
+        if attendance.checked_in_at is not None:
+            checked_in[attendance.event_id] = checked_in.get(attendance.event_id, 0) + 1
     miscounted = [
         event.id
         for event in Event.scan()
-        if int(event.attendee_count) != attending.get(event.id, 0) or violations(event.id)
+        if int(event.attendee_count) != attending.get(event.id, 0)
+        or int(event.checked_in_count or 0) != checked_in.get(event.id, 0)
+        or violations(event.id)
     ]
     return (
         [pk for pk, code in users.items() if guards.get(code) != pk]
@@ -328,3 +341,91 @@ def test_a_fault_or_conflict_mid_promotion_writes_nothing(
         raise
     finally:
         record_figure(f"fault `{fault}` mid-promotion (cancel, capacity raise)", 1, lost)
+
+
+CHECKIN_CASES = [
+    (operation, fault)
+    for operation in dict.fromkeys(CALLS["EventCheckinFunction"])
+    for fault in [*FAULTS, "TransactionConflict"]
+    if fault != "TransactionConflict" or operation == "TransactWriteItems"
+]
+
+
+@pytest.mark.parametrize(("operation", "fault"), CHECKIN_CASES)
+def test_a_checkin_retried_after_a_failed_call_is_checked_in_once(
+    operation: str, fault: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a scanner's check-in request with its Idempotency-Key
+    name = fixture_name("EventCheckinFunction")
+    values = fixture_values(name)
+    request = load_event(name, **values)
+
+    # When one of its calls fails (the member's read after the commit included), or its
+    # transaction keeps losing to another: a 503, the scanner's cue to send it again
+    if fault == "TransactionConflict":
+        monkeypatch.setattr("community.services.door._pause", lambda _: None)
+        with failing(operation, "TransactionCanceledException", details=CONFLICT) as failures:
+            failed = invoke("EventCheckinFunction", request)
+    else:
+        with injected(fault, operation, monkeypatch) as failures:
+            failed = invoke("EventCheckinFunction", request)
+    retried = invoke("EventCheckinFunction", request)
+
+    # Then the retry is the one 201 (never a 409 "already checked in" for the scanner's own
+    # first try), the member is checked in once and counted once
+    lost = 0
+    try:
+        assert failures, f"{operation} was never called"
+        assert failed["statusCode"] == 503, failed
+        assert retried["statusCode"] == 201, retried
+        event = Event.get(values["DOOR_EVENT_ID"], consistent_read=True)
+        (attendance,) = [a for a in Attendance.query(event.id) if a.checked_in_at is not None]
+        assert int(event.checked_in_count) == 1
+        checkin = body_of(retried)["checkin"]
+        assert checkin["checked_in_at"] == attendance.checked_in_at.isoformat().replace(
+            "+00:00", "Z"
+        )
+        assert partial_writes() == []
+    except AssertionError:
+        lost = 1
+        raise
+    finally:
+        record_figure(
+            f"check-in retried after fault `{fault}` (each call), not exactly one", 1, lost
+        )
+
+
+def test_a_checkin_whose_answer_was_lost_after_the_commit_is_the_same_201_when_retried() -> None:
+    # Given a scanner's check-in request with its Idempotency-Key
+    name = fixture_name("EventCheckinFunction")
+    values = fixture_values(name)
+    request = load_event(name, **values)
+    seen: list[str] = []
+    failures, fail = error_answers(
+        1_000, "GetItem", "https://dynamodb.local", "ProvisionedThroughputExceededException", 400
+    )
+
+    def fail_reads_after_the_commit(model: Any, **arguments: Any) -> Any:
+        seen.append(model.name)
+        if model.name == "GetItem" and "TransactWriteItems" in seen:
+            return fail(**arguments)
+        return None
+
+    # When the check-in commits but the read of the member for its answer fails (a 503: the
+    # scanner cannot tell it from a failure before the commit, and sends it again)
+    with hooked("before-call.dynamodb", fail_reads_after_the_commit):
+        failed = invoke("EventCheckinFunction", request)
+    retried = invoke("EventCheckinFunction", request)
+    other_scanner = dict(request, headers={**request["headers"], "idempotency-key": "other-1"})
+    scanned_again = invoke("EventCheckinFunction", other_scanner)
+
+    # Then the retry is answered the 201 of the first try, the same check-in, and a scan with
+    # another key is the 409 with the same time; one check-in counted
+    assert failures == ["GetItem"]
+    assert failed["statusCode"] == 503, failed
+    assert retried["statusCode"] == 201, retried
+    assert scanned_again["statusCode"] == 409, scanned_again
+    at = body_of(retried)["checkin"]["checked_in_at"]
+    assert body_of(scanned_again)["checked_in_at"] == at
+    assert int(Event.get(values["DOOR_EVENT_ID"], consistent_read=True).checked_in_count) == 1
+    assert partial_writes() == []

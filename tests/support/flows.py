@@ -219,3 +219,18 @@ def attendees(token: str, event_id: str, query: str = "") -> dict[str, Any]:
     if not query:
         del event["queryStringParameters"]
     return invoke("EventAttendeesFunction", event)
+
+
+def set_member_role(token: str, referral_code: str, role: object) -> dict[str, Any]:
+    """PUT /api/v1/members/{referral_code}/role through its handler; `role` as sent."""
+    event = load_event("member_role_update", ADMIN_TOKEN=token, REFERRAL_CODE=referral_code)
+    event["body"] = json.dumps({"role": role})
+    return invoke("MemberRoleUpdateFunction", event)
+
+
+def member_roles(token: str, query: str = "") -> dict[str, Any]:
+    event = load_event("member_roles", ADMIN_TOKEN=token)
+    event["rawQueryString"] = query
+    if query:
+        event["queryStringParameters"] = dict(parse_qsl(query, keep_blank_values=True))
+    return invoke("MemberRolesFunction", event)

@@ -86,13 +86,14 @@ def test_everything_else_is_not_cached_and_every_behavior_is_https_and_compresse
 
 
 def test_the_mini_app_may_send_its_conditional_and_prefer_headers_across_origins() -> None:
-    # A cross-origin DELETE with Prefer (cancel answering with the event) is preflighted: both
-    # the API's own CORS and CloudFront's must allow the header.
+    # A cross-origin DELETE with Prefer (cancel answering with the event) is preflighted, and
+    # so is a check-in with its Idempotency-Key: both the API's own CORS and CloudFront's must
+    # allow the header.
     api_cors = RESOURCES["HttpApi"]["Properties"]["CorsConfiguration"]["AllowHeaders"]
     policy = RESOURCES["ApiHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
     cloudfront_cors = policy["CorsConfig"]["AccessControlAllowHeaders"]["Items"]
     for allowed in (api_cors, cloudfront_cors):
-        assert {"authorization", "if-none-match", "prefer"} <= set(allowed)
+        assert {"authorization", "if-none-match", "prefer", "idempotency-key"} <= set(allowed)
 
 
 def test_security_headers_and_a_csp_for_the_page() -> None:

@@ -70,6 +70,20 @@ def parse_args(argv: Sequence[str] | None = None) -> Scenario:
     )
     parser.add_argument("--waitlist-length", type=int, default=defaults.waitlist_length)
     parser.add_argument(
+        "--checkins-per-second",
+        type=float,
+        default=defaults.checkins_per_second,
+        help="check-ins at one event's door (default: 500 people in 15 minutes)",
+    )
+    parser.add_argument(
+        "--ticket-views-per-second", type=float, default=defaults.ticket_views_per_second
+    )
+    parser.add_argument(
+        "--attendee-list-reads-per-second",
+        type=float,
+        default=defaults.attendee_list_reads_per_second,
+    )
+    parser.add_argument(
         "--logins-per-second",
         type=float,
         default=None,

@@ -67,6 +67,9 @@ def render(report: Report) -> str:
         f"{_n(s.waitlist_joins_per_second)} waitlist joins/s and "
         f"{_n(s.waitlist_leaves_per_second)} leaves/s ({s.event_capacity} seats, "
         f"{s.waitlist_length} waiting per event); "
+        f"at one event's door {_n(s.checkins_per_second)} check-ins/s, "
+        f"{_n(s.ticket_views_per_second)} ticket views/s, "
+        f"{_n(s.attendee_list_reads_per_second)} attendee-list reads/s; "
         f"{_n(s.logins)} first logins/s; page size {s.page_size}; item profile '{s.profile}'."
     )
     out.append("")

@@ -15,6 +15,13 @@ def _counted(event: StoredItem, change: int) -> StoredItem:
     return after
 
 
+def _checked_in(event: StoredItem) -> StoredItem:
+    """The event after a check-in's `ADD checked_in_count 1`."""
+    after = dict(event)
+    after["checked_in_count"] = {"N": str(int(event.get("checked_in_count", {"N": "0"})["N"]) + 1)}
+    return after
+
+
 def _waitlisted(event: StoredItem, change: int) -> StoredItem:
     """The event after a join (change 1: a count and a ticket more) or a leave (-1)."""
     after = dict(event)
@@ -50,6 +57,12 @@ def request_types(model: Billing) -> list[RequestType]:
 
     def attendance_for(event: StoredItem) -> StoredItem:
         return attendance | {"event_id": event["id"], "start_date": event["start_date"]}
+
+    def checked_in_for(event: StoredItem) -> StoredItem:
+        return items.checked_in | {"event_id": event["id"], "start_date": event["start_date"]}
+
+    # The event whose door the check-ins are at.
+    door = events[0]
 
     def waiting_for(event: StoredItem) -> StoredItem:
         return attendance_for(event) | {
@@ -228,6 +241,71 @@ def request_types(model: Billing) -> list[RequestType]:
                 ]
                 for start in range(len(popular))
             ),
+        ),
+        RequestType(
+            "GET /events/{id}/ticket",
+            "EventTicketFunction",
+            s.ticket_views_per_second,
+            [
+                (
+                    1.0,
+                    [
+                        m.get("user", user),
+                        m.get("event", door),
+                        m.get("attendance", attendance_for(door), consistent=True),
+                    ],
+                )
+            ],
+        ),
+        RequestType(
+            # One event's door: every check-in writes its one event item and its partition.
+            "POST /events/{id}/checkins",
+            "EventCheckinFunction",
+            s.checkins_per_second,
+            [
+                (
+                    1.0,
+                    [
+                        # The staff member's role, read consistently.
+                        m.get("user", user, consistent=True),
+                        m.get("event", door, consistent=True),
+                        m.get("attendance", attendance_for(door), consistent=True),
+                        Call(
+                            "TransactWriteItems",
+                            m.write(
+                                "attendance",
+                                attendance_for(door),
+                                checked_in_for(door),
+                                transactional=True,
+                            )
+                            + m.write("event", door, _checked_in(door), transactional=True),
+                        ),
+                        # The member checked in, for the answer.
+                        m.get("user", user),
+                    ],
+                )
+            ],
+        ),
+        RequestType(
+            "GET /events/{id}/attendees",
+            "EventAttendeesFunction",
+            s.attendee_list_reads_per_second,
+            [
+                (
+                    1.0,
+                    [
+                        m.get("user", user, consistent=True),
+                        m.get("event", door, consistent=True),
+                        # limit + 1 going, read consistently (checked in or not: the larger).
+                        m.query_partition(
+                            "attendance",
+                            [checked_in_for(door)] * (s.attendee_page + 1),
+                            consistent=True,
+                        ),
+                        m.batch_get("user", [user] * s.attendee_page),
+                    ],
+                )
+            ],
         ),
         RequestType(
             "stream: a change told to its going members",

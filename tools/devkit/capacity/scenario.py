@@ -39,6 +39,12 @@ class Scenario:
     # every going member of the event: a few an hour, to a large event.
     event_changes_per_second: float = 0.01
     notice_recipients: int = 1000
+    # The door (issue 28): one event's scanners checking 500 people in 15 minutes, each member
+    # opening their ticket there once, and the staff's attendee list refreshed every 5 s.
+    checkins_per_second: float = 500 / (15 * 60)
+    ticket_views_per_second: float = 500 / (15 * 60)
+    attendee_list_reads_per_second: float = 0.2
+    attendee_page: int = 50
     page_size: int = 10
     profile: str = "max"
 
@@ -96,6 +102,8 @@ class Items:
     guard: StoredItem
     auth_code: StoredItem
     attendance: StoredItem
+    # The same RSVP once checked in at the door (data/attendances.py: check_in).
+    checked_in: StoredItem
     # One per upcoming event, in start order; event i has category CATEGORIES[i % 6].
     events: list[StoredItem]
     member_id: str
@@ -183,6 +191,11 @@ def build_items(scenario: Scenario) -> Items:
     attendance = Attendance(
         events[0]["id"]["S"], member_id, start_date=events[0]["start_date"]["S"], created_at=now
     )
+    # As the check-in sets it: the staff member's id and name, the scanner's Idempotency-Key
+    # (at its longest).
+    checked_in = Attendance(**attendance.attribute_values)
+    checked_in.checked_in_at, checked_in.checked_in_by = now, member_id
+    checked_in.checked_in_by_name, checked_in.checkin_key = prose * text.name, "k" * 128
     # As services.events.change_notice writes a move and a new place (the longest location).
     # The id's random part fixed: the report is the same every run.
     key = f"{outbox.notice_key(events[0]['id']['S'], now)[:-10]}{'0' * 10}"
@@ -214,6 +227,7 @@ def build_items(scenario: Scenario) -> Items:
         guard=stored_form(guard),
         auth_code=stored_form(auth_code),
         attendance=stored_form(attendance),
+        checked_in=stored_form(checked_in),
         events=events,
         member_id=member_id,
         member_pk=user.pk,

@@ -79,20 +79,20 @@ GROUPS = (
         ),
     ),
     Group(
-        "RoleFunction",
-        "the role functions",
-        (
-            "MemberRoleUpdateFunction",
-            "MemberRolesFunction",
-        ),
-    ),
-    Group(
         "DoorFunction",
         "the door functions (tickets, check-in, attendees)",
         (
             "EventTicketFunction",
             "EventCheckinFunction",
             "EventAttendeesFunction",
+        ),
+    ),
+    Group(
+        "RoleFunction",
+        "the role functions",
+        (
+            "MemberRoleUpdateFunction",
+            "MemberRolesFunction",
         ),
     ),
     Group(

@@ -51,6 +51,8 @@ class Outcome(enum.Enum):
     # The event changed since it was read (dates, activity) or another transaction raced
     # this one: read it again and retry.
     RETRY = "retry"
+    # Cancel: the member was checked in at the door, so keeps the RSVP.
+    CHECKED_IN = "checked_in"
     # Check-in: the RSVP the ticket names is no longer there (cancelled, or cancelled and
     # taken again: a new RSVP, a new ticket).
     GONE = "gone"
@@ -125,13 +127,20 @@ def remove(
     seat to `head` (the waitlist's first, as read: it becomes going with a `promoted` notice,
     attendee_count unchanged, waitlist_count one less) or, with no head, decrement
     attendee_count on the condition that nobody waits (else RETRY: read the head). ALREADY
-    when the member was not going (nothing is written then)."""
+    when the member was not going, CHECKED_IN when they were checked in at the door (nothing
+    is written then; the refused delete returns the attendance, which tells them apart)."""
     try:
         with backend_errors(), TransactWrite(connection=connection()) as transaction:
             # Deletes, puts, then updates (PynamoDB's order): reasons come back as
             # [attendance, (notice, head,) event].
-            transaction.delete(
-                Attendance(event_id, user_id), condition=Attendance.event_id.exists() & _is_going()
+            # A member checked in at the door keeps the RSVP: the event's checked_in_count
+            # counts it (check_in below).
+            _delete_returning_old(
+                transaction,
+                Attendance(event_id, user_id),
+                Attendance.event_id.exists()
+                & _is_going()
+                & Attendance.checked_in_at.does_not_exist(),
             )
             if head is None:
                 nobody_waits = Event.waitlist_count.does_not_exist() | (Event.waitlist_count == 0)
@@ -155,6 +164,10 @@ def remove(
     except TransactWriteError as error:
         reasons = _reasons(error)
         if reasons[0] == ITEM_CONDITION_FAILED:
+            old = _old_item(error, 0)
+            kept = None if old is None else _attendance(Attendance.from_raw_data(old))
+            if kept is not None and kept.status == GOING and kept.checked_in_at is not None:
+                return Outcome.CHECKED_IN
             return Outcome.ALREADY
         old_event = _old_item(error, len(reasons) - 1) if head is None else None
         if old_event is not None and int(Event.from_raw_data(old_event).attendee_count) <= 0:
@@ -162,6 +175,18 @@ def remove(
             raise
         return Outcome.RETRY
     return Outcome.DONE
+
+
+def _delete_returning_old(transaction: TransactWrite, item: Attendance, condition: Any) -> None:
+    """`transaction.delete`, except that a refusal returns the item as it was (ALL_OLD), as
+    `save` and `update` can: DynamoDB takes ReturnValuesOnConditionCheckFailure on a Delete
+    too, and the model builds it, but PynamoDB's TransactWrite.delete takes no argument for
+    it."""
+    transaction._delete_items.append(
+        item.get_delete_kwargs_from_instance(
+            condition=condition, return_values_on_condition_failure=ALL_OLD
+        )
+    )
 
 
 def _promote(transaction: TransactWrite, heads: list[entities.Attendance], now: datetime) -> None:

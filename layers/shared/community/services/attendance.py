@@ -30,6 +30,7 @@ from community.services.events import active_event, check_limit, existing_id
 from community.signed import cursors
 from community.values import event_date
 
+CHECKED_IN = "you were checked in at the door: the RSVP can no longer be cancelled"
 # Transactions on one popular event conflict with each other in DynamoDB; a few quick
 # retries absorb that before the client is asked to retry (503 + Retry-After).
 MAX_ATTEMPTS = 4
@@ -133,6 +134,8 @@ def _cancel(
             return first, True
         if outcome is Outcome.ALREADY:
             return first, False
+        if outcome is Outcome.CHECKED_IN:
+            raise Conflict(CHECKED_IN)
         _pause(attempt)
         # The waitlist (or the event) changed since it was read: read both again.
         event = events_table.get(canonical, consistent=True) or event

@@ -41,6 +41,7 @@ from community.services.events import active_event, existing_id
 from community.settings import get_settings
 from community.signed import cursors, tickets
 from community.spreadsheets import to_csv
+from community.values import single_line
 
 MAX_ATTEMPTS = 4
 MAX_ATTENDEES_LIMIT = 100
@@ -107,12 +108,12 @@ def check_in(
     key: str | None = None,
     now: datetime | None = None,
 ) -> CheckinDone:
-    """Check in the member a ticket names. Refusals: 400 not a ticket of ours; 404 no such
-    active event; 422 a ticket of another event; 409 outside the window; 410 the RSVP was
-    cancelled (or renewed: a new ticket); 409 already checked in, unless this is the same
-    request again (same Idempotency-Key, same staff member), which gets its 201 again.
-    DynamoDB calls: the event and the attendance (consistent GetItems), the transaction, and
-    the member's GetItem for the answer."""
+    """Check in the member a ticket names. Refusals, in this order: 400 not a ticket of ours;
+    404 no such active event; 422 a ticket of another event; 410 the RSVP was cancelled (or
+    renewed: a new ticket); 409 already checked in, unless this is the same request again
+    (same Idempotency-Key, same staff member), which gets its 201 again, even once the window
+    has closed; 409 outside the window. DynamoDB calls after the staff member's: the event and
+    the attendance (consistent GetItems), the transaction, the member's GetItem."""
     named = tickets.verify(ticket_text, _ticket_key())
     for attempt in range(MAX_ATTEMPTS):
         moment = now or datetime.now(UTC)
@@ -120,13 +121,10 @@ def check_in(
         if named.event_id != event.id:
             count("CheckinRefused")
             raise WrongEvent(named.event_id)
-        _within_window(event, moment)
-        attendance = attendances.get(event.id, named.user_id)
-        if not _names(attendance, named):
-            raise _gone()
-        assert attendance is not None  # _names says so; for the type checker
+        attendance = _named_rsvp(attendances.get(event.id, named.user_id), named)
         if attendance.checked_in_at is not None:
             return _again(attendance, staff, key)
+        _within_window(event, moment)
         outcome, existing = attendances.check_in(
             event, named.user_id, named.stamp, CheckIn(staff.id, staff.name, moment, key)
         )
@@ -141,13 +139,11 @@ def check_in(
     raise ServiceUnavailable()
 
 
-def _names(attendance: Attendance | None, named: tickets.Ticket) -> bool:
-    """Whether `attendance` is the going RSVP the ticket was issued for."""
-    return (
-        attendance is not None
-        and attendance.status == GOING
-        and attendance.created_at == named.stamp
-    )
+def _named_rsvp(attendance: Attendance | None, named: tickets.Ticket) -> Attendance:
+    """`attendance` if it is the going RSVP the ticket was issued for; 410 otherwise."""
+    if attendance is None or attendance.status != GOING or attendance.created_at != named.stamp:
+        raise _gone()
+    return attendance
 
 
 def _gone() -> Gone:
@@ -268,7 +264,7 @@ def attendees_csv(event_id: str) -> Sheet:
                 user.name,
                 user.referral_code or "",
                 _stamp(attendance.checked_in_at),
-                attendance.checked_in_by_name or "",
+                single_line(attendance.checked_in_by_name or ""),
             )
             for user, attendance in rows
         ),
