@@ -34,7 +34,7 @@ help:
 	@echo "                    in any browser as that member, signed in (needs make run)"
 	@echo "make seed-events FILE=events.json [ALLOW_PAST=1]  load events (all or nothing) into"
 	@echo "                    make run's table (ALLOW_PAST=1: events already started too)"
-	@echo "make make-admin TELEGRAM_ID=42 [ROLE=member]  grant (or take back) the admin role"
+	@echo "make make-admin TELEGRAM_ID=42 [ROLE=member|staff]  grant the admin role (or another)"
 	@echo "make openapi        write openapi.json, the combined OpenAPI document of every function,"
 	@echo "                    and the Mini App's API types generated from it (miniapp/src/api-types.ts)"
 	@echo "make alarms         write template.yaml's function alarms (tools/devkit/template/alarms.py)"
@@ -122,10 +122,11 @@ app-url: $(VENV)/.installed
 	@$(PY) -m devkit.local.appurl --telegram-id $(call shell_word,TELEGRAM_ID) \
 	  --name $(call shell_word,NAME) $(if $(filter-out 0,$(ADMIN)),--admin) $(PORT_ARG)
 
-# The only way to make a member an admin (ROLE=member takes it back); see docs/api.md "RSVPs and admins".
+# The first admin (ROLE=member takes it back, ROLE=staff makes staff); admins grant roles in the app
+# after that. See docs/api.md "Roles" (under "RSVPs and admins").
 make-admin: $(VENV)/.installed
 	@# Explicit only: granting admin to the default dev id by accident would be a surprise.
-	@test "$(origin TELEGRAM_ID)" != file || { echo "usage: make make-admin TELEGRAM_ID=<id> [ROLE=member] [PORT=...]" >&2; exit 2; }
+	@test "$(origin TELEGRAM_ID)" != file || { echo "usage: make make-admin TELEGRAM_ID=<id> [ROLE=member|staff] [PORT=...]" >&2; exit 2; }
 	$(PY) -m devkit.ops.admin --telegram-id $(call shell_word,TELEGRAM_ID) --role "$(or $(ROLE),admin)" $(PORT_ARG)
 
 seed-events: $(VENV)/.installed

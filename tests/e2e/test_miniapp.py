@@ -465,7 +465,7 @@ def login_via_api(base: str, telegram_id: int, name: str) -> str:
 
 
 def make_admin(base: str, telegram_id: int) -> None:
-    """`make make-admin` against this server (the API has no route that grants the role)."""
+    """`make make-admin` against this server (how the first admin is made)."""
     port = urlsplit(base).port
     env = {**os.environ, "PYTHONPATH": f"{ROOT / 'layers/shared'}:{ROOT / 'tools'}"}
     command = [sys.executable, "-m", "devkit.ops.admin", "--telegram-id", str(telegram_id)]

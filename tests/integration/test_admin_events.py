@@ -105,8 +105,6 @@ ROUTES: dict[str, Callable[[str, str], dict[str, Any]]] = {
 
 def demoted_admin() -> str:
     token: str = admin_login(7)["token"]
-    # Another admin first: the last one cannot be demoted (tests/integration/test_roles.py).
-    admin_login(8, "Grace")
     set_role(7, "member")
     return token
 

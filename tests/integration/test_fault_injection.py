@@ -27,8 +27,17 @@ from support.flows import (
 )
 from support.waitlists import going_and_waiting, violations
 
-from community.data.models import Attendance, Event, Notification, ReferralGuard, User
-from community.entities import WAITING
+from community.data import roles as roles_table
+from community.data.models import (
+    ROLE_CHANGE_PREFIX,
+    Attendance,
+    Event,
+    Notification,
+    ReferralGuard,
+    RoleChange,
+    User,
+)
+from community.entities import ADMIN_ROLE, MEMBER_ROLE, WAITING
 from devkit.functions.fixtures import expected, load_event
 from devkit.functions.handlers import invoke
 from devkit.functions.placeholders import event_record
@@ -62,6 +71,11 @@ CALLS = {
     # The staff member, the event (its totals), a page of its RSVPs, their members.
     "EventAttendeesFunction": ["GetItem", "GetItem", "Query", "BatchGetItem"],
     "GenerateCodeFunction": ["PutItem"],
+    # The admin, the code's member on the index, the member read consistently, then the role,
+    # the count of admins, the audit record and the admin's own role in one transaction.
+    "MemberRoleUpdateFunction": ["GetItem", "Query", "GetItem", "TransactWriteItems"],
+    # The admin, then the role holders and the audit: two Queries of the sparse index.
+    "MemberRolesFunction": ["GetItem", "Query", "Query"],
     "ProfilePageFunction": ["Query"],
     "PublicProfileFunction": ["Query"],
     # /events: the listing, then the update id's claim.
@@ -139,7 +153,30 @@ def partial_writes() -> list[str]:
         [pk for pk, code in users.items() if guards.get(code) != pk]
         + [code for code, pk in guards.items() if users.get(pk) != code]
         + miscounted
+        + role_problems()
     )
+
+
+def role_problems() -> list[str]:
+    """A count of admins that is not their number, a role holder missing from the listing
+    index (or a member in it), or role items and audit records that disagree in number."""
+    people = list(User.scan(User.pk.startswith("USER#")))
+    admins = sum(1 for user in people if user.role == ADMIN_ROLE)
+    problems = []
+    if roles_table.admin_count() != admins:
+        problems.append(f"COUNT#ADMINS {roles_table.admin_count()} for {admins} admins")
+    problems += [
+        f"{user.pk} {user.role} listed as {user.role_listing}"
+        for user in people
+        if (user.role_listing is None) != (user.role == MEMBER_ROLE)
+    ]
+    changes = list(RoleChange.scan(RoleChange.pk.startswith(ROLE_CHANGE_PREFIX)))
+    # Every role holder got there through one audited change from member (the fixtures make
+    # no other changes), so the records number the holders.
+    holders = sum(1 for user in people if user.role != MEMBER_ROLE)
+    if len(changes) != holders:
+        problems.append(f"{len(changes)} audit records for {holders} role holders")
+    return problems
 
 
 def logged_with(stream: io.StringIO, correlation_id: str) -> list[dict[str, Any]]:

@@ -27,6 +27,7 @@ from community.entities import ROLES
 from community.http.app import create_app
 from community.http.auth import StaffUser
 from community.schemas.roles import RoleName
+from community.services.roles import LAST_ADMIN, OPERATOR_NAME, UNLISTED_ADMIN
 from community.services.users import set_role
 from devkit.functions.placeholders import event_record
 
@@ -228,21 +229,73 @@ def test_a_role_that_is_not_one_of_the_three_is_a_422(role: object, dynamodb: An
     assert users_items(dynamodb) == before
 
 
-def test_the_last_admin_cannot_be_removed_by_the_api_or_the_operator_tool(dynamodb: Any) -> None:
+def test_the_last_admin_cannot_remove_themselves_but_the_operator_tool_may(
+    dynamodb: Any,
+) -> None:
     # Given one admin
     admin = admin_login(7, "Ada")
     code = admin["user"]["referral_code"]
     before = users_items(dynamodb)
 
-    # When she makes herself staff, or member, or the operator tool demotes her
+    # When she makes herself staff, or member
     for role in ("staff", "member"):
         response = set_member_role(admin["token"], code, role)
         # Then each is a 409 saying why, and nothing changed
         assert response["statusCode"] == 409, response
-        assert "last admin" in body_of(response)["detail"]
-    with pytest.raises(Exception, match="last admin"):
-        set_role(7, "member")
+        assert body_of(response) == {"success": False, "detail": LAST_ADMIN}
     assert users_items(dynamodb) == before
+    assert roles_table.admin_count() == 1
+
+    # When the operator tool takes her role back (how `make make-admin ROLE=member` starts over)
+    assert set_role(7, "member") is True
+
+    # Then there is no admin, counted so, and the audit says who did it
+    assert roles_table.admin_count() == 0
+    assert User.get("USER#7", consistent_read=True).role_listing is None
+    (latest, *_) = roles_table.changes(1, None)
+    assert (latest.by_name, latest.by_id, latest.from_role, latest.to_role) == (
+        OPERATOR_NAME,
+        None,
+        "admin",
+        "member",
+    )
+
+
+def test_a_role_holder_from_before_the_listing_is_listed_when_named_again(dynamodb: Any) -> None:
+    # Given an admin and a staff member written before roles were listed (no listing keys, not
+    # counted), and an admin made since
+    for telegram_id, role in ((5, "admin"), (6, "staff")):
+        login(telegram_id, f"Old {telegram_id}")
+        User(f"USER#{telegram_id}").update(actions=[User.role.set(role)])
+    ada = admin_login(7, "Ada")
+    old_admin_code = User.get("USER#5").referral_code
+    assert [m["name"] for m in listing(ada["token"])["members"]] == ["Ada"]
+    assert roles_table.admin_count() == 1
+
+    # When an admin demotes the unlisted admin in the app, it is refused: uncounted, demoting
+    # them could remove an admin the count never saw
+    response = set_member_role(ada["token"], old_admin_code, "member")
+    assert response["statusCode"] == 409, response
+    assert body_of(response)["detail"] == UNLISTED_ADMIN
+
+    # When the operator tool names both again
+    assert set_role(5, "admin") is True
+    assert set_role(6, "staff") is True
+
+    # Then both are listed, the old admin counted, and each naming audited from the role to
+    # itself; naming them once more writes nothing
+    assert sorted(m["name"] for m in listing(ada["token"])["members"]) == ["Ada", "Old 5", "Old 6"]
+    assert roles_table.admin_count() == 2
+    audit = listing(ada["token"])["audit"]
+    assert [(c["member"]["name"], c["from_role"], c["to_role"]) for c in audit[:2]] == [
+        ("Old 6", "staff", "staff"),
+        ("Old 5", "admin", "admin"),
+    ]
+    before = users_items(dynamodb)
+    assert set_role(5, "admin") is False
+    assert users_items(dynamodb) == before
+    # And the old admin may now be demoted in the app like any other
+    assert granted(ada["token"], old_admin_code, "member")["changed"] is True
     assert roles_table.admin_count() == 1
 
 

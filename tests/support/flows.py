@@ -178,7 +178,7 @@ def delete_event(token: str, event_id: str) -> dict[str, Any]:
 
 
 def admin_login(telegram_id: int = 7, name: str = "Ada") -> dict[str, Any]:
-    """A login, then the admin role granted the only way there is (`make make-admin`'s)."""
+    """A login, then the admin role granted as the first admin gets it (make make-admin)."""
     session = login(telegram_id, name)
     set_role(telegram_id, "admin")
     return session

@@ -54,6 +54,10 @@ class Member:
     email_verified: bool = False
     email_nonce: str | None = None
     email_sent_at: datetime | None = None
+    # Whether the member is in the role listing (data/roles.py), as every role holder since
+    # roles were granted in the app is; a staff or admin from before that is not, and is
+    # neither listed nor counted among the admins until `make make-admin` names them again.
+    role_listed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

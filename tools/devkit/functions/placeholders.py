@@ -12,7 +12,7 @@ from devkit.functions.fixtures import PLACEHOLDER, fixture_path
 from devkit.local.initdata import signed_init_data
 
 TELEGRAM_ID = 42
-# A second member, made admin the only way there is (services.users.set_role, `make make-admin`).
+# A second member, made admin as the first admin is (services.users.set_role, make make-admin).
 ADMIN_TELEGRAM_ID = 7
 # A third, made staff (checks members in at the door) the same way.
 STAFF_TELEGRAM_ID = 8

@@ -1,5 +1,8 @@
-"""`make make-admin TELEGRAM_ID=...` (ROLE=member takes it back): the only way to give a member
-the admin role. The API has no route that changes roles, so a token can never grant itself one.
+"""`make make-admin TELEGRAM_ID=...` (ROLE=member takes it back, ROLE=staff makes staff): the
+way to the first admin; after that admins grant roles in the app (PUT
+/api/v1/members/{referral_code}/role). Both go through services.users.set_role's path: one
+transaction changes the role, keeps the count of admins (the last admin cannot be demoted,
+here either: make another admin first) and writes the audit record, "by" `make make-admin`.
 
 The member must have logged in once. The users table is on DYNAMODB_ENDPOINT_URL if set, else
 the one a running `make run` of this checkout uses (on $PORT if given, else the only one
@@ -50,11 +53,14 @@ def main() -> int:
     startup.start()  # use_tables did for a local server; for a deployed stack this does
 
     try:
-        set_role(args.telegram_id, args.role)
+        changed = set_role(args.telegram_id, args.role)
     except CommunityError as error:
         print(error.detail, file=sys.stderr)
         return 1
-    print(f"Telegram id {args.telegram_id} is now {args.role} in {where}")
+    if changed:
+        print(f"Telegram id {args.telegram_id} is now {args.role} in {where}")
+    else:
+        print(f"Telegram id {args.telegram_id} was {args.role} already in {where}: nothing written")
     return 0
 
 

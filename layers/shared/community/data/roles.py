@@ -69,13 +69,25 @@ def change_sort_key(at: datetime, change_id: str) -> str:
     return f"{date_key(at)}#{change_id}"
 
 
-def _role_is(role: str) -> Any:
+def _role_is(role: str, *, listed: bool) -> Any:
+    """The member's role is still `role`, and still (or still not) in the listing: the admin
+    count's arithmetic below depends on both."""
     condition = User.role == role
     if role == MEMBER_ROLE:
         # A member item written without a role (none is: the model's default writes one) is a
         # member too.
         condition = condition | User.role.does_not_exist()
-    return User.pk.exists() & condition
+    in_listing = User.role_listing.exists() if listed else User.role_listing.does_not_exist()
+    return User.pk.exists() & condition & in_listing
+
+
+def admin_delta(member: Member, to_role: str) -> int:
+    """How the change moves the count of admins: the count holds the listed admins, so a
+    listed admin leaving takes one off and an admin after the change (listed by it) adds one.
+    An admin from before the listing being listed (`make make-admin` naming them again) is
+    +1; the same admin demoted unlisted would be 0 (the service refuses that in the app)."""
+    leaving = 1 if member.role == ADMIN_ROLE and member.role_listed else 0
+    return (1 if to_role == ADMIN_ROLE else 0) - leaving
 
 
 def _record(change: entities.RoleChange) -> RoleChange:
@@ -111,11 +123,17 @@ def _change(item: RoleChange) -> entities.RoleChange:
 
 
 def change(
-    member: Member, change: entities.RoleChange, actor_telegram_id: int | None
+    member: Member,
+    change: entities.RoleChange,
+    actor_telegram_id: int | None,
+    *,
+    keep_an_admin: bool = True,
 ) -> ChangeOutcome:
-    """Move `member` from `change.from_role` (their role as read) to `change.to_role`, with the
-    admin count and the audit record, in one transaction. `actor_telegram_id`: the admin making
-    the change, who must still be one at commit (None: the operator tool)."""
+    """Move `member` (as read) from `change.from_role` to `change.to_role`, in the listing,
+    with the admin count and the audit record, in one transaction. `actor_telegram_id`: the
+    admin making the change, who must still be one at commit (None: the operator tool).
+    `keep_an_admin`: a listed admin's demotion needs the count above 1 (the operator tool may
+    remove the last admin: it is how one starts over)."""
     target = User(user_key(member.telegram_id))
     actions: list[Action] = [User.role.set(change.to_role), User.updated_at.set(change.at)]
     if change.to_role == MEMBER_ROLE:
@@ -125,6 +143,7 @@ def change(
             User.role_listing.set(ROLE_HOLDERS_LISTING),
             User.role_sort.set(holder_sort_key(change.to_role, member.id)),
         ]
+    delta = admin_delta(member, change.to_role)
     checks_actor = actor_telegram_id is not None and actor_telegram_id != member.telegram_id
     try:
         with backend_errors(), TransactWrite(connection=connection()) as transaction:
@@ -135,16 +154,17 @@ def change(
                     User, user_key(actor_telegram_id or 0), condition=User.role == ADMIN_ROLE
                 )
             transaction.save(_record(change), condition=RoleChange.pk.does_not_exist())
-            transaction.update(target, actions=actions, condition=_role_is(change.from_role))
-            counter = AdminCount(ADMIN_COUNT_KEY)
-            if change.from_role == ADMIN_ROLE:
+            transaction.update(
+                target,
+                actions=actions,
+                condition=_role_is(change.from_role, listed=member.role_listed),
+            )
+            if delta:
                 transaction.update(
-                    counter,
-                    actions=[AdminCount.admins.add(-1)],
-                    condition=AdminCount.admins > 1,
+                    AdminCount(ADMIN_COUNT_KEY),
+                    actions=[AdminCount.admins.add(delta)],
+                    condition=AdminCount.admins > 1 if delta < 0 and keep_an_admin else None,
                 )
-            elif change.to_role == ADMIN_ROLE:
-                transaction.update(counter, actions=[AdminCount.admins.add(1)])
     except TransactWriteError as error:
         return _cancelled(cancellation_codes(error), checks_actor=checks_actor)
     return ChangeOutcome.DONE

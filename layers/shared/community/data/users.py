@@ -67,6 +67,7 @@ def member_from_item(item: User) -> Member:
         email_verified=bool(item.email_verified),
         email_nonce=item.email_nonce,
         email_sent_at=item.email_sent_at,
+        role_listed=item.role_listing is not None,
     )
 
 

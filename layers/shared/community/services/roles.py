@@ -15,7 +15,7 @@ from typing import NamedTuple
 from community.data import roles as roles_table
 from community.data import users as users_table
 from community.data.roles import ChangeOutcome
-from community.entities import ROLES, Member, RoleChange
+from community.entities import ADMIN_ROLE, MEMBER_ROLE, ROLES, Member, RoleChange
 from community.errors import Conflict, Forbidden, InvalidRequest, NotFound, ServiceUnavailable
 from community.gateways import credentials
 from community.observability import count, logger
@@ -29,6 +29,10 @@ from community.values import event_date
 # not a member.
 OPERATOR_NAME = "make make-admin"
 LAST_ADMIN = "the last admin cannot stop being one: make another member admin first"
+UNLISTED_ADMIN = (
+    "this admin was made before roles were listed: `make make-admin` with their Telegram id "
+    "lists them first"
+)
 MAX_ATTEMPTS = 5
 # The listing shows role holders in one answer: a community has a handful of staff, and the
 # bound keeps the answer (and the Query) small whatever happens.
@@ -69,16 +73,28 @@ def apply(
     member: Member, role: str, actor: Actor, now: datetime | None = None
 ) -> tuple[Member, bool]:
     """Give `member` (read consistently) `role`: the member as it is now, and whether anything
-    changed. Conflict when it would leave no admin, Forbidden when the admin making it was
-    demoted meanwhile."""
+    was written. Conflict when an admin's change would leave no admin (the operator tool may),
+    Forbidden when the admin making it was demoted meanwhile. A staff or admin from before the
+    role listing, given their own role again, is listed (and an admin counted): audited as a
+    change from that role to itself."""
     if role not in ROLES:
         raise InvalidRequest(f"role must be one of {', '.join(ROLES)}")
     for attempt in range(MAX_ATTEMPTS):
-        if member.role == role:
+        if member.role == role and (role == MEMBER_ROLE or member.role_listed):
             return member, False
+        if (
+            actor.member is not None
+            and member.role == ADMIN_ROLE
+            and not member.role_listed
+            and role != ADMIN_ROLE
+        ):
+            # Not in the count yet: demoting them could leave no admin unseen.
+            raise Conflict(UNLISTED_ADMIN)
         moment = (now or datetime.now(UTC)).replace(microsecond=0)
         change = _record(actor, member, role, moment)
-        outcome = roles_table.change(member, change, actor.telegram_id)
+        outcome = roles_table.change(
+            member, change, actor.telegram_id, keep_an_admin=actor.member is not None
+        )
         if outcome is ChangeOutcome.DONE:
             count("RoleChanged")
             # Ids only: names and codes are the audit record's, not the log's.
@@ -91,7 +107,10 @@ def apply(
                     "to": role,
                 },
             )
-            return dataclasses.replace(member, role=role, updated_at=moment), True
+            after = dataclasses.replace(
+                member, role=role, updated_at=moment, role_listed=role != MEMBER_ROLE
+            )
+            return after, True
         if outcome is ChangeOutcome.LAST_ADMIN:
             count("LastAdminKept")
             raise Conflict(LAST_ADMIN)
