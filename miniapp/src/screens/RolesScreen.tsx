@@ -82,6 +82,8 @@ export function RolesScreen({ api, user }: ScreenProps) {
             {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
           </select>
         </Field>
+        {/* The MainButton is Telegram's, below the page: say where the action is. */}
+        <p class="meta">Type a member's referral code (on their profile), then the button below gives the role.</p>
       </form>
       {notice && (
         <p class={notice.error ? 'notice error' : 'notice'} role={notice.error ? 'alert' : 'status'}>
