@@ -19,7 +19,7 @@ export type Category = Schemas['EventCategory'];
 export type CalendarFeed = Schemas['CalendarLinks'];
 
 export type Paths = paths;
-export type Method = 'get' | 'post' | 'patch' | 'delete';
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** What `method path` answers on success as openapi.json documents it (its 200, else 201, JSON):
  * a path the API drops or renames, or an answer it changes, fails the type check where used. */
@@ -32,3 +32,15 @@ export type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M
       ? T
       : null // 204: no body
   : never;
+
+// Issue 28: tickets, check-in, roles.
+/** A member as the door sees them: the ticket's holder, a checked-in attendee. */
+export type Person = Schemas['TicketHolder'] & { referral_code?: string | null };
+export type Checkin = Schemas['Checkin'];
+export type Attendee = Schemas['AttendeeEntry'];
+export type AttendeesPage = Schemas['Attendees'];
+export type Role = Schemas['RoleUpdate']['role'];
+export const ROLES: readonly Role[] = ['member', 'staff', 'admin'];
+export type RoleMember = Schemas['UserPublic'];
+/** One role change of the audit list: who changed whose role, from what to what, when. */
+export type RoleChange = Schemas['RoleChangeRecord'];

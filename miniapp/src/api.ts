@@ -1,13 +1,21 @@
 // The one module that talks to the API (same origin only). It keeps the access token, logs in
 // again once on a 401, and revalidates cached GETs with their ETag (If-None-Match -> 304).
-import type { Answer, Category, Method, Paths, User } from './api-contract';
+import type { Answer, Category, Method, Paths, Role, User } from './api-contract';
 import { ApiError } from './errors';
 import type { TokenStore } from './tokens';
 
 export {
   CATEGORIES,
   type CalendarFeed,
+  ROLES,
+  type Attendee,
+  type AttendeesPage,
   type Category,
+  type Checkin,
+  type Person,
+  type Role,
+  type RoleChange,
+  type RoleMember,
   type Event,
   type MyEvent,
   type MyPage,
@@ -183,7 +191,38 @@ export class Api {
     return this.call('delete', '/api/v1/events/{event_id}', { id });
   }
 
-  /** `method path` as openapi.json documents it: `{event_id}` becomes `id`, `query` is added,
+  /** The member's ticket to an event they are going to (404 otherwise); the API answers it
+   * `no-store`, without an ETag, so nothing here keeps it: a cancelled RSVP's ticket is void. */
+  ticket(id: string) {
+    return this.call('get', '/api/v1/events/{event_id}/ticket', { id });
+  }
+
+  /** One scanned ticket. `key` is the Idempotency-Key: the same for every submission of the
+   * same scanned text, so a retry after a lost answer gets the first answer back, not a 409. */
+  checkIn(id: string, ticket: string, key: string) {
+    const headers = { 'Idempotency-Key': key };
+    return this.call('post', '/api/v1/events/{event_id}/checkins', { id, body: { ticket }, headers });
+  }
+
+  /** Staff and admins: the going members with their check-in time, and the totals. */
+  attendees(id: string, cursor?: string | null, limit = 50) {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (cursor) query.set('cursor', cursor);
+    return this.call('get', '/api/v1/events/{event_id}/attendees', { id, query });
+  }
+
+  /** Admins: the members whose role is not `member`, and the audit of role changes (newest
+   * first, its first page). */
+  roles() {
+    return this.call('get', '/api/v1/members/roles');
+  }
+
+  /** `changed` is false when the member already had the role (nothing written). */
+  setRole(referralCode: string, role: Role) {
+    return this.call('put', '/api/v1/members/{referral_code}/role', { id: referralCode, body: { role } });
+  }
+
+  /** `method path` as openapi.json documents it: its one `{param}` becomes `id`, `query` is added,
    * the answer is typed. Bearer-authenticated unless `anonymous`. */
   private call<P extends keyof Paths, M extends Method & keyof Paths[P]>(
     method: M,
@@ -191,7 +230,7 @@ export class Api {
     options: Sent & { id?: string; query?: URLSearchParams; anonymous?: boolean } = {},
   ): Promise<Answer<P, M>> {
     const { body, headers } = options;
-    let url: string = path.replace('{event_id}', encodeURIComponent(options.id ?? ''));
+    let url: string = path.replace(/\{[a-z_]+\}/, encodeURIComponent(options.id ?? ''));
     if (options.query) url += `?${options.query}`;
     const verb = method.toUpperCase();
     const answer = options.anonymous
@@ -227,7 +266,7 @@ export class Api {
     }
     if (!response.ok) {
       const detail = (body as { detail?: unknown } | null)?.detail ?? body;
-      throw new ApiError(response.status, detail);
+      throw new ApiError(response.status, detail, body);
     }
     const etag = response.headers.get('ETag');
     if (etag && method === 'GET') this.etags.set(key, { etag, body });

@@ -9,6 +9,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly detail: unknown,
+    /** The whole JSON answer (a 409 "already checked in" carries `checked_in_at` beside `detail`). */
+    readonly body: unknown = null,
   ) {
     super(typeof detail === 'string' ? detail : `HTTP ${status}`);
   }
@@ -42,4 +44,42 @@ export function message(error: unknown): string {
     return typeof error.detail === 'string' ? error.detail : `Error ${error.status}`;
   }
   return 'Network error: check your connection.';
+}
+
+/** Why the door refused a scanned ticket, in words for the staff member holding the phone
+ * (the API's answers to POST /api/v1/events/{id}/checkins). */
+export function checkinRefusal(
+  error: unknown,
+  clockOf: (iso: string) => string,
+  dayOf: (iso: string) => string = clockOf,
+): string {
+  if (!(error instanceof ApiError)) return 'No connection: the ticket was not checked. Scan it again.';
+  const detail = typeof error.detail === 'string' ? error.detail : '';
+  const body = (error.body ?? {}) as { checked_in_at?: unknown; opens_at?: unknown; closes_at?: unknown };
+  const at = body.checked_in_at;
+  switch (error.status) {
+    case 400:
+      return 'Not a ticket of ours: forged, altered or another kind of code.';
+    case 403:
+      return 'Only staff and admins can check people in.';
+    case 404:
+      return 'This event is gone.';
+    case 409:
+      if (detail === 'already checked in') {
+        return typeof at === 'string' ? `Already checked in at ${clockOf(at)}.` : 'Already checked in.';
+      }
+      if (typeof body.opens_at === 'string' && typeof body.closes_at === 'string') {
+        return `Not now: check-in is open from ${dayOf(body.opens_at)} to ${dayOf(body.closes_at)}.`;
+      }
+      return `Not now: ${detail || 'outside the check-in window'}.`;
+    case 410:
+      return 'Cancelled: this RSVP was cancelled, so its ticket is void.';
+    case 422:
+      // The API's own 422 names the other event; FastAPI's (a list) is a text no ticket is.
+      return Array.isArray(error.detail)
+        ? 'Not a ticket of ours: forged, altered or another kind of code.'
+        : 'Wrong event: this ticket is for another event.';
+    default:
+      return message(error);
+  }
 }

@@ -60,3 +60,15 @@ export function calendarFileName(title: string, id: string): string {
 const MAX_SLUG = 60;
 const hyphenated = (text: string) => trimHyphens(text.toLowerCase().replace(/[^a-z0-9]+/g, '-'));
 const trimHyphens = (text: string) => text.replace(/^-+|-+$/g, '');
+
+const clockFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+
+/** "18:03": when a member was checked in, in the staff member's locale and time zone. */
+export function clock(iso: string): string {
+  return clockFormat.format(new Date(iso));
+}
+
+/** "Sat, 3 May, 18:00": an instant (a role change's) in the member's locale and time zone. */
+export function instant(iso: string): string {
+  return dateFormat.format(new Date(iso));
+}

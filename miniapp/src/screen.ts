@@ -10,3 +10,9 @@ export interface ScreenProps {
   /** The route's `:name` segments (`events/:id` gives `params.id`). */
   params: Params;
 }
+
+/** Staff and admins check people in and see who came (the API checks again: this only decides
+ * what the app offers). */
+export function isStaff(user: User | null): boolean {
+  return user?.role === 'staff' || user?.role === 'admin';
+}

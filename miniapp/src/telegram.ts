@@ -10,6 +10,7 @@ import {
   miniApp,
   openLink,
   popup,
+  qrScanner,
   retrieveLaunchParams,
   retrieveRawInitData,
   shareURL,
@@ -191,4 +192,20 @@ export async function confirm(message: string, action: string): Promise<boolean>
     ],
   });
   return pressed === 'confirm';
+}
+
+/** Telegram's QR scanner is there (Mini Apps 6.4+, and not every client: Telegram Desktop has none). */
+export function canScanQr(): boolean {
+  return qrScanner.open.isAvailable();
+}
+
+/** Opens Telegram's QR scanner (`web_app_open_scan_qr_popup`) and calls `onText` with every code
+ * it reads (`qr_text_received`) while it stays open: a door scans one ticket after another.
+ * Resolves when the member closes it (`scan_qr_popup_closed`) or closeQrScanner() does. */
+export async function scanQr(text: string, onText: (qr: string) => void): Promise<void> {
+  await qrScanner.open({ text, onCaptured: onText });
+}
+
+export function closeQrScanner(): void {
+  if (qrScanner.close.isAvailable() && qrScanner.isOpened()) qrScanner.close();
 }

@@ -264,3 +264,40 @@ describe('calendar', () => {
     expect(api.eventCalendarUrl('a/b')).toBe('https://app.test/api/v1/events/a%2Fb/calendar.ics');
   });
 });
+
+describe('the door (issue 28)', () => {
+  it('submits a scanned ticket with its Idempotency-Key and reads attendees a page at a time', async () => {
+    const checkin = { user: { name: 'Bob', photo_url: null, referral_code: 'UP-B' }, checked_in_at: '2031-05-01T18:03:00Z', checked_in_by: 'UP-S' };
+    const { calls, fetchFn } = server({
+      'POST /api/v1/events/e%201/checkins': () => json(201, { success: true, checkin }),
+      'GET /api/v1/events/e%201/attendees': () =>
+        json(200, { success: true, attendees: [], next_cursor: null, checked_in: 1, going: 2 }),
+    });
+    const api = new Api({ initData: () => INIT_DATA, tokens: memoryTokens('t'), fetch: fetchFn });
+    expect((await api.checkIn('e 1', 'TICKET', 'key-1')).checkin.user.name).toBe('Bob');
+    expect(calls[0]).toMatchObject({ method: 'POST', body: JSON.stringify({ ticket: 'TICKET' }) });
+    expect(calls[0]?.headers['Idempotency-Key']).toBe('key-1');
+    expect((await api.attendees('e 1', 'CUR', 25)).going).toBe(2);
+    expect(calls[1]?.url).toBe('/api/v1/events/e%201/attendees?limit=25&cursor=CUR');
+  });
+
+  it('keeps the whole refusal: a 409 says when the ticket was checked in', async () => {
+    const { fetchFn } = server({
+      'POST /api/v1/events/e1/checkins': () =>
+        json(409, { success: false, detail: 'already checked in', checked_in_at: '2031-05-01T18:03:00Z' }),
+    });
+    const api = new Api({ initData: () => INIT_DATA, tokens: memoryTokens('t'), fetch: fetchFn });
+    const error = (await api.checkIn('e1', 'T', 'k').catch((e: unknown) => e)) as ApiError;
+    expect(error.status).toBe(409);
+    expect(error.body).toMatchObject({ checked_in_at: '2031-05-01T18:03:00Z' });
+  });
+
+  it('puts a role by referral code', async () => {
+    const { calls, fetchFn } = server({
+      'PUT /api/v1/members/UP-B%2F1/role': () => json(200, { success: true, user: { ...USER, role: 'staff' } }),
+    });
+    const api = new Api({ initData: () => INIT_DATA, tokens: memoryTokens('t'), fetch: fetchFn });
+    expect((await api.setRole('UP-B/1', 'staff')).user.role).toBe('staff');
+    expect(calls[0]?.body).toBe(JSON.stringify({ role: 'staff' }));
+  });
+});

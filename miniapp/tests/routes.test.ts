@@ -14,6 +14,10 @@ describe('the route table', () => {
     expect(at('/app/profile')).toEqual({ name: 'profile', params: {}, back: false, tab: 'profile' });
     expect(at('/app/admin/new')).toEqual({ name: 'admin-new', params: {}, back: true, tab: 'events' });
     expect(at('/app/admin/events/e1')).toEqual({ name: 'admin-edit', params: { id: 'e1' }, back: true, tab: 'events' });
+    expect(at('/app/events/e1/ticket')).toEqual({ name: 'ticket', params: { id: 'e1' }, back: true, tab: 'events' });
+    expect(at('/app/events/e1/checkin')).toEqual({ name: 'checkin', params: { id: 'e1' }, back: true, tab: 'events' });
+    expect(at('/app/events/e1/attendees')).toEqual({ name: 'attendees', params: { id: 'e1' }, back: true, tab: 'events' });
+    expect(at('/app/admin/roles')).toEqual({ name: 'roles', params: {}, back: true, tab: 'profile' });
   });
 
   it('takes the old login link in and out of /app/', () => {

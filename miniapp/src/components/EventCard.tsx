@@ -29,6 +29,15 @@ export function EventCard({ event }: { event: Event | MyEvent }) {
           {event.category && <span class="tag category">{event.category}</span>}
         </p>
       </a>
+      {/* The member's own event they are going to: its ticket one tap away (beside the link,
+          not in it: a button inside a link is neither). */}
+      {rsvp?.status === 'going' && (
+        <div class="card-actions">
+          <button type="button" class="button small" onClick={() => navigate(`events/${event.id}/ticket`)}>
+            Show ticket
+          </button>
+        </div>
+      )}
     </li>
   );
 }

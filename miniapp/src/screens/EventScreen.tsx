@@ -7,7 +7,7 @@ import { calendarFileName, price, spots, timeRange } from '../format';
 import { useMainButton } from '../hooks/useMainButton';
 import { useReady } from '../hooks/useReady';
 import { navigate } from '../router';
-import type { ScreenProps } from '../screen';
+import { isStaff, type ScreenProps } from '../screen';
 import * as tg from '../telegram';
 
 /** The member's part in the event, as the screen shows it. */
@@ -146,11 +146,27 @@ export function EventScreen({ api, user, params }: ScreenProps) {
           </div>
         )}
         {event.description && <p class="description" dir="auto">{event.description}</p>}
-        {user?.role === 'admin' && (
+        {part?.status === 'going' && !gone && (
           <p>
-            <button type="button" class="button" onClick={() => navigate(`admin/events/${id}`)}>
-              Edit event
+            <button type="button" class="button" onClick={() => navigate(`events/${id}/ticket`)}>
+              Show ticket
             </button>
+          </p>
+        )}
+        {/* Staff: the door; admins (staff too) also edit. */}
+        {isStaff(user) && (
+          <p class="actions">
+            <button type="button" class="button" onClick={() => navigate(`events/${id}/checkin`)}>
+              Check in
+            </button>
+            <button type="button" class="button" onClick={() => navigate(`events/${id}/attendees`)}>
+              Attendees
+            </button>
+            {user?.role === 'admin' && (
+              <button type="button" class="button" onClick={() => navigate(`admin/events/${id}`)}>
+                Edit event
+              </button>
+            )}
           </p>
         )}
       </article>

@@ -5,6 +5,7 @@ import { EventList } from '../components/EventList';
 import { Skeleton } from '../components/Skeleton';
 import { usePaged } from '../hooks/usePaged';
 import { useReady } from '../hooks/useReady';
+import { navigate } from '../router';
 import type { ScreenProps } from '../screen';
 import * as tg from '../telegram';
 
@@ -57,6 +58,13 @@ export function ProfileScreen({ api, user, setUser }: ScreenProps) {
             {copied ? 'Copied' : 'Copy'}
           </button>
         </div>
+        {user.role === 'admin' && (
+          <p>
+            <button type="button" class="button" onClick={() => navigate('admin/roles')}>
+              Roles
+            </button>
+          </p>
+        )}
         {/* A live region present from the start, so screen readers announce what changes in it. */}
         <p class="visually-hidden" role="status">
           {said}
