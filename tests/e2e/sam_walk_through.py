@@ -100,7 +100,16 @@ def walk_through(base: str, stack: Stack, telegram_id: int = 4343) -> list[str]:
     if has_route("GET", upcoming_path) or has_route("GET", detail_path.format("evt-x")):
         event_id = PRODUCERS["EVENT_ID"]()
         if has_route("GET", upcoming_path):
-            expect("events-upcoming", 200, http("GET", base + upcoming_path), contains=event_id)
+            # The fixtures run before this seed events of their own (some starting sooner, some
+            # at the same time as this one and made earlier): follow the cursor to it.
+            page = expect("events-upcoming", 200, http("GET", f"{base}{upcoming_path}?limit=50"))
+            for _ in range(20):
+                if event_id in {event["id"] for event in page["events"]} or not page["next_cursor"]:
+                    break
+                url = f"{base}{upcoming_path}?limit=50&cursor={quote(page['next_cursor'])}"
+                page = expect("events-upcoming-next", 200, http("GET", url))
+            if event_id not in {event["id"] for event in page["events"]}:
+                raise SamLocalError(f"events-upcoming: {event_id} on no page")
         path = detail_path.format(event_id)
         if has_route("GET", path):
             expect("event-detail", 200, http("GET", base + path), contains=event_id)
