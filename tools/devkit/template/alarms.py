@@ -69,6 +69,7 @@ GROUPS = (
             "EventDeleteFunction",
             "EventRsvpStatusFunction",
             "EventCalendarFunction",
+            "EventShareFunction",
         ),
     ),
     Group(
