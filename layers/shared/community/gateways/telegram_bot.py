@@ -49,6 +49,9 @@ class SendResult:
     attempts: int
     status: int | None = None
     description: str = ""
+    # What Telegram answered with (`result`) when SENT; the seconds a 429 asked to wait.
+    result: Any = None
+    retry_after: float | None = None
 
 
 class Pacer:
@@ -115,6 +118,24 @@ class BotApi:
     def send_message(self, payload: dict[str, Any]) -> SendResult:
         """`sendMessage` with the limits above; never raises for what Telegram or the network
         did (it is in the result)."""
+        return self.request("sendMessage", payload)
+
+    def save_prepared_inline_message(self, payload: dict[str, Any]) -> SendResult:
+        """`savePreparedInlineMessage` (Bot API 8.0): a message a Mini App user may send with
+        `shareMessage`; `result` is the PreparedInlineMessage ({id, expiration_date}). Asked
+        while a member waits, so a 429 is not waited out here: it ends the call FAILED with
+        its `retry_after`, for the caller to pass on."""
+        return self.request("savePreparedInlineMessage", payload, max_retry_after=0.0)
+
+    def request(
+        self,
+        method: str,
+        payload: dict[str, Any],
+        *,
+        max_retry_after: float = MAX_RETRY_AFTER_SECONDS,
+    ) -> SendResult:
+        """One Bot API method with the limits above: the pace, a 429's `retry_after` waited
+        out when no longer than `max_retry_after`, 5xx and refused connections retried."""
         attempts = rate_limited = failed = 0
         status: int | None = None
         description = ""
@@ -123,7 +144,7 @@ class BotApi:
                 self.pacer.wait()
             attempts += 1
             try:
-                status, answer = self.call("sendMessage", payload)
+                status, answer = self.call(method, payload)
             except ReadTimeoutError:
                 return SendResult(Outcome.UNKNOWN, attempts, None, "read timeout")
             except ConnectTimeoutError as error:  # includes NewConnectionError: never sent
@@ -137,12 +158,14 @@ class BotApi:
                 return SendResult(Outcome.UNKNOWN, attempts, None, type(error).__name__)
             description = str(answer.get("description", ""))[:200]
             if 200 <= status < 300 and answer.get("ok") is True:
-                return SendResult(Outcome.SENT, attempts, status)
+                return SendResult(Outcome.SENT, attempts, status, result=answer.get("result"))
             if status == 429:
                 rate_limited += 1
                 retry_after = _retry_after(answer)
-                if rate_limited > MAX_RATE_LIMITED or retry_after > MAX_RETRY_AFTER_SECONDS:
-                    return SendResult(Outcome.FAILED, attempts, status, description)
+                if rate_limited > MAX_RATE_LIMITED or retry_after > max_retry_after:
+                    return SendResult(
+                        Outcome.FAILED, attempts, status, description, retry_after=retry_after
+                    )
                 if self.pacer is not None:
                     self.pacer.hold(retry_after)
                 else:
