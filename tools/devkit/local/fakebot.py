@@ -14,7 +14,8 @@ chosen chats with a 429, a 403, a 5xx or a late answer (`POST /control`).
                                    {"chat_id": 42, "script": ["late", 200], "delay": 2}
     POST /reset                    forget every call and script
 
-A script is consumed one answer per sendMessage to that chat; after it, chats get a 200.
+A script is consumed one answer per call about that chat (sendMessage, approveChatJoinRequest,
+...); after it, chats get a 200.
 "late" records the message (Telegram accepted it) and answers only after `delay` seconds:
 a client's read timeout after acceptance.
 
@@ -91,7 +92,7 @@ class FakeBotApi:
         with self.lock:
             chat_id = payload.get("chat_id")
             step: Any = 200
-            if method == "sendMessage" and isinstance(chat_id, int) and self.scripts.get(chat_id):
+            if isinstance(chat_id, int) and self.scripts.get(chat_id):
                 step = self.scripts[chat_id].pop(0)
             options = self.options.get(chat_id, {}) if isinstance(chat_id, int) else {}
             delivered = step in (200, "late")
