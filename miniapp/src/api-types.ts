@@ -964,7 +964,7 @@ export interface components {
          */
         RsvpState: {
             /** Chat Url */
-            chat_url?: string | null;
+            chat_url: string | null;
             /** Rsvp */
             rsvp: components["schemas"]["RsvpGoing"] | components["schemas"]["RsvpWaitlisted"] | components["schemas"]["RsvpNone"];
             /**
