@@ -33,6 +33,8 @@ MAX_FAILED_ATTEMPTS = 3
 # The longest `retry_after` waited out inside one call; a longer one ends the message FAILED
 # (released, so a later sweep tries again) rather than holding the whole sweep.
 MAX_RETRY_AFTER_SECONDS = 60.0
+# createChatInviteLink's `name`: 0-32 characters.
+INVITE_LINK_NAME_CHARS = 32
 
 
 class Outcome(enum.Enum):
@@ -180,6 +182,31 @@ class BotApi:
                 self.sleep(0.2 * 2**failed)
                 continue
             return SendResult(Outcome.REFUSED, attempts, status, description)
+
+    # Event chats (services/chats.py). Each is one paced request, 429s waited out as above.
+
+    def get_chat_member(self, chat_id: int, user_id: int) -> SendResult:
+        """`result`: a ChatMember (`status`, and for an "administrator" its rights:
+        `can_invite_users`)."""
+        return self.request("getChatMember", {"chat_id": chat_id, "user_id": user_id})
+
+    def create_chat_invite_link(
+        self, chat_id: int, name: str, *, creates_join_request: bool = True
+    ) -> SendResult:
+        """`result`: a ChatInviteLink (`invite_link`); `name` at most 32 characters (Telegram's
+        limit)."""
+        payload = {
+            "chat_id": chat_id,
+            "name": name[:INVITE_LINK_NAME_CHARS],
+            "creates_join_request": creates_join_request,
+        }
+        return self.request("createChatInviteLink", payload)
+
+    def approve_chat_join_request(self, chat_id: int, user_id: int) -> SendResult:
+        return self.request("approveChatJoinRequest", {"chat_id": chat_id, "user_id": user_id})
+
+    def decline_chat_join_request(self, chat_id: int, user_id: int) -> SendResult:
+        return self.request("declineChatJoinRequest", {"chat_id": chat_id, "user_id": user_id})
 
 
 def _retry_after(answer: dict[str, Any]) -> float:
