@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from support.flows import body_of, login, referrals_top
+from support.faults import failing
+from support.flows import body_of, callback, generate_code, login, referrals_top
 
 from community.data import referrals as referrals_table
 from community.services import users as users_service
@@ -146,3 +147,24 @@ def test_the_leaderboard_needs_a_token_and_a_known_period() -> None:
     assert body_of(wrong)["success"] is False
 
     assert board(token, "all") == []
+
+
+@pytest.mark.parametrize("operation", ["GetItem", "TransactWriteItems"])
+def test_a_referred_login_that_fails_counts_nothing_and_its_retry_counts_once(
+    operation: str,
+) -> None:
+    # Given a referrer, and a newcomer's login code from a link with their code
+    rita = login(1, "Rita")
+    code = body_of(generate_code(2, "Newt", start_param=rita["user"]["referral_code"]))["code"]
+
+    # When DynamoDB throttles the guard's read or the transaction
+    with failing(operation, "ThrottlingException") as failures:
+        failed = callback(code, 2)
+
+    # Then the newcomer is told to retry and nothing was counted; the retry counts once
+    assert failures
+    assert failed["statusCode"] == 503
+    assert body_of(users_me(rita["token"]))["user"]["referral_count"] == 0
+    assert callback(code, 2)["statusCode"] == 200
+    assert body_of(users_me(rita["token"]))["user"]["referral_count"] == 1
+    assert board(rita["token"], "month") == [(rita["user"]["referral_code"], 1)]
