@@ -98,6 +98,13 @@ class Event:
     version: int = 0
     # Members checked in at the door, counted in each check-in's transaction.
     checked_in_count: int = 0
+    # The channel card (services/announcements.py): the chat it is posted to (None: not
+    # announced), its message there once posted, whether that is a photo, and the hash of what
+    # it shows. Written only by the announcer, never by an admin's edit.
+    announce_chat_id: str | None = None
+    announce_message_id: int | None = None
+    announce_photo: bool = False
+    announced_hash: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

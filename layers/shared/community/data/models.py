@@ -13,6 +13,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import Connection
@@ -263,6 +264,15 @@ class Event(Model):
     checked_in_count = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
+    # The channel card (services/announcements.py): the chat it goes to (ANNOUNCE_CHAT_ID when
+    # the event was created; unset: never announced), when a sender claimed its first post
+    # (before sending: two senders cannot both post), the message's id once posted, whether it
+    # is a photo (edited by its caption), and the SHA-256 of the text and keyboard it shows.
+    announce_chat_id = UnicodeAttribute(null=True)
+    announce_claimed_at = UTCDateTimeAttribute(null=True)
+    announce_message_id = NumberAttribute(null=True)
+    announce_photo = BooleanAttribute(null=True)
+    announced_hash = UnicodeAttribute(null=True)
 
     by_start_date = StartDateIndex()
     by_category = CategoryIndex()
@@ -337,6 +347,9 @@ class Notification(Model):
     event_id = UnicodeAttribute(null=True)
     member_id = UnicodeAttribute(null=True)
     payload = UnicodeAttribute(null=True)
+    # ANNOUNCE# recheck lists only (data/announcements.py): the events whose card was edited
+    # in one five-minute window, which the reminder sweep looks at again.
+    event_ids = UnicodeSetAttribute(null=True)
 
 
 ALL_MODELS: tuple[type[Model], ...] = (
