@@ -165,7 +165,6 @@ def _post(event: Event, api: botapi.BotApi, now: datetime, report: AnnounceRepor
         records.record_post(event.id, result.message_id, photo, shown.hash)
         report.outcome = "posted"
         count("AnnouncePosted")
-        records.mark_for_recheck(event.id, now)
         # The event may have changed while it was posted (an RSVP, an edit whose notice found
         # no message yet): compare once more with what it is now.
         after = events_table.get(event.id, consistent=True)
@@ -189,7 +188,10 @@ def _refresh(
     *,
     posted: bool = False,
 ) -> None:
-    """Edit the card to show the event as it is, unless it already does."""
+    """Edit the card to show the event as it is, unless it already does. Every look at a
+    posted card puts it on the recheck list, an edit or not: RSVPs after this read, in this
+    minute, made no slot of their own, and the sweep is what shows them."""
+    records.mark_for_recheck(event.id, now)
     for _ in range(MAX_EDITS_PER_NOTICE):
         chat, message_id = event.announce_chat_id, event.announce_message_id
         if chat is None or message_id is None:
@@ -218,7 +220,6 @@ def _refresh(
         if not posted:
             report.outcome = "edited"
         count("AnnounceEdited")
-        records.mark_for_recheck(event.id, now)
         if records.record_shown(event.id, shown.hash, event.announced_hash):
             return
         # Another sender edited the card meanwhile, maybe after this edit landed: read the
@@ -244,9 +245,11 @@ def _log_not_sent(event: Event, step: str, result: botapi.SendResult) -> None:
 
 
 def catch_up(now: datetime | None = None) -> int:
-    """The reminder sweep's part: each card edited in the last windows that no longer shows
+    """The reminder sweep's part: each card looked at in the last windows that no longer shows
     its event (RSVPs after its edit read the count) gets this minute's slot, hence one edit;
-    how many did."""
+    how many did. When the minute's slot exists already (an RSVP's), its own look at the card
+    puts the event on this window's list again, and the next sweep sees it: never two edits
+    in a minute."""
     now = now or datetime.now(UTC)
     ids = records.to_recheck(now)
     if not ids:
