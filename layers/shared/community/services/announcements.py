@@ -80,6 +80,12 @@ class AnnounceReport:
         return asdict(self)
 
 
+def display_time(start_date: datetime) -> str:
+    """The start as the bot's messages say it (services/bot.py's display_time, which this
+    module cannot import: the events service imports this one, and the bot the users')."""
+    return start_date.astimezone(UTC).strftime("%a %d %b %Y, %H:%M UTC")
+
+
 def going_line(event: Event) -> str:
     if event.capacity is None:
         return f"{event.attendee_count} going"
@@ -89,8 +95,6 @@ def going_line(event: Event) -> str:
 def card(event: Event, *, photo: bool | None = None) -> Card:
     """The card as the event is now: title, when, where, and the going line with the button
     while it is on; "Cancelled" and no button once it is not."""
-    from community.services.bot import display_time
-
     title, location = single_line(event.title), single_line(event.location)
     where = [f"Where: {location}"] if location else []
     when = f"When: {display_time(event.start_date)}"
