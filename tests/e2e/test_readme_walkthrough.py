@@ -142,7 +142,9 @@ def test_the_readme_walkthrough_runs_as_pasted_and_covers_every_route(checkout: 
     assert re.search(r'"sent": 0, "already_claimed": 1,', transcript), transcript[-4000:]
     # The webhook's answer to /start (chat 7, relayed to the fake as Telegram runs it), then
     # the reminder to Alice.
-    assert re.search(r'"messages": \[\{"chat_id": 7, .*\{"chat_id": 42, "text": "Reminder: ', transcript)
+    assert re.search(
+        r'"messages": \[\{"chat_id": 7, .*\{"chat_id": 42, "text": "Reminder: ', transcript
+    )
     # Email: the link verified the address once, and the sweep emailed the reminder, once
     assert re.search(r'"email":\s*"alice@example.com",\s*"email_verified":\s*true', transcript)
     assert "this verification link has already been used" in transcript

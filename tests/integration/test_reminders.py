@@ -485,8 +485,9 @@ def test_scale_20_events_of_100_rsvps_read_with_four_calls_per_event(tables: Any
     elapsed = time.monotonic() - started
 
     # Then one Query for the events (a keys-only index) and one BatchGetItem for them, and
-    # per event one Query and three BatchGetItem
+    # per event one Query and three BatchGetItem; and one BatchGetItem of the channel cards'
+    # recheck lists (services/announcements.py: catch_up), none listed here
     counted = collections.Counter(calls)
     print(f"\n20 events x 100 RSVPs: {dict(counted)} in {elapsed:.2f} s (moto in-process)")
     assert (report.events, report.recipients, report.opted_out) == (20, 2_000, 2_000)
-    assert counted == {"Query": 21, "BatchGetItem": 61}
+    assert counted == {"Query": 21, "BatchGetItem": 62}

@@ -10,6 +10,7 @@ from typing import Any
 
 from support.template_facts import DYNAMODB_WRITES, FUNCTIONS, RESOURCES, grants, table_of
 
+from community.data.announcements import RECHECK_PREFIX
 from community.data.chats import CHAT_PREFIX, JOIN_REQUEST_PREFIX
 from community.data.notifications import (
     EMAIL_REMINDER_PREFIX,
@@ -43,6 +44,10 @@ def test_the_sweep_reads_events_and_rsvps_and_writes_only_its_own_records() -> N
         if granted & DYNAMODB_WRITES:
             writes.append(granted)
             assert tables == {"NotificationsTable"}
+            if leading_keys(condition) == {f"{NOTICE_PREFIX}*"}:
+                # A channel card behind its event: the minute's slot, a new record (put only).
+                assert granted == {"dynamodb:PutItem"}
+                continue
             assert leading_keys(condition) == {
                 f"{REMINDER_PREFIX}*",
                 f"{EMAIL_REMINDER_PREFIX}*",
@@ -163,15 +168,21 @@ def test_the_notice_sender_reads_what_it_tells_and_writes_only_its_claims() -> N
     writes = []
     for granted, resources, condition in grants(SENDER):
         tables = {table_of(resource) for resource in resources}
-        if granted & DYNAMODB_WRITES:
+        if granted & DYNAMODB_WRITES and tables == {"EventsTable"}:
+            # The channel card's fields on the event (its claim, message id, hash): an update
+            # of an event that exists, never a new or deleted one.
+            assert granted == {"dynamodb:UpdateItem"}
+        elif granted & DYNAMODB_WRITES:
             writes.append(granted)
             assert tables == {"NotificationsTable"}
             # Never the NOTICE# records themselves: only the outbox's writers make those.
-            # JOINREQ#: a promoted member's held join request (data/chats.py: take_request).
+            # JOINREQ#: a promoted member's held join request (data/chats.py: take_request);
+            # ANNOUNCE#: the channel cards' recheck lists (data/announcements.py).
             assert leading_keys(condition) == {
                 f"{TOLD_PREFIX}*",
                 f"{UNREACHABLE_PREFIX}*",
                 f"{JOIN_REQUEST_PREFIX}*",
+                f"{RECHECK_PREFIX.split('#')[0]}#*",
             }
         elif "EventsTable" in tables:
             assert granted == {"dynamodb:GetItem"}

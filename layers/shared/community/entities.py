@@ -104,6 +104,13 @@ class Event:
     # approves the requests of members going (services/chats.py). Never shown publicly.
     chat_id: int | None = None
     chat_invite_link: str | None = None
+    # The channel card (services/announcements.py): the chat it is posted to (None: not
+    # announced), its message there once posted, whether that is a photo, and the hash of what
+    # it shows. Written only by the announcer, never by an admin's edit.
+    announce_chat_id: str | None = None
+    announce_message_id: int | None = None
+    announce_photo: bool = False
+    announced_hash: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

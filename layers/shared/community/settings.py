@@ -58,6 +58,13 @@ class Settings(BaseSettings):
     # room for the jitter of the network, so Telegram never counts more than 30 in a second.
     telegram_messages_per_second: float = Field(default=25.0, gt=0, le=30)
 
+    # The chat (a channel or group where the bot is an admin: its numeric id, or a public
+    # channel's "@name") where each new event's card is posted and kept current
+    # (services/announcements.py); empty: no cards.
+    announce_chat_id: str = Field(
+        default="", pattern=r"^(|-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$"
+    )
+
     # Powertools' own variables (template.yaml Globals), read here with the rest: the logs'
     # `service` key, the metrics' namespace and service dimension, and whether X-Ray traces.
     powertools_service_name: str = "community-api"

@@ -2,7 +2,15 @@
 (`GET /messages` lists the messages sent, with their arrival times) and can be told to answer
 chosen chats with a 429, a 403, a 5xx or a late answer (`POST /control`).
 
-    POST /bot<token>/sendMessage   recorded; answers {"ok": true, "result": {...}}
+    POST /bot<token>/sendMessage   recorded; answers {"ok": true, "result": {"message_id"...}}
+    POST /bot<token>/sendPhoto     the same, a photo message with its caption
+    POST /bot<token>/editMessageText, editMessageCaption, editMessageReplyMarkup
+                                   an edit of a message the fake sent (chat_id + message_id):
+                                   400 "message to edit not found" for any other, "there is no
+                                   text (caption) in the message to edit" for the wrong kind,
+                                   "message is not modified" when text (caption) and keyboard
+                                   are exactly the message's already; no reply_markup removes
+                                   the keyboard, as Telegram does
     POST /bot<token>/setWebhook    recorded; getWebhookInfo answers it back
     POST /bot<token>/savePreparedInlineMessage
                                    recorded; answers a PreparedInlineMessage {id,
@@ -12,18 +20,20 @@ chosen chats with a 429, a 403, a 5xx or a late answer (`POST /control`).
     POST /bot<token>/createChatInviteLink  a new https://t.me/+... link asking to join
     POST /bot<token>/approveChatJoinRequest, declineChatJoinRequest  recorded
     GET  /messages                 {"messages": [{"chat_id", "text", "reply_markup", "at"}...]}
-    GET  /calls                    every call, any method
+                                   (sendMessage and sendPhoto as sent)
+    GET  /chat-messages            {"chat_messages": [...]}: each message sent as it is now,
+                                   after its edits, with how many edits it had
+    GET  /calls                    every call, any method, with the answer given
     GET  /prepared                 {"prepared": [{"user_id", "result", ..., "id",
                                    "expiration_date", "at"}...]}
     POST /control                  {"chat_id": 42, "script": [429, 200], "retry_after": 1}
                                    {"chat_id": 42, "script": ["late", 200], "delay": 2}
-    POST /reset                    forget every call and script
+    POST /reset                    forget every call, message and script
 
-A script is consumed one answer per call about that chat (sendMessage, approveChatJoinRequest,
-...; savePreparedInlineMessage for that user: `chat_id` names the user); after it, chats get
-a 200.
-"late" records the message (Telegram accepted it) and answers only after `delay` seconds:
-a client's read timeout after acceptance.
+A script is consumed one answer per call about that chat (an id, or a channel's "@name"):
+a send or an edit, approveChatJoinRequest, ... (savePreparedInlineMessage for that user:
+`chat_id` names the user); after it, chats get a 200. "late" records the message (Telegram
+accepted it) and answers only after `delay` seconds: a client's read timeout after acceptance.
 
 The webhook's own answers (a Bot API call in its response body, which Telegram runs) reach
 the fake through `relay_answer`, as `make run` does after each webhook call: GET /calls shows
@@ -39,10 +49,19 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-# The methods a script answers, and the field naming whom each is for.
-SCRIPTED = {"sendMessage": "chat_id", "savePreparedInlineMessage": "user_id"}
+# The field naming whom a call is for, where it is not chat_id (scripts follow it).
+SCRIPTED = {"savePreparedInlineMessage": "user_id"}
 # How long the fake says a prepared message lasts (Telegram answers its own expiration_date).
 PREPARED_LIFETIME = 24 * 3600
+# The methods that send or edit a message in a chat.
+MESSAGE_METHODS = frozenset(
+    {"sendMessage", "sendPhoto", "editMessageText", "editMessageCaption", "editMessageReplyMarkup"}
+)
+EDITS = {"editMessageText": "text", "editMessageCaption": "caption", "editMessageReplyMarkup": ""}
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are "
+    "exactly the same as a current content and reply markup of the message"
+)
 ERRORS = {
     403: "Forbidden: bot was blocked by the user",
     429: "Too Many Requests: retry after {retry_after}",
@@ -57,8 +76,10 @@ ADMINISTRATOR = {"status": "administrator", "can_invite_users": True, "can_be_ed
 class FakeBotApi:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.calls: list[dict[str, Any]] = []
-        self.scripts: dict[int, list[Any]] = {}
-        self.options: dict[int, dict[str, Any]] = {}
+        self.scripts: dict[int | str, list[Any]] = {}
+        self.options: dict[int | str, dict[str, Any]] = {}
+        # Every message sent, as it is now: (chat id, message id) -> its content and edits.
+        self.sent: dict[tuple[int | str, int], dict[str, Any]] = {}
         self.webhook: dict[str, Any] = {}
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer((host, port), self._handler_class())
@@ -81,7 +102,15 @@ class FakeBotApi:
 
     def messages(self) -> list[dict[str, Any]]:
         with self.lock:
-            return [call["payload"] | {"at": call["at"]} for call in self.calls_of("sendMessage")]
+            return [
+                call["payload"] | {"at": call["at"]}
+                for call in self.calls
+                if call["method"] in ("sendMessage", "sendPhoto") and call["recorded"]
+            ]
+
+    def chat_messages(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return [dict(message) for message in self.sent.values()]
 
     def prepared(self) -> list[dict[str, Any]]:
         with self.lock:
@@ -93,7 +122,7 @@ class FakeBotApi:
     def calls_of(self, method: str) -> list[dict[str, Any]]:
         return [call for call in self.calls if call["method"] == method and call["recorded"]]
 
-    def script(self, chat_id: int, answers: list[Any], **options: Any) -> None:
+    def script(self, chat_id: int | str, answers: list[Any], **options: Any) -> None:
         with self.lock:
             self.scripts[chat_id] = list(answers)
             self.options[chat_id] = options
@@ -101,6 +130,7 @@ class FakeBotApi:
     def reset(self) -> None:
         with self.lock:
             self.calls.clear()
+            self.sent.clear()
             self.scripts.clear()
             self.options.clear()
 
@@ -108,10 +138,14 @@ class FakeBotApi:
         """(status, body, delay before answering) for one call, recorded as Telegram would."""
         with self.lock:
             chat_id = payload.get(SCRIPTED.get(method, "chat_id"))
+            chat = chat_id if isinstance(chat_id, int | str) else None
             step: Any = 200
-            if isinstance(chat_id, int) and self.scripts.get(chat_id):
-                step = self.scripts[chat_id].pop(0)
-            options = self.options.get(chat_id, {}) if isinstance(chat_id, int) else {}
+            if chat is not None and self.scripts.get(chat):
+                step = self.scripts[chat].pop(0)
+            options = self.options.get(chat, {}) if chat is not None else {}
+            refusal = self._edit_refusal(method, chat, payload) if step in (200, "late") else None
+            if refusal is not None:
+                step = 400
             delivered = step in (200, "late")
             self.calls.append(
                 {
@@ -127,8 +161,10 @@ class FakeBotApi:
                 self.webhook = payload
             if delivered:
                 result: Any = True
-                if method == "sendMessage":
-                    result = {"message_id": len(self.calls), "chat": {"id": chat_id}}
+                if method in ("sendMessage", "sendPhoto") and chat is not None:
+                    result = self._keep(method, chat, payload)
+                if method in EDITS and chat is not None:
+                    result = self._edit(method, chat, payload)
                 if method == "getWebhookInfo":
                     result = {"url": self.webhook.get("url", ""), "pending_update_count": 0}
                 if method == "savePreparedInlineMessage":
@@ -155,11 +191,51 @@ class FakeBotApi:
             body: dict[str, Any] = {
                 "ok": False,
                 "error_code": step,
-                "description": ERRORS.get(step, "Error").format(retry_after=retry_after),
+                "description": refusal or ERRORS.get(step, "Error").format(retry_after=retry_after),
             }
             if step == 429:
                 body["parameters"] = {"retry_after": retry_after}
             return int(step), body, 0.0
+
+    def _keep(self, method: str, chat: int | str, payload: dict[str, Any]) -> dict[str, Any]:
+        """A new message in `chat`, as Telegram answers it (its id counts every message the
+        fake sent, so ids are unique across chats too)."""
+        message_id = len(self.sent) + 1
+        message: dict[str, Any] = {"message_id": message_id, "chat": {"id": chat}}
+        if method == "sendPhoto":
+            message |= {"photo": [{"file_id": str(payload.get("photo"))}]}
+            message["caption"] = payload.get("caption", "")
+        else:
+            message["text"] = payload.get("text", "")
+        if payload.get("reply_markup"):
+            message["reply_markup"] = payload["reply_markup"]
+        self.sent[(chat, message_id)] = message | {"edits": 0}
+        return message
+
+    def _edit_refusal(self, method: str, chat: Any, payload: dict[str, Any]) -> str | None:
+        """Telegram's 400 for an edit it refuses, or None."""
+        if method not in EDITS:
+            return None
+        message = self.sent.get((chat, payload.get("message_id")))  # type: ignore[arg-type]
+        if message is None:
+            return "Bad Request: message to edit not found"
+        field = EDITS[method]
+        if field and field not in message:
+            return f"Bad Request: there is no {field} in the message to edit"
+        same_content = not field or payload.get(field, "") == message[field]
+        if same_content and payload.get("reply_markup") == message.get("reply_markup"):
+            return NOT_MODIFIED
+        return None
+
+    def _edit(self, method: str, chat: int | str, payload: dict[str, Any]) -> dict[str, Any]:
+        message = self.sent[(chat, payload["message_id"])]
+        if EDITS[method]:
+            message[EDITS[method]] = payload.get(EDITS[method], "")
+        message.pop("reply_markup", None)  # an edit without a keyboard removes it
+        if payload.get("reply_markup"):
+            message["reply_markup"] = payload["reply_markup"]
+        message["edits"] += 1
+        return {key: value for key, value in message.items() if key != "edits"}
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -181,6 +257,8 @@ class FakeBotApi:
                     self._send(200, {"messages": fake.messages()})
                 elif self.path.startswith("/prepared"):
                     self._send(200, {"prepared": fake.prepared()})
+                elif self.path.startswith("/chat-messages"):
+                    self._send(200, {"chat_messages": fake.chat_messages()})
                 elif self.path.startswith("/calls"):
                     with fake.lock:
                         self._send(200, {"calls": list(fake.calls)})
@@ -197,7 +275,8 @@ class FakeBotApi:
                     self._send(400, {"ok": False, "description": "Bad Request: not JSON"})
                     return
                 if self.path == "/control":
-                    chat_id = int(payload.pop("chat_id"))
+                    raw = payload.pop("chat_id")
+                    chat_id = raw if isinstance(raw, str) and raw.startswith("@") else int(raw)
                     fake.script(chat_id, list(payload.pop("script", [])), **payload)
                     self._send(200, {"ok": True})
                     return

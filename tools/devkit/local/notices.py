@@ -25,9 +25,14 @@ Invoke = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def passes_filter(record: dict[str, Any]) -> bool:
-    """The template's FilterCriteria: INSERT, and a key starting with NOTICE#."""
-    key = record.get("dynamodb", {}).get("Keys", {}).get("pk", {}).get("S", "")
-    return record.get("eventName") == "INSERT" and key.startswith(NOTICE_PREFIX)
+    """The template's FilterCriteria: INSERT, and a key starting with NOTICE#. Also drops
+    what only moto writes: an UpdateItem that creates its item (the channel card's minute slot,
+    data/outbox.py) gives DynamoDB's one INSERT with the whole new item, but moto records two,
+    the bare key first (its put of the empty item) and then the item."""
+    change = record.get("dynamodb", {})
+    key = change.get("Keys", {}).get("pk", {}).get("S", "")
+    bare = set(change.get("NewImage") or {}) <= set(change.get("Keys") or {})
+    return record.get("eventName") == "INSERT" and key.startswith(NOTICE_PREFIX) and not bare
 
 
 def lambda_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[str, Any]:

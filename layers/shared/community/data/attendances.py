@@ -117,7 +117,8 @@ def add(
 ) -> tuple[Outcome, entities.Attendance]:
     """Put the attendance and increment attendee_count, in one transaction whose conditions
     are: no attendance yet (or a left one), the event still as read (active, same start), and a
-    spot free.
+    spot free; for an event with a channel card, the card's slot for this minute too (an
+    upsert: outbox.add_slot), so the count it shows follows.
     With ALREADY comes the attendance the member already has (the refused put returns it)."""
     start_date = date_key(event.start_date)
     attendance = Attendance(
@@ -139,7 +140,12 @@ def add(
         return Outcome.FULL if still and at_capacity else None
 
     return _put_counted(
-        attendance, event.id, [Event.attendee_count.add(1)], unchanged & has_room, full
+        attendance,
+        event.id,
+        [Event.attendee_count.add(1)],
+        unchanged & has_room,
+        full,
+        announce_at=now if event.announce_chat_id else None,
     )
 
 
@@ -148,13 +154,17 @@ def remove(
     user_id: str,
     head: entities.Attendance | None = None,
     now: datetime | None = None,
+    *,
+    announced: bool = False,
 ) -> Outcome:
     """Mark the member's going attendance left (at `now`) and, in the same transaction, either
     give the seat to `head` (the waitlist's first, as read: it becomes going with a `promoted`
     notice, attendee_count unchanged, waitlist_count one less) or, with no head, decrement
     attendee_count on the condition that nobody waits (else RETRY: read the head). ALREADY
     when the member was not going, CHECKED_IN when they were checked in at the door (nothing
-    is written then; the refused update returns the attendance, which tells them apart)."""
+    is written then; the refused update returns the attendance, which tells them apart). For
+    an `announced` event whose count goes down (nobody promoted), the card's slot for this
+    minute too (outbox.add_slot)."""
     left_at = now or datetime.now(UTC)
     try:
         with backend_errors(), TransactWrite(connection=connection()) as transaction:
@@ -180,6 +190,9 @@ def remove(
                     & (nobody_waits | (Event.is_active == False)),  # noqa: E712
                     return_values=ALL_OLD,
                 )
+                if announced:
+                    # After the event's update: the reasons' indexes above stay as they are.
+                    outbox.add_slot(transaction, event_id, left_at, "rsvp")
             else:
                 _promote(transaction, [head], left_at)
                 transaction.update(
@@ -198,7 +211,7 @@ def remove(
             if kept is not None and kept.status == GOING and kept.checked_in_at is not None:
                 return Outcome.CHECKED_IN
             return Outcome.ALREADY
-        old_event = _old_item(error, len(reasons) - 1) if head is None else None
+        old_event = _old_item(error, mine + 1) if head is None else None
         if old_event is not None and int(Event.from_raw_data(old_event).attendee_count) <= 0:
             # An attendance without a counted spot: the invariant is broken, not the request.
             raise
@@ -287,12 +300,14 @@ def _put_counted(
     counting: list[Any],
     condition: Any,
     refused_because: Callable[[Event], Outcome | None],
+    announce_at: datetime | None = None,
 ) -> tuple[Outcome, entities.Attendance]:
     """Put `attendance` (going or waiting) and apply `counting` to its event, in one
     transaction: the put on condition the member has no attendance yet or only a left one
     (ALREADY, with the one they have: the refused put returns it), the event's update on
     `condition`; when only the event refused, `refused_because` reads the event as it was and
-    names the outcome (None: it changed meanwhile, RETRY)."""
+    names the outcome (None: it changed meanwhile, RETRY). With `announce_at`, the event's
+    card slot for that minute is upserted in the same transaction (outbox.add_slot)."""
     try:
         with backend_errors(), TransactWrite(connection=connection()) as transaction:
             # PynamoDB sends puts before updates: reasons come back as [attendance, event].
@@ -307,6 +322,9 @@ def _put_counted(
                 condition=Event.id.exists() & condition,
                 return_values=ALL_OLD,
             )
+            if announce_at is not None:
+                # After the event's update: reasons come back as [attendance, event, slot].
+                outbox.add_slot(transaction, event_id, announce_at, "rsvp")
     except TransactWriteError as error:
         reasons = _reasons(error)
         if reasons[0] == ITEM_CONDITION_FAILED:

@@ -48,6 +48,12 @@ def _event(item: Event) -> entities.Event:
         checked_in_count=int(item.checked_in_count or 0),
         chat_id=None if item.chat_id is None else int(item.chat_id),
         chat_invite_link=item.chat_invite_link,
+        announce_chat_id=item.announce_chat_id,
+        announce_message_id=(
+            None if item.announce_message_id is None else int(item.announce_message_id)
+        ),
+        announce_photo=bool(item.announce_photo),
+        announced_hash=item.announced_hash,
     )
 
 
@@ -86,6 +92,10 @@ def to_item(event: entities.Event) -> Event:
         chat_invite_link=event.chat_invite_link,
         created_at=event.created_at,
         updated_at=event.updated_at,
+        announce_chat_id=event.announce_chat_id,
+        announce_message_id=event.announce_message_id,
+        announce_photo=event.announce_photo or None,
+        announced_hash=event.announced_hash,
     )
 
 
@@ -141,8 +151,19 @@ def in_order(positions: list[tuple[str, str]]) -> list[entities.Event]:
     ]
 
 
-def create(event: entities.Event) -> None:
-    """Write a new event; its id must be new (the caller generated it)."""
+def create(event: entities.Event, announce: outbox.Draft | None = None) -> None:
+    """Write a new event; its id must be new (the caller generated it). With `announce`, its
+    channel card's notice in the same transaction (the outbox): posted once it is written."""
+    if announce is not None:
+        try:
+            with backend_errors(), TransactWrite(connection=connection()) as transaction:
+                transaction.save(to_item(event), condition=Event.id.does_not_exist())
+                _add_notice(transaction, event.id, announce)
+        except TransactWriteError as error:
+            if ITEM_CONDITION_FAILED in cancellation_codes(error):
+                raise Conflict("an event with this id exists") from error
+            raise ServiceUnavailable() from error
+        return
     try:
         with backend_errors():
             to_item(event).save(condition=Event.id.does_not_exist())
@@ -159,6 +180,7 @@ def update(
     notice: outbox.Draft | None = None,
     promote: list[entities.Attendance] | None = None,
     now: datetime | None = None,
+    announce: outbox.Draft | None = None,
 ) -> entities.Event | None:
     """Write `event`'s editable fields (and the listing keys that follow from them) over the
     stored event, provided its dates, place and state are still `expected`'s and its RSVPs
@@ -167,8 +189,10 @@ def update(
     checks; and the `notice` telling the members, in the same transaction. A capacity raised or
     cleared also needs the waitlist as read: a member who joined meanwhile would otherwise wait
     beside a free seat. The event as it is now; None when that condition (or a promoted
-    member's) failed; NotFound when there is no such event."""
+    member's) failed; NotFound when there is no such event. `announce`: the channel card's
+    notice, in the same transaction too."""
     promote = promote or []
+    drafts = [draft for draft in (notice, announce) if draft is not None]
     actions = [
         Event.title.set(event.title),
         Event.description.set(event.description),
@@ -199,12 +223,12 @@ def update(
     if _raises_capacity(event.capacity, expected.capacity):
         condition &= _same_count(Event.waitlist_count, expected.waitlist_count)
     if not promote:
-        return _update(event.id, actions, condition, notice)
+        return _update(event.id, actions, condition, drafts)
     try:
         with backend_errors(), TransactWrite(connection=connection()) as transaction:
             attendances.add_promotions(transaction, promote, now or datetime.now(UTC))
-            if notice is not None:
-                _add_notice(transaction, event.id, notice)
+            for draft in drafts:
+                _add_notice(transaction, event.id, draft)
             transaction.update(
                 Event(event.id),
                 actions=actions + attendances.promote_actions(promote),
@@ -231,7 +255,12 @@ def _same_count(attribute: Any, value: int) -> Any:
     return (attribute == value) if value else (attribute.does_not_exist() | (attribute == 0))
 
 
-def deactivate(event_id: str, now: datetime, notice: outbox.Draft | None = None) -> None:
+def deactivate(
+    event_id: str,
+    now: datetime,
+    notice: outbox.Draft | None = None,
+    announce: outbox.Draft | None = None,
+) -> None:
     """Take an event out of every listing (its RSVPs stay); NotFound when there is none. With
     a `notice` (the members told it is cancelled), only an active event is deactivated, in one
     transaction with the notice: an event deactivated meanwhile tells nobody a second time.
@@ -247,7 +276,7 @@ def deactivate(event_id: str, now: datetime, notice: outbox.Draft | None = None)
             Event.version.add(1),
         ],
         Event.is_active == True,  # noqa: E712
-        notice,
+        [draft for draft in (notice, announce) if draft is not None],
         read_back=False,
     )
 
@@ -256,13 +285,13 @@ def _update(
     event_id: str,
     actions: list[Action],
     condition: Condition | None = None,
-    notice: outbox.Draft | None = None,
+    notices: list[outbox.Draft] | None = None,
     *,
     read_back: bool = True,
 ) -> entities.Event | None:
     exists = Event.id.exists()
-    if notice is not None:
-        return _update_telling(event_id, actions, exists & condition, notice, read_back=read_back)
+    if notices:
+        return _update_telling(event_id, actions, exists & condition, notices, read_back=read_back)
     try:
         with backend_errors():
             item = Event(event_id)
@@ -280,17 +309,18 @@ def _update_telling(
     event_id: str,
     actions: list[Action],
     condition: Condition,
-    notice: outbox.Draft,
+    notices: list[outbox.Draft],
     *,
     read_back: bool,
 ) -> entities.Event | None:
-    """The update and its notice record in one transaction (the outbox): both or neither. With
+    """The update and its notice records in one transaction (the outbox): all or none. With
     `read_back`, the event as it is after (one consistent GetItem: a transaction returns no
     item); else the event as given is not read again, and None stands for done too."""
     try:
         with backend_errors(), TransactWrite(connection=connection()) as transaction:
-            # PynamoDB sends puts before updates: reasons come back as [notice, event].
-            _add_notice(transaction, event_id, notice)
+            # PynamoDB sends puts before updates: reasons come back as [notices..., event].
+            for notice in notices:
+                _add_notice(transaction, event_id, notice)
             transaction.update(Event(event_id), actions=actions, condition=condition)
     except TransactWriteError as error:
         if cancellation_codes(error)[-1] != ITEM_CONDITION_FAILED:

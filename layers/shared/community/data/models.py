@@ -13,6 +13,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import Connection
@@ -314,6 +315,15 @@ class Event(Model):
     # the invite link that asks to join it (shown to going members only).
     chat_id = NumberAttribute(null=True)
     chat_invite_link = UnicodeAttribute(null=True)
+    # The channel card (services/announcements.py): the chat it goes to (ANNOUNCE_CHAT_ID when
+    # the event was created; unset: never announced), when a sender claimed its first post
+    # (before sending: two senders cannot both post), the message's id once posted, whether it
+    # is a photo (edited by its caption), and the SHA-256 of the text and keyboard it shows.
+    announce_chat_id = UnicodeAttribute(null=True)
+    announce_claimed_at = UTCDateTimeAttribute(null=True)
+    announce_message_id = NumberAttribute(null=True)
+    announce_photo = BooleanAttribute(null=True)
+    announced_hash = UnicodeAttribute(null=True)
 
     by_start_date = StartDateIndex()
     by_category = CategoryIndex()
@@ -393,6 +403,9 @@ class Notification(Model):
     # CHAT# (the event a group is linked to: `event_id`) and JOINREQ# (a waitlisted member's
     # join request, left pending until they are promoted) records (data/chats.py).
     chat_id = NumberAttribute(null=True)
+    # ANNOUNCE# recheck lists only (data/announcements.py): the events whose card was edited
+    # in one five-minute window, which the reminder sweep looks at again.
+    event_ids = UnicodeSetAttribute(null=True)
 
 
 ALL_MODELS: tuple[type[Model], ...] = (

@@ -81,6 +81,12 @@ def claim_email_reminder(key: str, now: datetime, expires_at: datetime) -> bool:
     return _claim(Notification(key, created_at=now, status=CLAIMED, expires_at=expires_at))
 
 
+def claim_notice(key: str, now: datetime, expires_at: datetime) -> bool:
+    """True when this run may send what `key` names (a TOLD# claim of its own): nobody claimed
+    it before."""
+    return _claim(Notification(key, created_at=now, status=CLAIMED, expires_at=expires_at))
+
+
 def existing_keys(keys: list[str]) -> set[str]:
     """Which of these records exist: one BatchGetItem per 100 keys."""
     return set(existing(keys))

@@ -5,7 +5,14 @@ The table's stream (NEW_IMAGE) hands each new record to the notice sender
 (functions/notice_sender), which sends it through the notification pipeline.
 
 The id is time-ordered (the write's moment to the microsecond, then random bits): notices of one
-event sort in the order they were written."""
+event sort in the order they were written.
+
+An `announce` notice brings the event's channel card up to date (services/announcements.py):
+posted with the new event, and with each change of what the card shows. An RSVP's is a minute's
+slot instead (`add_slot`): `NOTICE#<event>#A<minute>`, written by an upsert in the RSVP's
+transaction, so the minute's first RSVP creates it (the stream's INSERT: one card edit) and the
+minute's later ones only update it (MODIFY, which the sender's filter drops): at most one count
+edit per event and minute, whatever the rate of RSVPs, and no RSVP ever refused for it."""
 
 import json
 import secrets
@@ -21,13 +28,38 @@ NOTICE_PREFIX = "NOTICE#"
 PROMOTED = "promoted"
 CHANGED = "changed"
 CANCELLED = "cancelled"
-KINDS = frozenset({PROMOTED, CHANGED, CANCELLED})
+ANNOUNCE = "announce"
+KINDS = frozenset({PROMOTED, CHANGED, CANCELLED, ANNOUNCE})
 # Long enough for the stream's retries (24 h at most) and a look afterwards; TTL removes it.
 NOTICE_TTL = timedelta(days=30)
 
 
 def notice_key(event_id: str, now: datetime) -> str:
     return f"{NOTICE_PREFIX}{event_id}#{now:%Y%m%dT%H%M%S%f}Z{secrets.token_hex(5)}"
+
+
+def slot_key(event_id: str, now: datetime) -> str:
+    """The announce notice of `event_id`'s card for the minute of `now` (UTC)."""
+    return f"{NOTICE_PREFIX}{event_id}#A{now:%Y%m%dT%H%M}"
+
+
+def slot_actions(event_id: str, now: datetime, reason: str) -> list[Any]:
+    """An upsert of the minute's slot: created by the first writer (its INSERT sends one card
+    edit), only touched by the next ones (`created_at` kept)."""
+    return [
+        Notification.created_at.set(Notification.created_at | now),
+        Notification.expires_at.set(now + NOTICE_TTL),
+        Notification.kind.set(ANNOUNCE),
+        Notification.event_id.set(event_id),
+        Notification.payload.set(json.dumps({"reason": reason}, separators=(",", ":"))),
+    ]
+
+
+def add_slot(transaction: TransactWrite, event_id: str, now: datetime, reason: str) -> None:
+    """Add to `transaction` the upsert of the card's slot for this minute (an RSVP's)."""
+    transaction.update(
+        Notification(slot_key(event_id, now)), actions=slot_actions(event_id, now, reason)
+    )
 
 
 def add(

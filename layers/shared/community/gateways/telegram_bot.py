@@ -11,6 +11,12 @@ from them whether a claimed reminder may ever be tried again:
 - FAILED: certainly not delivered (5xx answers or no connection, every attempt).
 - UNKNOWN: the request went out and no answer came (a read timeout, a dropped connection):
   Telegram may have delivered it, so it is never sent again (at most once).
+
+Every method that posts or edits a message goes through the same loop (`request`): the channel
+card (services/announcements.py) posts with sendMessage or sendPhoto and edits with
+editMessageText, editMessageCaption and editMessageReplyMarkup. An edit Telegram refuses with
+"message is not modified" (the message already says exactly that) is SENT: the message shows
+what was asked, which is all an edit wants.
 """
 
 import enum
@@ -45,15 +51,29 @@ class Outcome(enum.Enum):
     UNKNOWN = "unknown"
 
 
+# Telegram's answer to an edit that changes nothing (400), which is no failure for us.
+NOT_MODIFIED = "message is not modified"
+
+
 @dataclass(frozen=True)
 class SendResult:
     outcome: Outcome
     attempts: int
     status: int | None = None
     description: str = ""
-    # What Telegram answered with (`result`) when SENT; the seconds a 429 asked to wait.
+    # What Telegram answered with (`result`) when SENT: the Message sent or edited (True for
+    # some edits), a PreparedInlineMessage...; the seconds a 429 asked to wait.
     result: Any = None
     retry_after: float | None = None
+
+    @property
+    def message_id(self) -> int | None:
+        found = self.result.get("message_id") if isinstance(self.result, dict) else None
+        return found if isinstance(found, int) else None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.outcome is Outcome.SENT and NOT_MODIFIED in self.description
 
 
 class Pacer:
@@ -122,6 +142,24 @@ class BotApi:
         did (it is in the result)."""
         return self.request("sendMessage", payload)
 
+    def send_photo(self, payload: dict[str, Any]) -> SendResult:
+        """`sendPhoto` (`photo` an HTTP URL Telegram fetches, `caption` up to 1024
+        characters), as `send_message`."""
+        return self.request("sendPhoto", payload)
+
+    def edit_message_text(self, payload: dict[str, Any]) -> SendResult:
+        """`editMessageText` of a text message (`chat_id`, `message_id`, `text`); without
+        `reply_markup` Telegram removes the message's inline keyboard."""
+        return self.request("editMessageText", payload)
+
+    def edit_message_caption(self, payload: dict[str, Any]) -> SendResult:
+        """`editMessageCaption` of a photo's caption, as `edit_message_text`."""
+        return self.request("editMessageCaption", payload)
+
+    def edit_message_reply_markup(self, payload: dict[str, Any]) -> SendResult:
+        """`editMessageReplyMarkup`: the inline keyboard alone (none given: removed)."""
+        return self.request("editMessageReplyMarkup", payload)
+
     def save_prepared_inline_message(self, payload: dict[str, Any]) -> SendResult:
         """`savePreparedInlineMessage` (Bot API 8.0): a message a Mini App user may send with
         `shareMessage`; `result` is the PreparedInlineMessage ({id, expiration_date}). Asked
@@ -161,6 +199,8 @@ class BotApi:
             description = str(answer.get("description", ""))[:200]
             if 200 <= status < 300 and answer.get("ok") is True:
                 return SendResult(Outcome.SENT, attempts, status, result=answer.get("result"))
+            if status == 400 and method.startswith("edit") and NOT_MODIFIED in description:
+                return SendResult(Outcome.SENT, attempts, status, description)
             if status == 429:
                 rate_limited += 1
                 retry_after = _retry_after(answer)

@@ -128,7 +128,9 @@ def _cancel(
         if head is not None and head.user_id == member.id:
             # The member waits (first in line), so has no spot to give back.
             return first, False
-        outcome = attendances.remove(canonical, member.id, head, moment)
+        outcome = attendances.remove(
+            canonical, member.id, head, moment, announced=event.announce_chat_id is not None
+        )
         if outcome is Outcome.DONE:
             count("RsvpCancelled")
             if head is not None:

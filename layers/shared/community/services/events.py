@@ -22,6 +22,7 @@ from community.schemas.events import (
     EventPublic,
     UpcomingEvents,
 )
+from community.services import announcements
 from community.settings import get_settings
 from community.signed import cursors
 from community.values import event_date, normalise_event_id
@@ -133,8 +134,16 @@ def new_event(
 
 
 def create(record: EventCreate, now: datetime | None = None) -> EventDetail:
-    event = new_event(record, now or datetime.now(UTC))
-    events_table.create(event)
+    """A new event; with ANNOUNCE_CHAT_ID set, its channel card's notice written with it
+    (services/announcements.py)."""
+    now = now or datetime.now(UTC)
+    event = new_event(record, now)
+    chat = get_settings().announce_chat_id
+    if chat:
+        event = dataclasses.replace(event, announce_chat_id=chat)
+        events_table.create(event, outbox.Draft(outbox.ANNOUNCE, {"reason": "created"}, now))
+    else:
+        events_table.create(event)
     logger.info("event created", extra={"event_id": event.id})
     return EventDetail(event=EventPublic.model_validate(event))
 
@@ -200,7 +209,10 @@ def _write_promoting(changed: Event, stored: Event, now: datetime) -> Event:
         # The members are told of a changed start, end or place, or a cancellation, with the
         # write that makes it (a later step changes only the capacity: no notice).
         notice = change_notice(current, step, now)
-        updated = events_table.update(step, expected=current, notice=notice, promote=heads, now=now)
+        announce = announcements.change(current, step, now)
+        updated = events_table.update(
+            step, expected=current, notice=notice, promote=heads, now=now, announce=announce
+        )
         if updated is not None:
             if heads:
                 count("WaitlistPromoted", len(heads))
@@ -250,7 +262,12 @@ def deactivate(event_id: str, now: datetime | None = None) -> None:
     if not stored.is_active:
         return
     cancelled = dataclasses.replace(stored, is_active=False)
-    events_table.deactivate(canonical, now, change_notice(stored, cancelled, now))
+    events_table.deactivate(
+        canonical,
+        now,
+        change_notice(stored, cancelled, now),
+        announce=announcements.change(stored, cancelled, now),
+    )
     logger.info("event deactivated", extra={"event_id": canonical})
 
 

@@ -13,7 +13,10 @@ Whom, and whether they want it:
 
 A notice some of whose sends certainly failed (a 5xx, no connection), or that the deadline
 stopped, raises NoticeIncomplete: the record is reported as failed and the stream hands it over
-again (retries bounded by the event source mapping); what was sent stays claimed."""
+again (retries bounded by the event source mapping); what was sent stays claimed.
+
+An `announce` notice is no message to members but the channel card's post or edit
+(services/announcements.py), claimed once per record the same way."""
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -28,7 +31,7 @@ from community.data import users as users_table
 from community.data.models import from_date_key
 from community.entities import WAITING, Event, Member
 from community.observability import count, logger
-from community.services import chats
+from community.services import announcements, chats
 from community.services.notifications import email_channel, pipeline, telegram_channel
 from community.services.notifications.pipeline import Content, Counts, Medium, Recipient
 from community.values import single_line
@@ -262,8 +265,9 @@ def handle_record(
     api: telegram_channel.BotApi | None = None,
     remaining_seconds: Callable[[], float] | None = None,
     margin: float = DEADLINE_MARGIN,
-) -> NoticeReport | None:
-    """One stream record as Lambda hands it over: a new notice is sent (`send`); anything else
+) -> NoticeReport | announcements.AnnounceReport | None:
+    """One stream record as Lambda hands it over: a new notice is sent (`send`; the channel
+    card's, `announcements.send`); anything else
     (the filter passes nothing else in AWS; `make run` follows the whole stream) is skipped."""
     change = raw.get("dynamodb") or {}
     image = change.get("NewImage")
@@ -277,4 +281,9 @@ def handle_record(
         logger.error("malformed notice record", extra={"key": key, "error": str(error)})
         count("NoticeMalformed")
         return None
+    if notice.kind == outbox.ANNOUNCE:
+        try:
+            return announcements.send(notice, api or telegram_channel.default_api())
+        except announcements.AnnounceIncomplete as error:
+            raise NoticeIncomplete(notice.id) from error
     return send(notice, api=api, remaining_seconds=remaining_seconds, margin=margin)

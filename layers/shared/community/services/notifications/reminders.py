@@ -23,6 +23,7 @@ from community.data import notifications
 from community.data import users as users_table
 from community.entities import Event, Member
 from community.observability import logger
+from community.services import announcements
 from community.services.notifications import (
     email_channel,
     pipeline,
@@ -59,6 +60,8 @@ class SweepReport(Counts):
     blocked: int = 0
     refused: int = 0
     offsets: dict[str, int] = field(default_factory=dict)
+    # Channel cards found behind their event, each given one more edit.
+    cards_behind: int = 0
     # The email channel's own counts.
     email: EmailReport = field(default_factory=EmailReport)
 
@@ -170,6 +173,9 @@ def sweep(
             deliveries = pipeline.select(reminder, email, report.email)
             if not pipeline.deliver(deliveries, reminder, email, report.email, now, deadline):
                 break
+    # The channel cards behind their events (RSVPs after an edit read the count): one more
+    # edit each, through the outbox (services/announcements.py).
+    report.cards_behind = announcements.catch_up(now)
     logger.info("reminder sweep", extra={"report": report.as_dict()})
     return report
 
