@@ -1,6 +1,17 @@
 // The one module that talks to the API (same origin only). It keeps the access token, logs in
 // again once on a 401, and revalidates cached GETs with their ETag (If-None-Match -> 304).
-import type { Answer, Category, Method, Paths, Role, User } from './api-contract';
+import type {
+  Answer,
+  Category,
+  Method,
+  Paths,
+  ReferralPeriod,
+  Role,
+  RsvpStateWithChat,
+  SharePrepared,
+  TopReferrers,
+  User,
+} from './api-contract';
 import { ApiError } from './errors';
 import type { TokenStore } from './tokens';
 
@@ -16,6 +27,10 @@ export {
   type Role,
   type RoleChange,
   type RoleMember,
+  type ReferralPeriod,
+  type Referrer,
+  type SharePrepared,
+  type TopReferrers,
   type Event,
   type MyEvent,
   type MyPage,
@@ -135,7 +150,7 @@ export class Api {
 
   /** The member's RSVP to the event: `{status: 'going', created_at}`, `{status: 'waitlisted',
    * position}` or `{status: 'none'}`. */
-  rsvpState(id: string) {
+  rsvpState(id: string): Promise<RsvpStateWithChat> {
     return this.call('get', '/api/v1/events/{event_id}/rsvp', { id });
   }
 
@@ -209,6 +224,20 @@ export class Api {
     const query = new URLSearchParams({ limit: String(limit) });
     if (cursor) query.set('cursor', cursor);
     return this.call('get', '/api/v1/events/{event_id}/attendees', { id, query });
+  }
+
+  /** A prepared inline message (the event's card, its button carrying the member's referral)
+   * for the client's share dialog (`shareMessage`, Bot API 8.0+); 502/503 when the Bot API
+   * refused or could not be reached. */
+  shareEvent(id: string): Promise<SharePrepared> {
+    const path = `/api/v1/events/${encodeURIComponent(id)}/share`;
+    return this.authed('POST', path) as Promise<SharePrepared>;
+  }
+
+  /** The top 10 members by how many joined through their code, this month or ever. */
+  topReferrers(period: ReferralPeriod): Promise<TopReferrers> {
+    const query = new URLSearchParams({ period });
+    return this.authed('GET', `/api/v1/referrals/top?${query}`) as Promise<TopReferrers>;
   }
 
   /** Admins: the members whose role is not `member`, and the audit of role changes (newest

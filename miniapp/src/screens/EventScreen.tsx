@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { Event } from '../api';
+import type { Event, SharePrepared } from '../api';
 import { ErrorState } from '../components/ErrorState';
 import { Skeleton } from '../components/Skeleton';
 import { ApiError, message } from '../errors';
@@ -33,12 +33,19 @@ export function EventScreen({ api, user, params }: ScreenProps) {
   // Deactivated (or removed) while open: an RSVP answered 404, so none is offered any more.
   const [gone, setGone] = useState(false);
   const [calendarNote, setCalendarNote] = useState('');
+  const [shareNote, setShareNote] = useState('');
+  const [sharing, setSharing] = useState(false);
+  // The event chat's invite link: the RSVP answer has it for a going member only.
+  const [chatUrl, setChatUrl] = useState<string | null>(null);
   const load = useCallback(() => {
     setError(null);
     // Two requests side by side: the event (the same for everyone) and the member's RSVP to it.
     api.event(id).then((r) => setEvent(r.event), setError);
     api.rsvpState(id).then(
-      (r) => setPart(r.rsvp.status === 'waitlisted' ? r.rsvp : { status: r.rsvp.status }),
+      (r) => {
+        setPart(r.rsvp.status === 'waitlisted' ? r.rsvp : { status: r.rsvp.status });
+        setChatUrl(r.chat_url ?? null);
+      },
       () => setPart({ status: 'none' }),
     );
   }, [id]);
@@ -57,6 +64,7 @@ export function EventScreen({ api, user, params }: ScreenProps) {
       if (part.status === 'going') {
         setEvent((await api.cancelRsvp(id)).event);
         setPart({ status: 'none' });
+        setChatUrl(null);
         setNotice({ text: 'Your RSVP is cancelled.', error: false });
       } else if (part.status === 'waitlisted') {
         await api.leaveWaitlist(id);
@@ -98,6 +106,39 @@ export function EventScreen({ api, user, params }: ScreenProps) {
     }
   };
 
+  // Bot API 8.0+: the event's card (a prepared inline message, its button carrying the member's
+  // referral) into a chat the member picks in the client. Older clients, a Bot API the server
+  // could not reach (502/503) or a client that cannot send it: Telegram's share link instead.
+  const share = async (title: string) => {
+    setShareNote('');
+    setSharing(true);
+    try {
+      let prepared: SharePrepared | null = null;
+      if (tg.canShareMessage()) {
+        try {
+          prepared = await api.shareEvent(id);
+        } catch (e) {
+          if (!(e instanceof ApiError && (e.status === 502 || e.status === 503))) throw e;
+        }
+        if (prepared) {
+          const shared = await tg.sharePrepared(prepared.prepared_message_id);
+          if (shared === 'sent') {
+            setShareNote('Shared: the event card is in the chat.');
+            tg.haptic('success');
+          }
+          if (shared !== 'failed') return;
+        }
+      }
+      const link = prepared?.url ?? (await api.shareEvent(id)).url;
+      if (!link) throw new Error('no link to share');
+      tg.share(link, title);
+    } catch (e) {
+      setShareNote(`Could not share: ${message(e)}`);
+    } finally {
+      setSharing(false);
+    }
+  };
+
   if (error) return <main>{<ErrorState error={error} retry={load} />}</main>;
   if (!event) return <main><Skeleton count={1} /></main>;
   const left = spots(event);
@@ -135,6 +176,21 @@ export function EventScreen({ api, user, params }: ScreenProps) {
           <p class={notice.error ? 'notice error' : 'notice'} role="status">
             {notice.text}
           </p>
+        )}
+        {!gone && (
+          <div class="share-action">
+            <div class="actions">
+              <button type="button" class="button" disabled={sharing} onClick={() => share(event.title)}>
+                Share
+              </button>
+              {chatUrl && part?.status === 'going' && (
+                <button type="button" class="button" onClick={() => tg.openInTelegram(chatUrl)}>
+                  Join the event chat
+                </button>
+              )}
+            </div>
+            <p class="meta" aria-live="polite">{shareNote}</p>
+          </div>
         )}
         {!gone && (
           <div class="calendar-action">
