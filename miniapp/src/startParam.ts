@@ -1,13 +1,16 @@
 // The start parameter of a direct link (t.me/<bot>/<app>?startapp=...), read as the backend
 // writes it (layers/shared/community/applinks.py): `_`-separated key/value pairs, `e_<event id>`
-// opening that event; a bare referral code (UP-XXXXXX) or anything malformed opens none. Unknown
-// keys are ignored, so a later one (`e_<id>_r_<code>`) keeps old links working. Both sides are
-// tested with the same vectors (miniapp/tests/start-params.json).
+// opening that event, `_r_<referral code>` beside it crediting the sharer (the backend reads it
+// from the signed initData at login); a bare referral code (UP-XXXXXX) or anything malformed
+// (an `r` that is not a referral code included) opens none. Unknown keys are ignored, so a later
+// one keeps old links working. Both sides are tested with the same vectors
+// (miniapp/tests/start-params.json).
 import { BASE, navigate } from './router';
 
 const PARAM = /^[A-Za-z0-9_-]{1,512}$/;
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const REFERRAL = /^UP-[A-Z0-9]{6}$/;
 
 /** The event id (canonical: ULIDs upper case, UUIDs lower case) the parameter opens, or null. */
 export function eventOf(param: string | null | undefined): string | null {
@@ -22,6 +25,8 @@ export function eventOf(param: string | null | undefined): string | null {
   }
   const raw = pairs.get('e');
   if (!raw) return null;
+  const referral = pairs.get('r');
+  if (referral !== undefined && !REFERRAL.test(referral.toUpperCase())) return null;
   if (ULID.test(raw.toUpperCase())) return raw.toUpperCase();
   if (UUID.test(raw.toLowerCase())) return raw.toLowerCase();
   return null;

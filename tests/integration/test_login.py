@@ -16,6 +16,7 @@ from support.flows import body_of, callback, generate_code, login
 from community.data.models import AuthCode, ReferralGuard, User
 from community.services import auth as auth_service
 from community.services import users as users_service
+from community.values import REFERRAL_CODE_RE
 from devkit.functions.fixtures import load_event
 from devkit.functions.handlers import invoke
 from devkit.local.initdata import signed_init_data
@@ -67,7 +68,7 @@ def test_valid_init_data_gets_a_code_that_logs_in_once() -> None:
     assert user["email"] is None
     assert user["email_verified"] is False
     assert user["referred_by"] is None
-    assert users_service.REFERRAL_CODE_RE.fullmatch(user["referral_code"])
+    assert REFERRAL_CODE_RE.fullmatch(user["referral_code"])
     claims = jwt.decode(session["token"], JWT_SECRET, algorithms=["HS256"], issuer="community-api")
     assert claims["sub"] == user["id"]
     assert claims["ver"] == 0

@@ -38,6 +38,43 @@ def test_a_referral_code_or_a_malformed_start_param_opens_no_event(param: str) -
     assert applinks.event_of(param) is None
 
 
+@pytest.mark.parametrize(("param", "referral_code"), VECTORS["referrals"])
+def test_a_start_param_carries_a_referral_only_as_a_bare_code_or_beside_an_event(
+    param: str, referral_code: str | None
+) -> None:
+    assert applinks.referral_of(param) == referral_code
+
+
+@pytest.mark.parametrize("param", VECTORS["refused"])
+def test_a_start_param_that_opens_no_event_carries_a_referral_only_as_a_bare_code(
+    param: str,
+) -> None:
+    expected = param.strip().upper() if param.startswith("UP-") else None
+    assert applinks.target_of(param) == Target(referral_code=expected)
+
+
+@pytest.mark.parametrize("event_id", [ULID, UUID])
+@pytest.mark.parametrize("referral_code", ["UP-ABC123", None])
+def test_an_event_link_with_a_referral_round_trips_through_its_start_param(
+    configured: pytest.MonkeyPatch, event_id: str, referral_code: str | None
+) -> None:
+    target = Target(event_id=event_id, referral_code=referral_code)
+    link = applinks.direct_link(target)
+
+    (param,) = parse_qs(urlsplit(link).query)["startapp"]
+    assert applinks.START_PARAM_RE.fullmatch(param)
+    assert len(param) <= applinks.MAX_PRODUCED_LENGTH
+    assert applinks.target_of(param) == target
+    suffix = f"_r_{referral_code}" if referral_code else ""
+    assert link == f"https://t.me/community_bot/app?startapp=e_{event_id}{suffix}"
+
+
+def test_the_longest_produced_start_param_is_the_stated_maximum() -> None:
+    longest = applinks.start_param(Target(event_id=UUID, referral_code="UP-ABC123"))
+    assert longest is not None
+    assert len(longest) == applinks.MAX_PRODUCED_LENGTH == 50
+
+
 @pytest.mark.parametrize("event_id", [ULID, UUID])
 def test_an_event_link_round_trips_through_its_start_param(
     configured: pytest.MonkeyPatch, event_id: str
@@ -78,6 +115,11 @@ def test_elsewhere_or_with_a_referral_a_button_is_the_direct_link(
     assert applinks.button("Go", Target(referral_code="UP-ABC123"), private_chat=True) == {
         "text": "Go",
         "url": "https://t.me/community_bot/app?startapp=UP-ABC123",
+    }
+    shared = Target(event_id=ULID, referral_code="UP-ABC123")
+    assert applinks.button("Go", shared, private_chat=True) == {
+        "text": "Go",
+        "url": f"https://t.me/community_bot/app?startapp=e_{ULID}_r_UP-ABC123",
     }
 
 

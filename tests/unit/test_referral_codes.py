@@ -1,6 +1,7 @@
 import pytest
 
-from community.services.users import REFERRAL_CODE_RE, new_referral_code, normalise_referral_code
+from community.services.users import new_referral_code
+from community.values import REFERRAL_CODE_RE, normalise_referral_code
 
 
 def test_new_codes_have_the_shareable_format_and_vary() -> None:

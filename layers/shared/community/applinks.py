@@ -10,12 +10,20 @@ Telegram"):
   buttons are allowed in private chats only, and only a direct link carries a start parameter
   (a referral must reach the login in the signed initData's `start_param`).
 
-The start parameter (Telegram allows `A-Za-z0-9_-`, at most 512 characters) is `_`-separated
-key/value pairs: `e_<event id>` opens that event (ULIDs and UUIDs have no `_`); a bare referral
-code (`UP-XXXXXX`, the shared profile links' form) is a referral and no event. Unknown keys are
-ignored, so a later key (a referral beside the event, `e_<id>_r_<code>`) leaves old links
-working. The Mini App reads it the same way (miniapp/src/startParam.ts; both are tested
-with the vectors of miniapp/tests/start-params.json)."""
+The start parameter (Telegram allows `A-Za-z0-9_-`, at most 512 characters) is one of:
+
+- `UP-XXXXXX`: a bare referral code (the shared profile links' form): a referral, no event;
+- `e_<event id>`: opens that event (a ULID or a UUID: neither has a `_`);
+- `e_<event id>_r_<referral code>`: opens that event and, for a newcomer, records the referral
+  exactly as a bare code is (an event card shared by a member: services/event_share.py).
+
+Produced parameters are at most 50 characters (`e_` + a 36-character UUID + `_r_UP-XXXXXX`).
+Read, it is `_`-separated key/value pairs, each key once, in any order, with unknown keys
+ignored (a later key leaves old links working): an `e` that is not an event id, an `r` that is
+not a referral code, a key twice, an odd number of parts or a character outside the set make
+the whole parameter malformed: no event and no referral. A referral rides only beside an event
+(`r_<code>` alone is neither). The Mini App reads it the same way (miniapp/src/startParam.ts;
+both are tested with the vectors of miniapp/tests/start-params.json)."""
 
 import re
 from dataclasses import dataclass
@@ -23,10 +31,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from community.settings import get_settings
-from community.values import normalise_event_id
+from community.values import normalise_event_id, normalise_referral_code
 
 START_PARAM_RE = re.compile(r"[A-Za-z0-9_-]{1,512}")
 EVENT_KEY = "e"
+REFERRAL_KEY = "r"
+# The longest parameter start_param() makes: e_<UUID>_r_UP-XXXXXX.
+MAX_PRODUCED_LENGTH = 2 + 36 + 3 + 9
 
 
 @dataclass(frozen=True)
@@ -40,14 +51,50 @@ class Target:
 
 def start_param(target: Target) -> str | None:
     if target.event_id is not None:
-        return f"{EVENT_KEY}_{target.event_id}"
+        param = f"{EVENT_KEY}_{target.event_id}"
+        if target.referral_code is not None:
+            param += f"_{REFERRAL_KEY}_{target.referral_code}"
+        return param
     return target.referral_code
+
+
+def target_of(param: str | None) -> Target:
+    """What a start parameter opens: an event (with the referral it carries, if any), a
+    referral alone (a bare code), or nothing (Target()) for anything malformed."""
+    if not param:
+        return Target()
+    referral_code = normalise_referral_code(param)
+    if referral_code is not None:
+        return Target(referral_code=referral_code)
+    pairs = _pairs(param)
+    if pairs is None or EVENT_KEY not in pairs:
+        return Target()
+    event_id = normalise_event_id(pairs[EVENT_KEY])
+    referral_code = None
+    if REFERRAL_KEY in pairs:
+        referral_code = normalise_referral_code(pairs[REFERRAL_KEY])
+        if referral_code is None:
+            return Target()
+    if event_id is None:
+        return Target()
+    return Target(event_id=event_id, referral_code=referral_code)
 
 
 def event_of(param: str | None) -> str | None:
     """The event a start parameter opens, or None: a referral code, no `e` key, or anything
-    malformed (bad characters, an odd number of parts, a key twice, not an event id)."""
-    if not param or not START_PARAM_RE.fullmatch(param):
+    malformed (bad characters, an odd number of parts, a key twice, not an event id, an `r`
+    that is not a referral code)."""
+    return target_of(param).event_id
+
+
+def referral_of(param: str | None) -> str | None:
+    """The referral code a newcomer's login records from a start parameter: a bare code, or
+    the `r` of a well-formed event link; None for anything else."""
+    return target_of(param).referral_code
+
+
+def _pairs(param: str) -> dict[str, str] | None:
+    if not START_PARAM_RE.fullmatch(param):
         return None
     parts = param.split("_")
     if len(parts) % 2:
@@ -55,8 +102,7 @@ def event_of(param: str | None) -> str | None:
     keys = parts[::2]
     if len(set(keys)) != len(keys):
         return None
-    raw = dict(zip(keys, parts[1::2], strict=True)).get(EVENT_KEY)
-    return normalise_event_id(raw) if raw else None
+    return dict(zip(keys, parts[1::2], strict=True))
 
 
 def web_app_url(target: Target) -> str:

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 # Event ids are ULIDs (Crockford base32, canonically upper case) or UUIDs (lower case).
 ULID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+# A member's referral code (services/users.py makes them): canonically upper case.
+REFERRAL_CODE_RE = re.compile(r"^UP-[A-Z0-9]{6}$")
 # The events table's date format: fixed width and UTC, so lexical order is time order.
 EVENT_DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 EVENT_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
@@ -24,6 +26,14 @@ def normalise_event_id(raw: str) -> str | None:
     if UUID_RE.fullmatch(raw.lower()):
         return raw.lower()
     return None
+
+
+def normalise_referral_code(raw: str | None) -> str | None:
+    """The canonical form of a referral code, or None if `raw` cannot be one."""
+    if not raw:
+        return None
+    candidate = raw.strip().upper()
+    return candidate if REFERRAL_CODE_RE.fullmatch(candidate) else None
 
 
 def event_date(moment: datetime) -> str:

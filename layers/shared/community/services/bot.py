@@ -17,7 +17,6 @@ from community.entities import Event
 from community.errors import Unauthorized
 from community.gateways import credentials
 from community.observability import count, logger
-from community.services.users import normalise_referral_code
 from community.values import single_line
 
 NOTHING_TO_SAY: dict[str, Any] = {"ok": True}
@@ -139,9 +138,10 @@ def send_message(chat_id: int, text: str, buttons: list[dict[str, Any]]) -> dict
 
 
 def start_reply(chat_id: int, payload: str) -> dict[str, Any]:
-    """Welcome, and a button opening the Mini App; a referral code in the payload rides along
-    as `startapp`, so the newcomer's login records who referred them."""
-    target = Target(referral_code=normalise_referral_code(payload))
+    """Welcome, and a button opening the Mini App: at the event a payload names
+    (`t.me/<bot>?start=e_<id>...`), with the referral code it carries riding along as
+    `startapp`, so the newcomer's login records who referred them."""
+    target = applinks.target_of(payload)
     button = applinks.button("Open the community app", target, private_chat=True)
     return send_message(chat_id, WELCOME, [button])
 

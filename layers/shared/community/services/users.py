@@ -1,13 +1,13 @@
 """Members: first login, profile refresh, referral codes, roles."""
 
 import random
-import re
 import secrets
 import string
 import time
 import uuid
 from datetime import UTC, datetime
 
+from community import applinks
 from community.data import users as users_table
 from community.data.users import CreateOutcome
 from community.entities import MEMBER_ROLE, Member
@@ -24,10 +24,10 @@ from community.schemas.users import (
 )
 from community.services import roles
 from community.telegram import TelegramUser
+from community.values import normalise_referral_code
 
 REFERRAL_PREFIX = "UP-"
 REFERRAL_ALPHABET = string.ascii_uppercase + string.digits
-REFERRAL_CODE_RE = re.compile(r"^UP-[A-Z0-9]{6}$")
 # 36^6 codes: even with a million members a fresh code collides with odds of 1 in 2,000,
 # so a handful of attempts is plenty; running out means something else is wrong.
 MAX_CREATE_ATTEMPTS = 8
@@ -36,14 +36,6 @@ MAX_LOGIN_ROUNDS = 3
 
 def new_referral_code() -> str:
     return REFERRAL_PREFIX + "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(6))
-
-
-def normalise_referral_code(raw: str | None) -> str | None:
-    """The canonical form of a referral code, or None if `raw` cannot be one."""
-    if not raw:
-        return None
-    candidate = raw.strip().upper()
-    return candidate if REFERRAL_CODE_RE.fullmatch(candidate) else None
 
 
 def profile_paths(referral_code: str) -> list[str]:
@@ -91,7 +83,8 @@ def login(profile: TelegramUser, now: datetime | None = None) -> Member:
 
 
 def _create(profile: TelegramUser, now: datetime) -> Member | None:
-    referrer = normalise_referral_code(profile.start_param)
+    # A bare code (a shared profile link) or the `r` of an event link (a shared event card).
+    referrer = applinks.referral_of(profile.start_param)
     for attempt in range(MAX_CREATE_ATTEMPTS):
         code = new_referral_code()
         member = Member(
