@@ -54,8 +54,8 @@ export interface SharePrepared {
   success: boolean;
   prepared_message_id: string;
   expires_at: number | string;
-  /** The event's direct link carrying the member's referral, when the API gives it. */
-  url?: string | null;
+  /** The event's direct link carrying the member's referral (the card's "Open event"). */
+  url: string;
 }
 /** GET /api/v1/events/{id}/rsvp, with the event chat's invite link for a going member. */
 export type RsvpStateWithChat = Schemas['RsvpState'] & { chat_url?: string | null };

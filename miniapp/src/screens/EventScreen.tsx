@@ -106,32 +106,33 @@ export function EventScreen({ api, user, params }: ScreenProps) {
     }
   };
 
-  // Bot API 8.0+: the event's card (a prepared inline message, its button carrying the member's
-  // referral) into a chat the member picks in the client. Older clients, a Bot API the server
-  // could not reach (502/503) or a client that cannot send it: Telegram's share link instead.
+  // One request a tap: the API prepares the event's card (its "Open event" button carrying the
+  // member's referral) and answers with its id and that link. Bot API 8.0+ clients send the card
+  // into a chat the member picks; older ones (or a client that could not send it) share the
+  // link through Telegram's share link instead.
   const share = async (title: string) => {
     setShareNote('');
     setSharing(true);
     try {
-      let prepared: SharePrepared | null = null;
-      if (tg.canShareMessage()) {
-        try {
-          prepared = await api.shareEvent(id);
-        } catch (e) {
-          if (!(e instanceof ApiError && (e.status === 502 || e.status === 503))) throw e;
-        }
-        if (prepared) {
-          const shared = await tg.sharePrepared(prepared.prepared_message_id);
-          if (shared === 'sent') {
-            setShareNote('Shared: the event card is in the chat.');
-            tg.haptic('success');
-          }
-          if (shared !== 'failed') return;
-        }
+      let prepared: SharePrepared;
+      try {
+        prepared = await api.shareEvent(id);
+      } catch (e) {
+        // The Bot API refused or was unreachable (502/503): the link alone, if the answer has it.
+        const url = e instanceof ApiError && e.status >= 502 ? linkIn(e.body) : null;
+        if (!url) throw e;
+        tg.share(url, title);
+        return;
       }
-      const link = prepared?.url ?? (await api.shareEvent(id)).url;
-      if (!link) throw new Error('no link to share');
-      tg.share(link, title);
+      if (tg.canShareMessage()) {
+        const shared = await tg.sharePrepared(prepared.prepared_message_id);
+        if (shared === 'sent') {
+          setShareNote('Shared: the event card is in the chat.');
+          tg.haptic('success');
+        }
+        if (shared !== 'failed') return;
+      }
+      tg.share(prepared.url, title);
     } catch (e) {
       setShareNote(`Could not share: ${message(e)}`);
     } finally {
@@ -228,4 +229,10 @@ export function EventScreen({ api, user, params }: ScreenProps) {
       </article>
     </main>
   );
+}
+
+/** A direct link an error's body carries (`url`), if any. */
+function linkIn(body: unknown): string | null {
+  const url = (body as { url?: unknown } | null)?.url;
+  return typeof url === 'string' && url.startsWith('https://') ? url : null;
 }
