@@ -153,9 +153,8 @@ def test_share_on_bot_api_8_sends_the_prepared_card_and_says_it_was_sent(
     event_id = create_event(base, admin, title)
     code = me(base, login(base, member, "Sharer"))["referral_code"]
     answers = share_answers(page)
-    open_in_telegram(
-        page, launch_url(base, init_data(member, "Sharer"), THEMES[theme], f"/app/events/{event_id}")
-    )
+    path = f"/app/events/{event_id}"
+    open_in_telegram(page, launch_url(base, init_data(member, "Sharer"), THEMES[theme], path))
     expect(page.get_by_role("heading", name=title)).to_be_visible()
 
     # When the member taps "Share",
@@ -165,7 +164,7 @@ def test_share_on_bot_api_8_sends_the_prepared_card_and_says_it_was_sent(
     # its button the event's direct link with the member's referral), and the client is asked
     # to send exactly that prepared message;
     wait_posted(page, SHARE)
-    assert len(answers) == 1 and answers[0]["status"] == 200, answers
+    assert [a["status"] for a in answers] == [200], answers
     prepared = answers[0]["body"]
     assert posted(page, SHARE) == [{"id": prepared["prepared_message_id"]}]
     saved = [c["payload"] for c in bot.calls_of("savePreparedInlineMessage")]
@@ -285,13 +284,16 @@ def test_the_profile_says_how_many_members_one_brought_and_who_brought_the_most(
     tops: list[str] = []
     page.on(
         "request",
-        lambda r: tops.append(parse_qs(urlsplit(r.url).query)["period"][0])
-        if urlsplit(r.url).path == "/api/v1/referrals/top"
-        else None,
+        lambda r: (
+            tops.append(parse_qs(urlsplit(r.url).query)["period"][0])
+            if urlsplit(r.url).path == "/api/v1/referrals/top"
+            else None
+        ),
     )
 
     # When the member opens their profile,
-    open_in_telegram(page, launch_url(base, init_data(793001, "Top Referrer"), LIGHT, "/app/profile"))
+    raw = init_data(793001, "Top Referrer")
+    open_in_telegram(page, launch_url(base, raw, LIGHT, "/app/profile"))
 
     # Then it says how many they brought, and this month's leaderboard has them first, marked,
     expect(page.get_by_text("You brought 2 members")).to_be_visible()
