@@ -963,6 +963,8 @@ export interface components {
          *     GET /api/v1/events/{event_id}/rsvp.
          */
         RsvpState: {
+            /** Chat Url */
+            chat_url?: string | null;
             /** Rsvp */
             rsvp: components["schemas"]["RsvpGoing"] | components["schemas"]["RsvpWaitlisted"] | components["schemas"]["RsvpNone"];
             /**
@@ -1122,8 +1124,9 @@ export interface components {
         };
         /**
          * WebhookAnswer
-         * @description The webhook's answer: a Bot API method call Telegram runs itself (`sendMessage`), or
-         *     `{"ok": true}` when there is nothing to say.
+         * @description The webhook's answer: a Bot API method call Telegram runs itself (`sendMessage`;
+         *     `approveChatJoinRequest` or `declineChatJoinRequest` with `user_id`), or `{"ok": true}`
+         *     when there is nothing to say.
          */
         WebhookAnswer: {
             /** Chat Id */
@@ -1135,6 +1138,8 @@ export interface components {
             reply_markup?: components["schemas"]["BotReplyMarkup"] | null;
             /** Text */
             text?: string | null;
+            /** User Id */
+            user_id?: number | null;
         };
     };
     responses: never;

@@ -48,7 +48,7 @@ def test_make_set_webhook_registers_the_url_the_secret_and_the_allowed_updates(
     assert call["payload"] == {
         "url": url,
         "secret_token": "the-secret_1",
-        "allowed_updates": ["message"],
+        "allowed_updates": ["message", "chat_join_request"],
         "drop_pending_updates": False,
     }
     assert '"ok": true' in result.stdout

@@ -1,6 +1,7 @@
 """The bot's part of template.yaml: the sweep's schedule, and least privilege. The sweep reads
-events and RSVPs and writes only its own records; the webhook cannot change events (it reads
-the keys-only listing index and those events, nothing else) and writes only update ids; the
+events and RSVPs and writes only its own records; the webhook changes events only by linking a
+chat to one (/linkevent), reads the listing index, events, members and attendances, and writes
+only its records (update ids, linked chats, held join requests); the
 notice sender is fed only new NOTICE# records by the stream, with bounded retries, an on-failure
 queue and its alarm, and writes only its claims."""
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from support.template_facts import DYNAMODB_WRITES, FUNCTIONS, RESOURCES, grants, table_of
 
+from community.data.chats import CHAT_PREFIX, JOIN_REQUEST_PREFIX
 from community.data.notifications import (
     EMAIL_REMINDER_PREFIX,
     REMINDER_PREFIX,
@@ -62,19 +64,50 @@ def test_the_sweep_reads_events_and_rsvps_and_writes_only_its_own_records() -> N
     assert {("dynamodb:Query", "EventsTable"), ("dynamodb:Query", "AttendancesTable")} <= read
 
 
-def test_the_webhook_cannot_change_events_and_writes_only_update_ids() -> None:
+def test_the_webhook_changes_events_only_by_linking_a_chat_and_writes_only_its_records() -> None:
+    granted_on: dict[str, set[str]] = {}
     for granted, resources, condition in grants("TelegramWebhookFunction"):
         for resource in resources:
-            if table_of(resource) == "EventsTable":
-                # /events: the keys-only listing index, then those events; nothing else.
+            table = table_of(resource)
+            if table == "EventsTable":
+                # /events: the keys-only listing index, then those events; /linkevent: the
+                # event, and its chat fields (data/chats.py: link, in a transaction).
                 assert (granted, resource) in (
                     ({"dynamodb:Query"}, {"Fn::Sub": "${EventsTable.Arn}/index/by_start_date"}),
-                    ({"dynamodb:BatchGetItem"}, {"Fn::GetAtt": ["EventsTable", "Arn"]}),
+                    (
+                        {"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"},
+                        {"Fn::GetAtt": ["EventsTable", "Arn"]},
+                    ),
                 )
-            else:
-                assert table_of(resource) == "NotificationsTable"
+            elif granted & DYNAMODB_WRITES:
+                assert table == "NotificationsTable"
                 assert granted == {"dynamodb:PutItem"}
-                assert leading_keys(condition) == {f"{UPDATE_PREFIX}*"}
+                assert leading_keys(condition) == {
+                    f"{UPDATE_PREFIX}*",
+                    f"{CHAT_PREFIX}*",
+                    f"{JOIN_REQUEST_PREFIX}*",
+                }
+            else:
+                granted_on.setdefault(table, set()).update(granted)
+    # Reads only, elsewhere: the sender's role, a join request's member and the group's CHAT#
+    # record (one BatchGetItem over both tables), the member's attendance.
+    assert granted_on == {
+        "UsersTable": {"dynamodb:GetItem", "dynamodb:BatchGetItem"},
+        "NotificationsTable": {"dynamodb:BatchGetItem"},
+        "AttendancesTable": {"dynamodb:GetItem"},
+    }
+
+
+def test_only_the_functions_that_call_the_bot_api_hold_its_token() -> None:
+    holders = {
+        name
+        for name, function in FUNCTIONS.items()
+        if "TELEGRAM_BOT_TOKEN_SECRET_ARN"
+        in function["Properties"].get("Environment", {}).get("Variables", {})
+    }
+    # The webhook since /linkevent (getChatMember, createChatInviteLink).
+    assert {"TelegramWebhookFunction", "ReminderSweepFunction", SENDER} <= holders
+    assert "EventRsvpStatusFunction" not in holders
 
 
 def test_the_webhook_secret_is_generated_in_secrets_manager_in_telegrams_alphabet() -> None:
@@ -134,7 +167,12 @@ def test_the_notice_sender_reads_what_it_tells_and_writes_only_its_claims() -> N
             writes.append(granted)
             assert tables == {"NotificationsTable"}
             # Never the NOTICE# records themselves: only the outbox's writers make those.
-            assert leading_keys(condition) == {f"{TOLD_PREFIX}*", f"{UNREACHABLE_PREFIX}*"}
+            # JOINREQ#: a promoted member's held join request (data/chats.py: take_request).
+            assert leading_keys(condition) == {
+                f"{TOLD_PREFIX}*",
+                f"{UNREACHABLE_PREFIX}*",
+                f"{JOIN_REQUEST_PREFIX}*",
+            }
         elif "EventsTable" in tables:
             assert granted == {"dynamodb:GetItem"}
     assert writes, "the sender claims each send"

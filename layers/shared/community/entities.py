@@ -98,6 +98,10 @@ class Event:
     version: int = 0
     # Members checked in at the door, counted in each check-in's transaction.
     checked_in_count: int = 0
+    # The event's Telegram group (/linkevent) and its invite link, which asks to join: the bot
+    # approves the requests of members going (services/chats.py). Never shown publicly.
+    chat_id: int | None = None
+    chat_invite_link: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

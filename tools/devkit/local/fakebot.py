@@ -4,6 +4,10 @@ chosen chats with a 429, a 403, a 5xx or a late answer (`POST /control`).
 
     POST /bot<token>/sendMessage   recorded; answers {"ok": true, "result": {...}}
     POST /bot<token>/setWebhook    recorded; getWebhookInfo answers it back
+    POST /bot<token>/getChatMember the bot an administrator that may invite users, unless
+                                   told otherwise: {"chat_id": -100, "member": {...}}
+    POST /bot<token>/createChatInviteLink  a new https://t.me/+... link asking to join
+    POST /bot<token>/approveChatJoinRequest, declineChatJoinRequest  recorded
     GET  /messages                 {"messages": [{"chat_id", "text", "reply_markup", "at"}...]}
     GET  /calls                    every call, any method
     POST /control                  {"chat_id": 42, "script": [429, 200], "retry_after": 1}
@@ -12,13 +16,19 @@ chosen chats with a 429, a 403, a 5xx or a late answer (`POST /control`).
 
 A script is consumed one answer per sendMessage to that chat; after it, chats get a 200.
 "late" records the message (Telegram accepted it) and answers only after `delay` seconds:
-a client's read timeout after acceptance."""
+a client's read timeout after acceptance.
+
+The webhook's own answers (a Bot API call in its response body, which Telegram runs) reach
+the fake through `relay_answer`, as `make run` does after each webhook call: GET /calls shows
+them with the rest."""
 
 import argparse
 import contextlib
 import json
+import secrets
 import threading
 import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -29,6 +39,8 @@ ERRORS = {
     502: "Bad Gateway",
     400: "Bad Request: chat not found",
 }
+# What getChatMember says of anyone by default: an administrator who may invite users.
+ADMINISTRATOR = {"status": "administrator", "can_invite_users": True, "can_be_edited": False}
 
 
 class FakeBotApi:
@@ -101,6 +113,18 @@ class FakeBotApi:
                     result = {"message_id": len(self.calls), "chat": {"id": chat_id}}
                 if method == "getWebhookInfo":
                     result = {"url": self.webhook.get("url", ""), "pending_update_count": 0}
+                if method == "getChatMember":
+                    member = options.get("member", ADMINISTRATOR)
+                    result = {**member, "user": {"id": payload.get("user_id"), "is_bot": True}}
+                if method == "createChatInviteLink":
+                    result = {
+                        "invite_link": f"https://t.me/+{secrets.token_urlsafe(12)}",
+                        "creator": {"id": 0, "is_bot": True, "first_name": "Community bot"},
+                        "creates_join_request": bool(payload.get("creates_join_request")),
+                        "is_primary": False,
+                        "is_revoked": False,
+                        **({"name": payload["name"]} if payload.get("name") else {}),
+                    }
                 delay = float(options.get("delay", 2.0)) if step == "late" else 0.0
                 return 200, {"ok": True, "result": result}, delay
             retry_after = int(options.get("retry_after", 1))
@@ -167,6 +191,30 @@ class FakeBotApi:
                     self._send(status, body)
 
         return Handler
+
+
+def relay_answer(base_url: str, token: str, body: bytes) -> dict[str, Any] | None:
+    """What Telegram does with a webhook's answer naming a Bot API method: run it. Returns
+    the fake's answer, or None when the body names no method."""
+    try:
+        answer = json.loads(body or b"{}")
+    except ValueError:
+        return None
+    if not isinstance(answer, dict) or not isinstance(answer.get("method"), str):
+        return None
+    payload = {key: value for key, value in answer.items() if key != "method"}
+    request = urllib.request.Request(  # noqa: S310 (the loopback fake's own http URL)
+        f"{base_url.rstrip('/')}/bot{token}/{answer['method']}",
+        data=json.dumps(payload).encode(),
+        headers={"content-type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (loopback)
+            relayed: dict[str, Any] = json.loads(response.read() or b"{}")
+    except OSError:
+        return None
+    return relayed
 
 
 def main() -> None:

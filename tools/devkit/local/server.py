@@ -165,6 +165,14 @@ class LocalApiHandler(StrictHandler):
             if name.lower() != "connection"  # the connection is this server's business
         }
         self.reply(response.get("statusCode", 200), reply_headers, payload, response.get("cookies"))
+        if route.function == "TelegramWebhookFunction" and response.get("statusCode") == 200:
+            # Telegram runs the Bot API call a webhook answers with (approve a join request,
+            # send a reply): locally the fake Bot API gets it, and GET /calls shows it.
+            from devkit.local.fakebot import relay_answer
+
+            base_url = os.environ.get("TELEGRAM_API_BASE_URL", "")
+            if base_url.startswith("http://127.0.0.1"):
+                relay_answer(base_url, os.environ.get("TELEGRAM_BOT_TOKEN", ""), payload)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _handle
 

@@ -14,7 +14,7 @@ from typing import Any
 from devkit.local.env import LOCAL_SECRETS
 
 # What the webhook handles; Telegram then sends nothing else (fewer invocations).
-ALLOWED_UPDATES = ["message"]
+ALLOWED_UPDATES = ["message", "chat_join_request"]
 
 
 def stack_secrets(stack: str) -> dict[str, str]:

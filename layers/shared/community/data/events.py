@@ -46,6 +46,8 @@ def _event(item: Event) -> entities.Event:
         waitlist_seq=int(item.waitlist_seq or 0),
         version=int(item.version or 0),
         checked_in_count=int(item.checked_in_count or 0),
+        chat_id=None if item.chat_id is None else int(item.chat_id),
+        chat_invite_link=item.chat_invite_link,
     )
 
 
@@ -80,6 +82,8 @@ def to_item(event: entities.Event) -> Event:
         waitlist_seq=event.waitlist_seq,
         version=event.version,
         checked_in_count=event.checked_in_count,
+        chat_id=event.chat_id,
+        chat_invite_link=event.chat_invite_link,
         created_at=event.created_at,
         updated_at=event.updated_at,
     )

@@ -263,6 +263,10 @@ class Event(Model):
     checked_in_count = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
+    # The event's Telegram group, linked by an admin's /linkevent there (data/chats.py), and
+    # the invite link that asks to join it (shown to going members only).
+    chat_id = NumberAttribute(null=True)
+    chat_invite_link = UnicodeAttribute(null=True)
 
     by_start_date = StartDateIndex()
     by_category = CategoryIndex()
@@ -319,8 +323,10 @@ class Notification(Model):
     `REMINDER#<event>#<start>#<member>#<offset>` (a reminder claimed before it is sent),
     `UNREACHABLE#<telegram id>` (the member blocked the bot), `NOTICE#<event>#<id>` (a notice
     to send, written in the transaction of the change it tells: data/outbox.py; the table's
-    stream feeds it to the sender) and `TOLD#<notice>#<medium>#<member>` (a notice claimed for
-    one member and medium before it is sent). TTL cleans them all up."""
+    stream feeds it to the sender), `TOLD#<notice>#<medium>#<member>` (a notice claimed for
+    one member and medium before it is sent), `CHAT#<chat id>` (the event a Telegram group is
+    linked to) and `JOINREQ#<event>#<member>` (a join request waiting for a promotion). TTL
+    cleans them all up."""
 
     class Meta:
         table_name = "notifications"
@@ -337,6 +343,9 @@ class Notification(Model):
     event_id = UnicodeAttribute(null=True)
     member_id = UnicodeAttribute(null=True)
     payload = UnicodeAttribute(null=True)
+    # CHAT# (the event a group is linked to: `event_id`) and JOINREQ# (a waitlisted member's
+    # join request, left pending until they are promoted) records (data/chats.py).
+    chat_id = NumberAttribute(null=True)
 
 
 ALL_MODELS: tuple[type[Model], ...] = (

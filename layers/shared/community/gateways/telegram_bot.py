@@ -33,6 +33,8 @@ MAX_FAILED_ATTEMPTS = 3
 # The longest `retry_after` waited out inside one call; a longer one ends the message FAILED
 # (released, so a later sweep tries again) rather than holding the whole sweep.
 MAX_RETRY_AFTER_SECONDS = 60.0
+# createChatInviteLink's `name`: 0-32 characters.
+INVITE_LINK_NAME_CHARS = 32
 
 
 class Outcome(enum.Enum):
@@ -115,6 +117,11 @@ class BotApi:
     def send_message(self, payload: dict[str, Any]) -> SendResult:
         """`sendMessage` with the limits above; never raises for what Telegram or the network
         did (it is in the result)."""
+        return self.request("sendMessage", payload)[0]
+
+    def request(self, method: str, payload: dict[str, Any]) -> tuple[SendResult, Any]:
+        """Any Bot API method with the limits above: (the outcome, the answer's `result` when
+        it was SENT, else None). Never raises for what Telegram or the network did."""
         attempts = rate_limited = failed = 0
         status: int | None = None
         description = ""
@@ -123,40 +130,63 @@ class BotApi:
                 self.pacer.wait()
             attempts += 1
             try:
-                status, answer = self.call("sendMessage", payload)
+                status, answer = self.call(method, payload)
             except ReadTimeoutError:
-                return SendResult(Outcome.UNKNOWN, attempts, None, "read timeout")
+                return SendResult(Outcome.UNKNOWN, attempts, None, "read timeout"), None
             except ConnectTimeoutError as error:  # includes NewConnectionError: never sent
                 failed += 1
                 description = type(error).__name__
                 if failed >= MAX_FAILED_ATTEMPTS:
-                    return SendResult(Outcome.FAILED, attempts, None, description)
+                    return SendResult(Outcome.FAILED, attempts, None, description), None
                 self.sleep(0.2 * 2**failed)
                 continue
             except HTTPError as error:  # the connection broke after the request went out
-                return SendResult(Outcome.UNKNOWN, attempts, None, type(error).__name__)
+                return SendResult(Outcome.UNKNOWN, attempts, None, type(error).__name__), None
             description = str(answer.get("description", ""))[:200]
             if 200 <= status < 300 and answer.get("ok") is True:
-                return SendResult(Outcome.SENT, attempts, status)
+                return SendResult(Outcome.SENT, attempts, status), answer.get("result")
             if status == 429:
                 rate_limited += 1
                 retry_after = _retry_after(answer)
                 if rate_limited > MAX_RATE_LIMITED or retry_after > MAX_RETRY_AFTER_SECONDS:
-                    return SendResult(Outcome.FAILED, attempts, status, description)
+                    return SendResult(Outcome.FAILED, attempts, status, description), None
                 if self.pacer is not None:
                     self.pacer.hold(retry_after)
                 else:
                     self.sleep(retry_after)
                 continue
             if status == 403:
-                return SendResult(Outcome.BLOCKED, attempts, status, description)
+                return SendResult(Outcome.BLOCKED, attempts, status, description), None
             if status >= 500:
                 failed += 1
                 if failed >= MAX_FAILED_ATTEMPTS:
-                    return SendResult(Outcome.FAILED, attempts, status, description)
+                    return SendResult(Outcome.FAILED, attempts, status, description), None
                 self.sleep(0.2 * 2**failed)
                 continue
-            return SendResult(Outcome.REFUSED, attempts, status, description)
+            return SendResult(Outcome.REFUSED, attempts, status, description), None
+
+    # Event chats (services/chats.py). Each is one paced request, 429s waited out as above.
+
+    def get_chat_member(self, chat_id: int, user_id: int) -> tuple[SendResult, Any]:
+        """A ChatMember: `status`, and for an "administrator" its rights (`can_invite_users`)."""
+        return self.request("getChatMember", {"chat_id": chat_id, "user_id": user_id})
+
+    def create_chat_invite_link(
+        self, chat_id: int, name: str, *, creates_join_request: bool = True
+    ) -> tuple[SendResult, Any]:
+        """A ChatInviteLink (`invite_link`); `name` at most 32 characters (Telegram's limit)."""
+        payload = {
+            "chat_id": chat_id,
+            "name": name[:INVITE_LINK_NAME_CHARS],
+            "creates_join_request": creates_join_request,
+        }
+        return self.request("createChatInviteLink", payload)
+
+    def approve_chat_join_request(self, chat_id: int, user_id: int) -> SendResult:
+        return self.request("approveChatJoinRequest", {"chat_id": chat_id, "user_id": user_id})[0]
+
+    def decline_chat_join_request(self, chat_id: int, user_id: int) -> SendResult:
+        return self.request("declineChatJoinRequest", {"chat_id": chat_id, "user_id": user_id})[0]
 
 
 def _retry_after(answer: dict[str, Any]) -> float:

@@ -45,6 +45,9 @@ class RsvpState(BaseModel):
 
     success: bool = True
     rsvp: Annotated[RsvpGoing | RsvpWaitlisted | RsvpNone, Field(discriminator="status")]
+    # The invite link to the event's Telegram group (/linkevent), to members going only: it
+    # asks to join, and the bot approves only them (services/chats.py).
+    chat_url: str | None = None
 
 
 class WaitlistPlace(BaseModel):

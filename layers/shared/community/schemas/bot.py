@@ -14,11 +14,13 @@ class BotReplyMarkup(BaseModel):
 
 
 class WebhookAnswer(BaseModel):
-    """The webhook's answer: a Bot API method call Telegram runs itself (`sendMessage`), or
-    `{"ok": true}` when there is nothing to say."""
+    """The webhook's answer: a Bot API method call Telegram runs itself (`sendMessage`;
+    `approveChatJoinRequest` or `declineChatJoinRequest` with `user_id`), or `{"ok": true}`
+    when there is nothing to say."""
 
     ok: bool | None = None
     method: str | None = None
     chat_id: int | None = None
     text: str | None = None
     reply_markup: BotReplyMarkup | None = None
+    user_id: int | None = None

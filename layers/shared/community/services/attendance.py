@@ -76,12 +76,14 @@ def _rsvp(attendance: Attendance, event: Event) -> Rsvp:
 
 def state(member: Member, event_id: str) -> RsvpState:
     """Whether the member is going to an active event (404 as its detail's otherwise): the
-    event's GetItem, then the attendance's, consistent so that an RSVP just taken shows."""
+    event's GetItem, then the attendance's, consistent so that an RSVP just taken shows; and
+    to a member going, the invite link of the event's chat when it has one."""
     event = active_event(event_id)
     attendance = attendances.get(event.id, member.id)
     if attendance is None:
         return RsvpState(rsvp=RsvpNone(status="none"))
-    return RsvpState(rsvp=_part(attendance))
+    chat_url = event.chat_invite_link if attendance.status == GOING else None
+    return RsvpState(rsvp=_part(attendance), chat_url=chat_url)
 
 
 def _part(attendance: Attendance) -> RsvpGoing | RsvpWaitlisted:

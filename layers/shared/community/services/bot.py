@@ -17,6 +17,7 @@ from community.entities import Event
 from community.errors import Unauthorized
 from community.gateways import credentials
 from community.observability import count, logger
+from community.services import chats
 from community.values import single_line
 
 NOTHING_TO_SAY: dict[str, Any] = {"ok": True}
@@ -75,8 +76,14 @@ def handle_update(raw_body: bytes, now: datetime | None = None) -> dict[str, Any
     message = update.get("message")
     chat_id, chat_type, text = _chat_and_text(message)
     # The reply is built before the update is claimed: a failed read is a 503 that Telegram
-    # redelivers, and the redelivery must not find the update already taken.
-    reply = _reply(chat_id, chat_type, text, now) if chat_id is not None and text else None
+    # redelivers, and the redelivery must not find the update already taken. (What it writes,
+    # a chat's link or a held join request, is the same when done twice.)
+    if "chat_join_request" in update:
+        reply = chats.join_request_answer(update["chat_join_request"], now)
+    elif chat_id is not None and text:
+        reply = _reply(chat_id, chat_type, text, now, _sender_id(message))
+    else:
+        reply = None
     if not notifications.claim_update(update_id, now):
         logger.info("update already handled", extra={"update_id": update_id})
         count("WebhookRedelivered")
@@ -103,6 +110,12 @@ def _chat_and_text(message: object) -> tuple[int | None, str, str | None]:
     return chat_id, chat_type, text if isinstance(text, str) else None
 
 
+def _sender_id(message: object) -> int | None:
+    sender = message.get("from") if isinstance(message, dict) else None
+    sender_id = sender.get("id") if isinstance(sender, dict) else None
+    return sender_id if isinstance(sender_id, int) and not isinstance(sender_id, bool) else None
+
+
 def _command(text: str) -> tuple[str, str | None, str]:
     """The command, the bot it names (`/start@community_bot`), and the rest."""
     head, _, rest = text.strip().partition(" ")
@@ -110,9 +123,18 @@ def _command(text: str) -> tuple[str, str | None, str]:
     return command.lower(), addressee or None, rest.strip()
 
 
-def _reply(chat_id: int, chat_type: str, text: str, now: datetime) -> dict[str, Any] | None:
+def _reply(
+    chat_id: int, chat_type: str, text: str, now: datetime, sender_id: int | None = None
+) -> dict[str, Any] | None:
     command, addressee, argument = _command(text)
     private = chat_type == "private"
+    if (
+        command == "/linkevent"
+        and chat_type in GROUPS
+        and sender_id is not None
+        and _for_this_bot(addressee)
+    ):
+        return send_message(chat_id, chats.link_event(chat_id, sender_id, argument, now), [])
     if command == "/start" and private:
         return start_reply(chat_id, argument)
     # /events in a group too (a community's own chat asking what is on), when not addressed to
@@ -129,12 +151,10 @@ def _for_this_bot(addressee: str | None) -> bool:
 
 
 def send_message(chat_id: int, text: str, buttons: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "method": "sendMessage",
-        "chat_id": chat_id,
-        "text": text,
-        "reply_markup": {"inline_keyboard": [[button] for button in buttons]},
-    }
+    answer: dict[str, Any] = {"method": "sendMessage", "chat_id": chat_id, "text": text}
+    if buttons:
+        answer["reply_markup"] = {"inline_keyboard": [[button] for button in buttons]}
+    return answer
 
 
 def start_reply(chat_id: int, payload: str) -> dict[str, Any]:

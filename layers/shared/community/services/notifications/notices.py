@@ -28,6 +28,7 @@ from community.data import users as users_table
 from community.data.models import from_date_key
 from community.entities import WAITING, Event, Member
 from community.observability import count, logger
+from community.services import chats
 from community.services.notifications import email_channel, pipeline, telegram_channel
 from community.services.notifications.pipeline import Content, Counts, Medium, Recipient
 from community.values import single_line
@@ -65,6 +66,9 @@ class NoticeReport(Counts):
     blocked: int = 0
     refused: int = 0
     email: EmailReport = field(default_factory=EmailReport)
+    # A promotion: the outcome of approving the member's held request to join the event's
+    # chat (services/chats.py), None when none was held.
+    chat_join: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -72,7 +76,13 @@ class NoticeReport(Counts):
     @property
     def incomplete(self) -> bool:
         email = self.email
-        return bool(self.failed or self.stopped_early or email.failed or email.stopped_early)
+        return bool(
+            self.failed
+            or self.stopped_early
+            or email.failed
+            or email.stopped_early
+            or self.chat_join == "failed"
+        )
 
 
 def recipients(event_id: str) -> list[Recipient]:
@@ -229,6 +239,10 @@ def send(
     telegram = telegram_channel.TelegramChannel(api or telegram_channel.default_api())
     deliveries = pipeline.select(notice, telegram, report)
     pipeline.deliver(deliveries, notice, telegram, report, now, deadline)
+    if record.kind == outbox.PROMOTED:
+        # A seat now: the join request they sent from the waitlist is approved (once: it is
+        # taken with a conditional delete; one that failed is held again for the retry).
+        report.chat_join = chats.approve_promoted(event.id, whom[0].user_id, telegram.api)
     if email_channel.enabled() and not report.stopped_early:
         email = email_channel.EmailChannel.for_run()
         deliveries = pipeline.select(notice, email, report.email)
