@@ -384,6 +384,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/referrals/top": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Referrals Top */
+        get: operations["referrals_top_api_v1_referrals_top_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/u/{referral_code}": {
         parameters: {
             query?: never;
@@ -743,6 +760,25 @@ export interface components {
             /** Init Data */
             init_data: string;
         };
+        /**
+         * Leaderboard
+         * @description GET /api/v1/referrals/top: the members who brought the most, highest first; equal counts
+         *     in the order they were reached.
+         */
+        Leaderboard: {
+            /** Members */
+            members: components["schemas"]["Referrer"][];
+            /**
+             * Period
+             * @enum {string}
+             */
+            period: "month" | "all";
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+        };
         /** LoginCode */
         LoginCode: {
             /** Code */
@@ -854,6 +890,22 @@ export interface components {
              */
             success: boolean;
             user: components["schemas"]["UserPublic"];
+        };
+        /**
+         * Referrer
+         * @description A member on the leaderboard: their public profile's fields and their count.
+         */
+        Referrer: {
+            /** Name */
+            name: string;
+            /** Photo Url */
+            photo_url: string | null;
+            /** Referral Code */
+            referral_code: string;
+            /** Referral Count */
+            referral_count: number;
+            /** Role */
+            role: string;
         };
         /** RoleChangeRecord */
         RoleChangeRecord: {
@@ -1055,6 +1107,11 @@ export interface components {
             photo_url: string | null;
             /** Referral Code */
             referral_code: string;
+            /**
+             * Referral Count
+             * @default 0
+             */
+            referral_count: number;
             /** Referred By */
             referred_by: string | null;
             /**
@@ -3609,6 +3666,91 @@ export interface operations {
             };
         };
     };
+    referrals_top_api_v1_referrals_top_get: {
+        parameters: {
+            query?: {
+                period?: "month" | "all";
+            };
+            header?: {
+                authorization?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Leaderboard"];
+                };
+            };
+            /** @description Not Modified: If-None-Match matched the current ETag (no body) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_profile_page_u__referral_code__get: {
         parameters: {
             query?: never;
@@ -3702,7 +3844,9 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiV1EventsEvent_idAttendeesGetParametersQueryFormatValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/events/{event_id}/attendees"]["get"]["parameters"]["query"]["format"]> = ["json", "csv"];
+export const pathsApiV1ReferralsTopGetParametersQueryPeriodValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/referrals/top"]["get"]["parameters"]["query"]["period"]> = ["month", "all"];
 export const eventCategoryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EventCategory"]> = ["meetup", "workshop", "talk", "social", "sports", "online"];
+export const leaderboardPeriodValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Leaderboard"]["period"]> = ["month", "all"];
 export const roleUpdateRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RoleUpdate"]["role"]> = ["member", "staff", "admin"];
 export const rsvpGoingStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RsvpGoing"]["status"]> = ["going"];
 export const rsvpNoneStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RsvpNone"]["status"]> = ["none"];

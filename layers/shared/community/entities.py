@@ -65,6 +65,8 @@ class Member:
     # the token's SHA-256; None until the member first asks for the feed's address.
     calendar_nonce: str | None = None
     calendar_hash: str | None = None
+    # The members who joined through this member's referral code (data/referrals.py).
+    referral_count: int = 0
 
 
 @dataclass(frozen=True, slots=True)

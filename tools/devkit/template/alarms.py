@@ -54,6 +54,7 @@ GROUPS = (
             "ProfilePageFunction",
             "UsersMeUpdateFunction",
             "UsersMeEmailVerifyFunction",
+            "ReferralsTopFunction",
         ),
     ),
     Group(

@@ -36,6 +36,24 @@ ROLE_CHANGES_LISTING = "ROLE_CHANGES"
 ROLE_CHANGE_PREFIX = "ROLECHANGE#"
 # The users-table item counting the members whose role is admin (data/roles.py).
 ADMIN_COUNT_KEY = "COUNT#ADMINS"
+# The users table's by_referrals partitions (data/referrals.py): every member who brought
+# someone (all time), and REFERRERS#<YYYY-MM> each month's counter items, keyed
+# REFCOUNT#<YYYY-MM>#USER#<telegram id>.
+REFERRERS_LISTING = "REFERRERS"
+REFERRAL_MONTH_PREFIX = "REFCOUNT#"
+
+
+class DecimalAttribute(Attribute[Decimal]):
+    """A DynamoDB Number read back as a Decimal: NumberAttribute goes through float, which
+    would turn a price of 0.1 into 0.1000000000000000055."""
+
+    attr_type = NUMBER
+
+    def serialize(self, value: Decimal) -> str:
+        return str(value)
+
+    def deserialize(self, value: Any) -> Decimal:
+        return Decimal(value)
 
 
 class ReferralCodeIndex(GlobalSecondaryIndex["User"]):  # type: ignore[no-untyped-call]
@@ -53,6 +71,15 @@ class UserRoleIndex(GlobalSecondaryIndex["User"]):  # type: ignore[no-untyped-ca
 
     role_listing = UnicodeAttribute(hash_key=True)
     role_sort = UnicodeAttribute(range_key=True)
+
+
+class ReferrersIndex(GlobalSecondaryIndex["User"]):  # type: ignore[no-untyped-call]
+    class Meta:
+        index_name = "by_referrals"
+        projection = KeysOnlyProjection()
+
+    referral_listing = UnicodeAttribute(hash_key=True)
+    referral_rank = DecimalAttribute(range_key=True)
 
 
 class User(Model):
@@ -100,9 +127,17 @@ class User(Model):
     # key of its CalendarGuard. Neither is the token itself.
     calendar_nonce = UnicodeAttribute(null=True)
     calendar_hash = UnicodeAttribute(null=True)
+    # The members who joined through this member's code, one more in each of their first
+    # logins' transactions (data/users.py: create). Set with the first one, together with
+    # `referral_listing` (REFERRERS_LISTING), which puts the member in the sparse by_referrals
+    # index, and `referral_rank` (data/referrals.py: rank), its order there.
+    referral_count = NumberAttribute(null=True)
+    referral_listing = UnicodeAttribute(null=True)
+    referral_rank = DecimalAttribute(null=True)
 
     by_referral_code = ReferralCodeIndex()
     by_role_listing = UserRoleIndex()
+    by_referrals = ReferrersIndex()
 
 
 class ReferralGuard(Model):
@@ -114,6 +149,31 @@ class ReferralGuard(Model):
 
     pk = UnicodeAttribute(hash_key=True)
     user_pk = UnicodeAttribute()
+
+
+class ReferralMonthIndex(GlobalSecondaryIndex["ReferralMonth"]):  # type: ignore[no-untyped-call]
+    class Meta:
+        index_name = "by_referrals"
+        projection = KeysOnlyProjection()
+
+    referral_listing = UnicodeAttribute(hash_key=True)
+    referral_rank = DecimalAttribute(range_key=True)
+
+
+class ReferralMonth(Model):
+    """`REFCOUNT#<YYYY-MM>#USER#<telegram id>`: the members one member brought in one month
+    (UTC), created by the first of them and counted in the same transactions as the member's
+    own referral_count; listed under `REFERRERS#<YYYY-MM>` in by_referrals."""
+
+    class Meta:
+        table_name = "users"
+
+    pk = UnicodeAttribute(hash_key=True)
+    referral_count = NumberAttribute()
+    referral_listing = UnicodeAttribute()
+    referral_rank = DecimalAttribute()
+
+    by_referrals = ReferralMonthIndex()
 
 
 class RoleChangeIndex(GlobalSecondaryIndex["RoleChange"]):  # type: ignore[no-untyped-call]
@@ -191,19 +251,6 @@ class AuthCode(Model):
     start_param = UnicodeAttribute(null=True)
     allows_write_to_pm = BooleanAttribute(null=True)
     expires_at = TTLAttribute()
-
-
-class DecimalAttribute(Attribute[Decimal]):
-    """A DynamoDB Number read back as a Decimal: NumberAttribute goes through float, which
-    would turn a price of 0.1 into 0.1000000000000000055."""
-
-    attr_type = NUMBER
-
-    def serialize(self, value: Decimal) -> str:
-        return str(value)
-
-    def deserialize(self, value: Any) -> Decimal:
-        return Decimal(value)
 
 
 class StartDateIndex(GlobalSecondaryIndex["Event"]):  # type: ignore[no-untyped-call]
@@ -351,6 +398,7 @@ class Notification(Model):
 ALL_MODELS: tuple[type[Model], ...] = (
     User,
     ReferralGuard,
+    ReferralMonth,
     RoleChange,
     AdminCount,
     CalendarGuard,
@@ -378,11 +426,12 @@ def bind(settings: Settings) -> None:
         read_timeout_seconds=3,
     )
     # User before the other models of the users table: the shared connection holds one
-    # description per table, which must be User's (it has both of the table's indexes).
+    # description per table, which must be User's (it has all of the table's indexes).
     # Notification and Notice share the notifications table the same way.
     tables = {
         User: settings.users_table,
         ReferralGuard: settings.users_table,
+        ReferralMonth: settings.users_table,
         RoleChange: settings.users_table,
         AdminCount: settings.users_table,
         CalendarGuard: settings.users_table,

@@ -10,6 +10,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from community.data import referrals
 from community.data.backend import (
     CONDITION_FAILED,
     ITEM_CONDITION_FAILED,
@@ -70,6 +71,7 @@ def member_from_item(item: User) -> Member:
         role_listed=item.role_listing is not None,
         calendar_nonce=item.calendar_nonce,
         calendar_hash=item.calendar_hash,
+        referral_count=int(item.referral_count or 0),
     )
 
 
@@ -178,37 +180,49 @@ def refresh_profile(
     return ProfileRefresh(before=before, after=after)
 
 
+def _referrer_pk(referral_code: str) -> str | None:
+    """The users-table key of the member a referral code belongs to, from its guard (read
+    consistently: a referrer who joined a moment ago counts too); None if no member has it."""
+    with backend_errors():
+        try:
+            return ReferralGuard.get(guard_key(referral_code), consistent_read=True).user_pk
+        except ReferralGuard.DoesNotExist:
+            return None
+
+
 def create(member: Member) -> CreateOutcome:
-    """Write the member, its referral guard and (when it names a referrer) a check that the
-    referrer's guard exists, all in one transaction: either all of it holds or nothing is
-    written."""
+    """Write the member and its referral guard and, when it names a referrer, count the new
+    member on the referrer's item and month counter (data/referrals.py), all in one
+    transaction: either all of it holds or nothing is written. A member is created once (the
+    put is conditional on its key), so however often or concurrently they log in, they are
+    counted once."""
     user = _item(member)
     referrer_code = member.referred_by
+    referrer_pk = _referrer_pk(referrer_code) if referrer_code else None
+    if referrer_code and referrer_pk is None:
+        return CreateOutcome.REFERRER_UNKNOWN
     guard = ReferralGuard(guard_key(member.referral_code), user_pk=user.pk)
     try:
         with backend_errors(), TransactWrite(connection=connection()) as transaction:
             transaction.save(user, condition=User.pk.does_not_exist())
             transaction.save(guard, condition=ReferralGuard.pk.does_not_exist())
-            if referrer_code:
-                transaction.condition_check(
-                    ReferralGuard, guard_key(referrer_code), condition=ReferralGuard.pk.exists()
-                )
+            if referrer_code and referrer_pk:
+                referrals.credit(transaction, referrer_pk, referrer_code, member.created_at)
     except TransactWriteError as error:
-        return _cancellation_outcome(error, has_referrer=bool(referrer_code))
+        return _cancellation_outcome(error)
     return CreateOutcome.CREATED
 
 
-def _cancellation_outcome(error: TransactWriteError, *, has_referrer: bool) -> CreateOutcome:
+def _cancellation_outcome(error: TransactWriteError) -> CreateOutcome:
     reasons = cancellation_codes(error)
-    # PynamoDB sends condition checks first, then puts: [referrer check?, user, guard].
-    referrer_index = 0 if has_referrer else None
-    user_index = 1 if has_referrer else 0
+    # PynamoDB sends puts, then updates: [user, guard, referrer?, referrer's month?].
     failed = {index for index, code in enumerate(reasons) if code == ITEM_CONDITION_FAILED}
-    if user_index in failed:
+    if 0 in failed:
         return CreateOutcome.USER_EXISTS
-    if user_index + 1 in failed:
+    if 1 in failed:
         return CreateOutcome.REFERRAL_CODE_TAKEN
-    if referrer_index in failed:
+    if 2 in failed:
+        # The guard named a member whose item no longer holds that code.
         return CreateOutcome.REFERRER_UNKNOWN
     if any(code in ("TransactionConflict", "ThrottlingError") for code in reasons):
         return CreateOutcome.CONFLICT

@@ -18,6 +18,10 @@ PUBLIC_MISS = "public, max-age=10, s-maxage=30"
 PRIVATE_REVALIDATE = "private, no-cache"
 # Event listings and details: the same for every member, and fine to be a minute old.
 PUBLIC_EVENTS = "public, max-age=30, s-maxage=60"
+# The referrers' leaderboard: the same for every member, but only members may read it, so no
+# shared cache (a CloudFront copy keyed without Authorization would answer anyone): each
+# member's client keeps it a minute, then revalidates by ETag.
+PRIVATE_MINUTE = "private, max-age=60"
 
 
 # OpenAPI `responses` of a route answered through `conditional`: a revalidation has no body.

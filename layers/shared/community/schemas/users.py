@@ -33,6 +33,8 @@ class UserPrivate(UserPublic):
     # Whether `email` was confirmed through its verification link: only then do reminders go
     # there. A changed address starts unverified.
     email_verified: bool = False
+    # The members who joined through this member's referral code.
+    referral_count: int = 0
 
 
 # RFC 5321's limits: 64 octets of local part, 254 for the whole path an address can fill.
