@@ -7,7 +7,7 @@ export { eventCategoryValues as CATEGORIES } from './api-types';
 
 type Schemas = components['schemas'];
 /** The member's private profile; `referral_count`: members who joined through their code. */
-export type User = Schemas['UserPrivate'] & { referral_count?: number };
+export type User = Schemas['UserPrivate'];
 export type Event = Schemas['EventPublic'];
 export type Page = Schemas['UpcomingEvents'];
 /** One of the member's own events, with their part in it: going, or waiting at a position. */
@@ -46,30 +46,17 @@ export type RoleMember = Schemas['UserPublic'];
 /** One role change of the audit list: who changed whose role, from what to what, when. */
 export type RoleChange = Schemas['RoleChangeRecord'];
 
-// Issue 29: sharing an event, its chat, who brought whom. Written from the helpers' contract
-// (/work/wt/i29-contract.md) until their endpoints are in openapi.json; `make openapi` then
-// generates them and these become aliases of the generated schemas.
-/** POST /api/v1/events/{id}/share: a prepared inline message for this member's client to send. */
+// Issue 29: sharing an event, its chat, who brought whom.
+/** POST /api/v1/events/{id}/share: a prepared inline message for this member's client to send.
+ * Written from the helpers' contract until the endpoint is in openapi.json. */
 export interface SharePrepared {
   success: boolean;
   prepared_message_id: string;
-  expires_at: number | string;
+  expires_at: number;
   /** The event's direct link carrying the member's referral (the card's "Open event"). */
   url: string;
 }
-/** GET /api/v1/events/{id}/rsvp, with the event chat's invite link for a going member. */
-export type RsvpStateWithChat = Schemas['RsvpState'] & { chat_url?: string | null };
 /** One row of GET /api/v1/referrals/top: public profile fields and the count. */
-export interface Referrer {
-  name: string;
-  photo_url: string | null;
-  referral_code: string;
-  role: string;
-  referral_count: number;
-}
-export type ReferralPeriod = 'month' | 'all';
-export interface TopReferrers {
-  success: boolean;
-  period: ReferralPeriod;
-  members: Referrer[];
-}
+export type Referrer = Schemas['Referrer'];
+export type TopReferrers = Schemas['Leaderboard'];
+export type ReferralPeriod = TopReferrers['period'];

@@ -7,9 +7,7 @@ import type {
   Paths,
   ReferralPeriod,
   Role,
-  RsvpStateWithChat,
   SharePrepared,
-  TopReferrers,
   User,
 } from './api-contract';
 import { ApiError } from './errors';
@@ -150,7 +148,7 @@ export class Api {
 
   /** The member's RSVP to the event: `{status: 'going', created_at}`, `{status: 'waitlisted',
    * position}` or `{status: 'none'}`. */
-  rsvpState(id: string): Promise<RsvpStateWithChat> {
+  rsvpState(id: string) {
     return this.call('get', '/api/v1/events/{event_id}/rsvp', { id });
   }
 
@@ -235,9 +233,9 @@ export class Api {
   }
 
   /** The top 10 members by how many joined through their code, this month or ever. */
-  topReferrers(period: ReferralPeriod): Promise<TopReferrers> {
+  topReferrers(period: ReferralPeriod) {
     const query = new URLSearchParams({ period });
-    return this.authed('GET', `/api/v1/referrals/top?${query}`) as Promise<TopReferrers>;
+    return this.call('get', '/api/v1/referrals/top', { query });
   }
 
   /** Admins: the members whose role is not `member`, and the audit of role changes (newest

@@ -36,6 +36,7 @@ from support.miniapp_client import (
     wait_posted,
 )
 
+from devkit.local.env import LOCAL_SECRETS
 from devkit.local.fakebot import FakeBotApi
 
 SCREENSHOTS = ROOT / ".local" / "miniapp-screenshots"
@@ -60,7 +61,8 @@ def base(tmp_path_factory: pytest.TempPathFactory, bot: FakeBotApi) -> Iterator[
     fake Bot API above."""
     logs = tmp_path_factory.mktemp("miniapp-growth")
     build_miniapp(logs / "build.log")
-    unset = dict.fromkeys(["TELEGRAM_BOT_TOKEN", "JWT_SECRET", "DYNAMODB_ENDPOINT_URL"])
+    secrets = ["TELEGRAM_BOT_TOKEN", "JWT_SECRET", "TELEGRAM_WEBHOOK_SECRET"]
+    unset = dict.fromkeys([*secrets, "DYNAMODB_ENDPOINT_URL"])
     with local_api(logs, TELEGRAM_API_BASE_URL=bot.url, **unset) as url:
         yield url
 
@@ -262,8 +264,72 @@ def test_a_direct_link_with_a_referral_opens_the_event_and_credits_the_sharer(
 
 
 # --- Join the event chat ---------------------------------------------------------------------
-# PENDING i29-chats: linking a group (`/linkevent <id>` through the webhook) is how an event
-# gets its chat; the tests below use that path once the branch is merged.
+
+
+def link_chat(base: str, bot: FakeBotApi, event_id: str, chat_id: int) -> None:
+    """An admin sends `/linkevent <id>` in a group, as Telegram posts it to the webhook; the
+    bot creates an invite link there that asks to join."""
+    update = {
+        "update_id": chat_id % 100_000,
+        "message": {
+            "message_id": 1,
+            "date": int(datetime.now(UTC).timestamp()),
+            "chat": {"id": chat_id, "type": "supergroup", "title": "Event chat"},
+            "from": {"id": ADMIN_ID, "is_bot": False, "first_name": "Admin"},
+            "text": f"/linkevent {event_id}",
+        },
+    }
+    headers = {"X-Telegram-Bot-Api-Secret-Token": LOCAL_SECRETS["TELEGRAM_WEBHOOK_SECRET"]}
+    status, _, body = request("POST", f"{base}/api/telegram/webhook", update, headers)
+    assert status == 200, body
+    links = [c for c in bot.calls_of("createChatInviteLink") if c["payload"]["chat_id"] == chat_id]
+    assert len(links) == 1, bot.calls
+    assert links[0]["payload"]["creates_join_request"] is True
+
+
+@pytest.mark.parametrize(("theme", "member"), [("light", 795001), ("dark", 795002)])
+def test_join_the_event_chat_is_offered_to_going_members_only(
+    base: str, bot: FakeBotApi, admin: str, page: Page, theme: str, member: int
+) -> None:
+    # Given an event whose chat an admin linked, a member going to it and one who is not,
+    title = f"Chatty {theme}"
+    event_id = create_event(base, admin, title)
+    link_chat(base, bot, event_id, -1_000_000_000_000 - member)
+    token = login(base, member, "Goer")
+    status, body = call(base, "POST", f"/api/v1/events/{event_id}/rsvp", token)
+    assert status == 201, body
+    status, body = call(base, "GET", f"/api/v1/events/{event_id}/rsvp", token)
+    assert status == 200, body
+    invite = body["chat_url"]
+    assert invite.startswith("https://t.me/+"), body
+    path = f"/app/events/{event_id}"
+
+    # When the member not going opens the event, there is "Share" and no chat;
+    open_in_telegram(
+        page, launch_url(base, init_data(member + 50, "Outsider"), THEMES[theme], path)
+    )
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    expect(page.get_by_role("button", name="Share")).to_be_visible()
+    expect(page.get_by_role("button", name="Add to calendar")).to_be_visible()
+    expect(page.get_by_role("button", name="Join the event chat")).to_have_count(0)
+
+    # When the going member opens it, "Join the event chat" is there beside "Share",
+    page.goto(launch_url(base, init_data(member, "Goer"), THEMES[theme], path))
+    chat = page.get_by_role("button", name="Join the event chat")
+    expect(chat).to_be_visible()
+    expect(page.get_by_role("button", name="Share")).to_be_visible()
+    assert axe_violations(page) == []
+    shot(page, f"{theme}-event-share-and-chat")
+    # and a tap opens the group's invite link inside Telegram (not a browser).
+    chat.click()
+    wait_posted(page, TG_LINK)
+    assert posted(page, TG_LINK) == [{"path_full": urlsplit(invite).path}]
+    assert posted(page, "web_app_open_link") == []
+
+    # When the member cancels (the MainButton), the chat button goes with the RSVP.
+    send(page, "main_button_pressed")
+    expect(page.get_by_role("status")).to_have_text("Your RSVP is cancelled.")
+    expect(page.get_by_role("button", name="Join the event chat")).to_have_count(0)
 
 
 # --- You brought N members, and the leaderboard ----------------------------------------------
@@ -327,6 +393,7 @@ LONG = "Wolfeschlegelsteinhausenbergerdorff"
 @pytest.mark.parametrize(("theme", "member"), [("light", 794001), ("dark", 794002)])
 def test_the_event_and_profile_fit_320_px_with_44_px_targets(
     base: str,
+    bot: FakeBotApi,
     admin: str,
     browser: Browser,
     request: pytest.FixtureRequest,
@@ -335,6 +402,7 @@ def test_the_event_and_profile_fit_320_px_with_44_px_targets(
 ) -> None:
     # Given a going member with a long name, brought by someone and bringing one member,
     event_id = create_event(base, admin, f"Narrow {theme} {LONG} {LONG}")
+    link_chat(base, bot, event_id, -1_000_000_000_000 - member)
     token = login(base, member, f"{LONG} {theme}")
     status, body = call(base, "POST", f"/api/v1/events/{event_id}/rsvp", token)
     assert status == 201, body
@@ -353,6 +421,7 @@ def test_the_event_and_profile_fit_320_px_with_44_px_targets(
         # When the event and the profile are opened on a 320 px wide phone,
         open_in_telegram(page, launch_url(base, raw, THEMES[theme], f"/app/events/{event_id}"))
         expect(page.get_by_role("button", name="Share")).to_be_visible()
+        expect(page.get_by_role("button", name="Join the event chat")).to_be_visible()
         expect(page.get_by_text("You're going")).to_be_visible()
         widths["event"] = int(page.evaluate("document.documentElement.scrollWidth"))
         measured["event"] = page.evaluate(TOUCH_TARGETS)
