@@ -13,6 +13,7 @@ import pytest
 from support.environment import BOT_TOKEN, JWT_SECRET
 from support.flows import body_of, callback, generate_code, login
 
+from community import applinks
 from community.data.models import AuthCode, ReferralGuard, User
 from community.services import auth as auth_service
 from community.services import users as users_service
@@ -211,6 +212,40 @@ def test_a_referral_start_param_is_recorded_for_new_users_in_any_case() -> None:
     newcomer = login(2, "Newcomer", start_param=referrer["referral_code"].lower())["user"]
 
     assert newcomer["referred_by"] == referrer["referral_code"]
+
+
+def test_an_event_links_referral_is_recorded_as_a_bare_code_is() -> None:
+    # Given a member's shared event card: its link's start parameter names the event and them
+    referrer = login(1, "Referrer")["user"]
+    shared = applinks.start_param(
+        applinks.Target(
+            event_id="01HZX3K9Q7M2N4P6R8S0T1V3W5", referral_code=referrer["referral_code"]
+        )
+    )
+
+    # When a newcomer logs in from it
+    newcomer = login(2, "Newcomer", start_param=shared)["user"]
+
+    # Then they are referred by the sharer, as through a shared profile link
+    assert shared == f"e_01HZX3K9Q7M2N4P6R8S0T1V3W5_r_{referrer['referral_code']}"
+    assert newcomer["referred_by"] == referrer["referral_code"]
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "e_nope_r_{code}",  # not an event id: the whole parameter is refused
+        "r_{code}",  # a referral rides only beside an event
+        "e_01HZX3K9Q7M2N4P6R8S0T1V3W5_r_{code}_r_{code}",  # a key twice
+        "e_01HZX3K9Q7M2N4P6R8S0T1V3W5_r_{code}_x",  # an odd number of parts
+    ],
+)
+def test_a_malformed_event_link_records_no_referral(template: str) -> None:
+    referrer = login(1, "Referrer")["user"]
+
+    newcomer = login(2, "Newcomer", start_param=template.format(code=referrer["referral_code"]))
+
+    assert newcomer["user"]["referred_by"] is None
 
 
 def test_an_unknown_referral_code_is_ignored() -> None:

@@ -79,7 +79,27 @@ def test_start_with_a_referral_code_carries_it_to_the_mini_app_as_startapp() -> 
     assert button["url"] == "https://t.me/community_bot/app?startapp=UP-ABC123"
 
 
-@pytest.mark.parametrize("text", ["/start", "/start not-a-code", "/start@community_bot"])
+def test_start_with_an_event_link_opens_that_event_with_its_referral() -> None:
+    # Given /start with a shared event's parameter (t.me/<bot>?start=e_<id>_r_<code>)
+    event_id = "01HZX3K9Q7M2N4P6R8S0T1V3W5"
+    update = {"update_id": new_update_id(), "message": message(f"/start e_{event_id}_r_UP-ABC123")}
+
+    (button,) = answer(post(update))["reply_markup"]["inline_keyboard"][0]
+
+    # Then its button is the direct link carrying both: a web_app button would lose the referral
+    assert button["url"] == f"https://t.me/community_bot/app?startapp=e_{event_id}_r_UP-ABC123"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/start",
+        "/start not-a-code",
+        "/start@community_bot",
+        "/start e_01HZX3K9Q7M2N4P6R8S0T1V3W5_r_nope",
+        "/start r_UP-ABC123",
+    ],
+)
 def test_start_without_a_referral_opens_the_mini_app_in_telegram(text: str) -> None:
     reply = answer(post({"update_id": new_update_id(), "message": message(text)}))
 

@@ -32,7 +32,8 @@ class TelegramUser:
     photo_url: str | None
     # Whether the member let the bot message them first (initData's user.allows_write_to_pm).
     allows_write_to_pm: bool = False
-    # What the Mini App was opened with (`startapp`): a referral code, when there is one.
+    # What the Mini App was opened with (`startapp`): a referral code, an event, or both
+    # (community/applinks.py reads it).
     start_param: str | None = None
 
 

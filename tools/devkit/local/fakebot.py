@@ -8,13 +8,19 @@ chosen chats with a 429, a 403, a 5xx or a late answer (`POST /control`).
                                    told otherwise: {"chat_id": -100, "member": {...}}
     POST /bot<token>/createChatInviteLink  a new https://t.me/+... link asking to join
     POST /bot<token>/approveChatJoinRequest, declineChatJoinRequest  recorded
+    POST /bot<token>/savePreparedInlineMessage
+                                   recorded; answers a PreparedInlineMessage {id,
+                                   expiration_date} (GET /prepared lists them)
     GET  /messages                 {"messages": [{"chat_id", "text", "reply_markup", "at"}...]}
     GET  /calls                    every call, any method
+    GET  /prepared                 {"prepared": [{"user_id", "result", ..., "id",
+                                   "expiration_date", "at"}...]}
     POST /control                  {"chat_id": 42, "script": [429, 200], "retry_after": 1}
                                    {"chat_id": 42, "script": ["late", 200], "delay": 2}
     POST /reset                    forget every call and script
 
-A script is consumed one answer per sendMessage to that chat; after it, chats get a 200.
+A script is consumed one answer per sendMessage to that chat (or savePreparedInlineMessage for
+that user: `chat_id` names the user); after it, chats get a 200.
 "late" records the message (Telegram accepted it) and answers only after `delay` seconds:
 a client's read timeout after acceptance.
 
@@ -32,6 +38,10 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+# The methods a script answers, and the field naming whom each is for.
+SCRIPTED = {"sendMessage": "chat_id", "savePreparedInlineMessage": "user_id"}
+# How long the fake says a prepared message lasts (Telegram answers its own expiration_date).
+PREPARED_LIFETIME = 24 * 3600
 ERRORS = {
     403: "Forbidden: bot was blocked by the user",
     429: "Too Many Requests: retry after {retry_after}",
@@ -72,6 +82,13 @@ class FakeBotApi:
         with self.lock:
             return [call["payload"] | {"at": call["at"]} for call in self.calls_of("sendMessage")]
 
+    def prepared(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return [
+                call["payload"] | call["prepared"] | {"at": call["at"]}
+                for call in self.calls_of("savePreparedInlineMessage")
+            ]
+
     def calls_of(self, method: str) -> list[dict[str, Any]]:
         return [call for call in self.calls if call["method"] == method and call["recorded"]]
 
@@ -89,9 +106,9 @@ class FakeBotApi:
     def answer(self, method: str, payload: dict[str, Any]) -> tuple[int, dict[str, Any], float]:
         """(status, body, delay before answering) for one call, recorded as Telegram would."""
         with self.lock:
-            chat_id = payload.get("chat_id")
+            chat_id = payload.get(SCRIPTED.get(method, "chat_id"))
             step: Any = 200
-            if method == "sendMessage" and isinstance(chat_id, int) and self.scripts.get(chat_id):
+            if method in SCRIPTED and isinstance(chat_id, int) and self.scripts.get(chat_id):
                 step = self.scripts[chat_id].pop(0)
             options = self.options.get(chat_id, {}) if isinstance(chat_id, int) else {}
             delivered = step in (200, "late")
@@ -125,6 +142,12 @@ class FakeBotApi:
                         "is_revoked": False,
                         **({"name": payload["name"]} if payload.get("name") else {}),
                     }
+                if method == "savePreparedInlineMessage":
+                    result = {
+                        "id": f"prepared-{len(self.calls)}",
+                        "expiration_date": int(time.time()) + PREPARED_LIFETIME,
+                    }
+                    self.calls[-1]["prepared"] = result
                 delay = float(options.get("delay", 2.0)) if step == "late" else 0.0
                 return 200, {"ok": True, "result": result}, delay
             retry_after = int(options.get("retry_after", 1))
@@ -155,6 +178,8 @@ class FakeBotApi:
             def do_GET(self) -> None:
                 if self.path.startswith("/messages"):
                     self._send(200, {"messages": fake.messages()})
+                elif self.path.startswith("/prepared"):
+                    self._send(200, {"prepared": fake.prepared()})
                 elif self.path.startswith("/calls"):
                     with fake.lock:
                         self._send(200, {"calls": list(fake.calls)})

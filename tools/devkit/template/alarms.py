@@ -113,9 +113,11 @@ GROUPS = (
             "TelegramWebhookFunction",
             "ReminderSweepFunction",
             "NoticeSenderFunction",
+            "EventShareFunction",
         ),
         errors_description=(
-            "One of the bot functions (webhook, reminder sweep, notice sender) raised errors"
+            "One of the bot functions (webhook, reminder sweep, notice sender, event share)"
+            " raised errors"
         ),
         throttles_description="One of the bot functions was throttled by Lambda",
     ),

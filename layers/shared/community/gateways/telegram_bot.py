@@ -51,6 +51,9 @@ class SendResult:
     attempts: int
     status: int | None = None
     description: str = ""
+    # What Telegram answered with (`result`) when SENT; the seconds a 429 asked to wait.
+    result: Any = None
+    retry_after: float | None = None
 
 
 class Pacer:
@@ -117,11 +120,24 @@ class BotApi:
     def send_message(self, payload: dict[str, Any]) -> SendResult:
         """`sendMessage` with the limits above; never raises for what Telegram or the network
         did (it is in the result)."""
-        return self.request("sendMessage", payload)[0]
+        return self.request("sendMessage", payload)
 
-    def request(self, method: str, payload: dict[str, Any]) -> tuple[SendResult, Any]:
-        """Any Bot API method with the limits above: (the outcome, the answer's `result` when
-        it was SENT, else None). Never raises for what Telegram or the network did."""
+    def save_prepared_inline_message(self, payload: dict[str, Any]) -> SendResult:
+        """`savePreparedInlineMessage` (Bot API 8.0): a message a Mini App user may send with
+        `shareMessage`; `result` is the PreparedInlineMessage ({id, expiration_date}). Asked
+        while a member waits, so a 429 is not waited out here: it ends the call FAILED with
+        its `retry_after`, for the caller to pass on."""
+        return self.request("savePreparedInlineMessage", payload, max_retry_after=0.0)
+
+    def request(
+        self,
+        method: str,
+        payload: dict[str, Any],
+        *,
+        max_retry_after: float = MAX_RETRY_AFTER_SECONDS,
+    ) -> SendResult:
+        """One Bot API method with the limits above: the pace, a 429's `retry_after` waited
+        out when no longer than `max_retry_after`, 5xx and refused connections retried."""
         attempts = rate_limited = failed = 0
         status: int | None = None
         description = ""
@@ -132,44 +148,47 @@ class BotApi:
             try:
                 status, answer = self.call(method, payload)
             except ReadTimeoutError:
-                return SendResult(Outcome.UNKNOWN, attempts, None, "read timeout"), None
+                return SendResult(Outcome.UNKNOWN, attempts, None, "read timeout")
             except ConnectTimeoutError as error:  # includes NewConnectionError: never sent
                 failed += 1
                 description = type(error).__name__
                 if failed >= MAX_FAILED_ATTEMPTS:
-                    return SendResult(Outcome.FAILED, attempts, None, description), None
+                    return SendResult(Outcome.FAILED, attempts, None, description)
                 self.sleep(0.2 * 2**failed)
                 continue
             except HTTPError as error:  # the connection broke after the request went out
-                return SendResult(Outcome.UNKNOWN, attempts, None, type(error).__name__), None
+                return SendResult(Outcome.UNKNOWN, attempts, None, type(error).__name__)
             description = str(answer.get("description", ""))[:200]
             if 200 <= status < 300 and answer.get("ok") is True:
-                return SendResult(Outcome.SENT, attempts, status), answer.get("result")
+                return SendResult(Outcome.SENT, attempts, status, result=answer.get("result"))
             if status == 429:
                 rate_limited += 1
                 retry_after = _retry_after(answer)
-                if rate_limited > MAX_RATE_LIMITED or retry_after > MAX_RETRY_AFTER_SECONDS:
-                    return SendResult(Outcome.FAILED, attempts, status, description), None
+                if rate_limited > MAX_RATE_LIMITED or retry_after > max_retry_after:
+                    return SendResult(
+                        Outcome.FAILED, attempts, status, description, retry_after=retry_after
+                    )
                 if self.pacer is not None:
                     self.pacer.hold(retry_after)
                 else:
                     self.sleep(retry_after)
                 continue
             if status == 403:
-                return SendResult(Outcome.BLOCKED, attempts, status, description), None
+                return SendResult(Outcome.BLOCKED, attempts, status, description)
             if status >= 500:
                 failed += 1
                 if failed >= MAX_FAILED_ATTEMPTS:
-                    return SendResult(Outcome.FAILED, attempts, status, description), None
+                    return SendResult(Outcome.FAILED, attempts, status, description)
                 self.sleep(0.2 * 2**failed)
                 continue
-            return SendResult(Outcome.REFUSED, attempts, status, description), None
+            return SendResult(Outcome.REFUSED, attempts, status, description)
 
     # Event chats (services/chats.py). Each is one paced request, 429s waited out as above.
 
     def get_chat_member(self, chat_id: int, user_id: int) -> tuple[SendResult, Any]:
         """A ChatMember: `status`, and for an "administrator" its rights (`can_invite_users`)."""
-        return self.request("getChatMember", {"chat_id": chat_id, "user_id": user_id})
+        sent = self.request("getChatMember", {"chat_id": chat_id, "user_id": user_id})
+        return sent, sent.result
 
     def create_chat_invite_link(
         self, chat_id: int, name: str, *, creates_join_request: bool = True
@@ -180,13 +199,14 @@ class BotApi:
             "name": name[:INVITE_LINK_NAME_CHARS],
             "creates_join_request": creates_join_request,
         }
-        return self.request("createChatInviteLink", payload)
+        sent = self.request("createChatInviteLink", payload)
+        return sent, sent.result
 
     def approve_chat_join_request(self, chat_id: int, user_id: int) -> SendResult:
-        return self.request("approveChatJoinRequest", {"chat_id": chat_id, "user_id": user_id})[0]
+        return self.request("approveChatJoinRequest", {"chat_id": chat_id, "user_id": user_id})
 
     def decline_chat_join_request(self, chat_id: int, user_id: int) -> SendResult:
-        return self.request("declineChatJoinRequest", {"chat_id": chat_id, "user_id": user_id})[0]
+        return self.request("declineChatJoinRequest", {"chat_id": chat_id, "user_id": user_id})
 
 
 def _retry_after(answer: dict[str, Any]) -> float:
