@@ -47,15 +47,10 @@ export type RoleMember = Schemas['UserPublic'];
 export type RoleChange = Schemas['RoleChangeRecord'];
 
 // Issue 29: sharing an event, its chat, who brought whom.
-/** POST /api/v1/events/{id}/share: a prepared inline message for this member's client to send.
- * Written from the helpers' contract until the endpoint is in openapi.json. */
-export interface SharePrepared {
-  success: boolean;
-  prepared_message_id: string;
-  expires_at: number;
-  /** The event's direct link carrying the member's referral (the card's "Open event"). */
-  url: string;
-}
+/** POST /api/v1/events/{id}/share: a prepared inline message for this member's client to send
+ * (`expires_at` in Unix seconds), and `url`, the card's "Open event" link (the event's direct
+ * link carrying the member's referral). */
+export type SharePrepared = Schemas['EventShared'];
 /** One row of GET /api/v1/referrals/top: public profile fields and the count. */
 export type Referrer = Schemas['Referrer'];
 export type TopReferrers = Schemas['Leaderboard'];

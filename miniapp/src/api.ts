@@ -7,7 +7,6 @@ import type {
   Paths,
   ReferralPeriod,
   Role,
-  SharePrepared,
   User,
 } from './api-contract';
 import { ApiError } from './errors';
@@ -227,9 +226,8 @@ export class Api {
   /** A prepared inline message (the event's card, its button carrying the member's referral)
    * for the client's share dialog (`shareMessage`, Bot API 8.0+); 502/503 when the Bot API
    * refused or could not be reached. */
-  shareEvent(id: string): Promise<SharePrepared> {
-    const path = `/api/v1/events/${encodeURIComponent(id)}/share`;
-    return this.authed('POST', path) as Promise<SharePrepared>;
+  shareEvent(id: string) {
+    return this.call('post', '/api/v1/events/{event_id}/share', { id });
   }
 
   /** The top 10 members by how many joined through their code, this month or ever. */

@@ -39,7 +39,6 @@ export function ProfileScreen({ api, user, setUser }: ScreenProps) {
         {user.username && <p class="meta" dir="auto">@{user.username}</p>}
         <p class="meta">Your referral code</p>
         <p class="code">{user.referral_code}</p>
-        <p class="brought">{brought(user.referral_count ?? 0)}</p>
         <div class="row">
           <button type="button" class="button" onClick={() => tg.share(link, 'Join our community')}>
             Share
@@ -60,6 +59,7 @@ export function ProfileScreen({ api, user, setUser }: ScreenProps) {
             {copied ? 'Copied' : 'Copy'}
           </button>
         </div>
+        <p class="brought">{brought(user.referral_count)}</p>
         {user.role === 'admin' && (
           <p>
             <button type="button" class="button" onClick={() => navigate('admin/roles')}>
