@@ -133,16 +133,15 @@ def shot(page: Page, name: str) -> Path:
     return path
 
 
-def share_answers(page: Page) -> list[dict[str, Any]]:
-    """The bodies of the POST …/share answers the page receives, from now."""
-    answers: list[dict[str, Any]] = []
-
-    def record(response: Any) -> None:
-        if response.request.method == "POST" and response.url.endswith("/share"):
-            answers.append({"status": response.status, "body": response.json()})
-
-    page.on("response", record)
-    return answers
+def tap_share(page: Page) -> dict[str, Any]:
+    """Taps "Share": the API's answer to the one POST …/share it sends."""
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith("/share")
+    ) as answer:
+        page.get_by_role("button", name="Share").click()
+    assert answer.value.status == 200, answer.value.text()
+    body: dict[str, Any] = answer.value.json()
+    return body
 
 
 # --- Share ---------------------------------------------------------------------------------
@@ -156,20 +155,17 @@ def test_share_on_bot_api_8_sends_the_prepared_card_and_says_it_was_sent(
     title = f"Card night {theme}"
     event_id = create_event(base, admin, title)
     code = me(base, login(base, member, "Sharer"))["referral_code"]
-    answers = share_answers(page)
     path = f"/app/events/{event_id}"
     open_in_telegram(page, launch_url(base, init_data(member, "Sharer"), THEMES[theme], path))
     expect(page.get_by_role("heading", name=title)).to_be_visible()
 
     # When the member taps "Share",
-    page.get_by_role("button", name="Share").click()
+    prepared = tap_share(page)
 
     # Then the server prepared the event's card for this member (one savePreparedInlineMessage,
     # its button the event's direct link with the member's referral), and the client is asked
     # to send exactly that prepared message;
     wait_posted(page, SHARE)
-    assert [a["status"] for a in answers] == [200], answers
-    prepared = answers[0]["body"]
     assert posted(page, SHARE) == [{"id": prepared["prepared_message_id"]}]
     saved = [c["payload"] for c in bot.calls_of("savePreparedInlineMessage")]
     mine = [p for p in saved if p["user_id"] == member]
@@ -211,7 +207,6 @@ def test_share_on_a_client_before_bot_api_8_opens_telegram_s_share_link(
     event_id = create_event(base, admin, title)
     member = 791020
     code = me(base, login(base, member, "Old Client"))["referral_code"]
-    answers = share_answers(page)
     path = f"/app/events/{event_id}"
     open_in_telegram(
         page, launch_url(base, init_data(member, "Old Client"), LIGHT, path, version="7.10")
@@ -219,7 +214,7 @@ def test_share_on_a_client_before_bot_api_8_opens_telegram_s_share_link(
     expect(page.get_by_role("heading", name=title)).to_be_visible()
 
     # When the member taps "Share",
-    page.get_by_role("button", name="Share").click()
+    prepared = tap_share(page)
 
     # Then the client opens Telegram's share link (t.me/share/url) with the event's direct
     # link carrying the member's referral, and the title as the text; no prepared message.
@@ -230,7 +225,7 @@ def test_share_on_a_client_before_bot_api_8_opens_telegram_s_share_link(
     query = parse_qs(shared.query)
     assert query["text"] == [title]
     [link] = query["url"]
-    assert link == answers[0]["body"]["url"]
+    assert link == prepared["url"]
     assert urlsplit(link).scheme == "https"
     assert f"startapp=e_{event_id}_r_{code}" in link
     assert posted(page, SHARE) == []
@@ -443,6 +438,8 @@ def test_the_event_and_profile_fit_320_px_with_44_px_targets(
         widths["profile"] = int(page.evaluate("document.documentElement.scrollWidth"))
         measured["profile"] = page.evaluate(TOUCH_TARGETS)
         shot(page, f"{theme}-320-profile")
+        board.scroll_into_view_if_needed()
+        shot(page, f"{theme}-320-leaderboard")
     finally:
         context.close()
     assert_quiet(watched)
