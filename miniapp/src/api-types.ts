@@ -1053,7 +1053,7 @@ export interface components {
          */
         RsvpState: {
             /** Chat Url */
-            chat_url?: string | null;
+            chat_url: string | null;
             /** Rsvp */
             rsvp: components["schemas"]["RsvpGoing"] | components["schemas"]["RsvpWaitlisted"] | components["schemas"]["RsvpNone"];
             /**

@@ -3,14 +3,35 @@
 from typing import Any
 
 
-def message(text: str, chat_id: int = 42, chat_type: str = "private") -> dict[str, Any]:
+def message(
+    text: str, chat_id: int = 42, chat_type: str = "private", sender_id: int | None = None
+) -> dict[str, Any]:
     return {
         "message_id": 7,
         "date": 1795500000,
         "chat": {"id": chat_id, "type": chat_type},
-        "from": {"id": chat_id, "is_bot": False, "first_name": "Alice"},
+        "from": {"id": sender_id or chat_id, "is_bot": False, "first_name": "Alice"},
         "text": text,
     }
+
+
+def chat_join_request(chat_id: int, user_id: int, invite_link: str | None = None) -> dict[str, Any]:
+    """A ChatJoinRequest (Bot API): someone asked to join a group through an invite link."""
+    request: dict[str, Any] = {
+        "chat": {"id": chat_id, "type": "supergroup", "title": "Event chat"},
+        "from": {"id": user_id, "is_bot": False, "first_name": "Bob"},
+        "user_chat_id": user_id,
+        "date": 1795500000,
+    }
+    if invite_link:
+        request["invite_link"] = {
+            "invite_link": invite_link,
+            "creator": {"id": 7000000001, "is_bot": True, "first_name": "Community bot"},
+            "creates_join_request": True,
+            "is_primary": False,
+            "is_revoked": False,
+        }
+    return request
 
 
 def long_reply_update(update_id: int) -> dict[str, Any]:

@@ -19,8 +19,9 @@ chosen chats with a 429, a 403, a 5xx or a late answer (`POST /control`).
                                    {"chat_id": 42, "script": ["late", 200], "delay": 2}
     POST /reset                    forget every call and script
 
-A script is consumed one answer per sendMessage to that chat (or savePreparedInlineMessage for
-that user: `chat_id` names the user); after it, chats get a 200.
+A script is consumed one answer per call about that chat (sendMessage, approveChatJoinRequest,
+...; savePreparedInlineMessage for that user: `chat_id` names the user); after it, chats get
+a 200.
 "late" records the message (Telegram accepted it) and answers only after `delay` seconds:
 a client's read timeout after acceptance.
 
@@ -38,8 +39,9 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-# The methods a script answers, and the field naming whom each is for.
-SCRIPTED = {"sendMessage": "chat_id", "savePreparedInlineMessage": "user_id"}
+# The payload field a script's `chat_id` is matched against: the chat, or for a prepared
+# message (which has no chat yet) its user.
+SCRIPTED = {"savePreparedInlineMessage": "user_id"}
 # How long the fake says a prepared message lasts (Telegram answers its own expiration_date).
 PREPARED_LIFETIME = 24 * 3600
 ERRORS = {
@@ -108,7 +110,7 @@ class FakeBotApi:
         with self.lock:
             chat_id = payload.get(SCRIPTED.get(method, "chat_id"))
             step: Any = 200
-            if method in SCRIPTED and isinstance(chat_id, int) and self.scripts.get(chat_id):
+            if isinstance(chat_id, int) and self.scripts.get(chat_id):
                 step = self.scripts[chat_id].pop(0)
             options = self.options.get(chat_id, {}) if isinstance(chat_id, int) else {}
             delivered = step in (200, "late")

@@ -47,7 +47,7 @@ class RsvpState(BaseModel):
     rsvp: Annotated[RsvpGoing | RsvpWaitlisted | RsvpNone, Field(discriminator="status")]
     # The invite link to the event's Telegram group (/linkevent), to members going only: it
     # asks to join, and the bot approves only them (services/chats.py).
-    chat_url: str | None = None
+    chat_url: str | None
 
 
 class WaitlistPlace(BaseModel):

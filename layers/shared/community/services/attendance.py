@@ -81,7 +81,7 @@ def state(member: Member, event_id: str) -> RsvpState:
     event = active_event(event_id)
     attendance = attendances.get(event.id, member.id)
     if attendance is None:
-        return RsvpState(rsvp=RsvpNone(status="none"))
+        return RsvpState(rsvp=RsvpNone(status="none"), chat_url=None)
     chat_url = event.chat_invite_link if attendance.status == GOING else None
     return RsvpState(rsvp=_part(attendance), chat_url=chat_url)
 
