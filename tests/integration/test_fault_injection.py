@@ -81,6 +81,8 @@ CALLS = {
     "MemberRolesFunction": ["GetItem", "Query", "Query"],
     "ProfilePageFunction": ["Query"],
     "PublicProfileFunction": ["Query"],
+    # The member, the top ten on the sparse index, their public fields.
+    "ReferralsTopFunction": ["GetItem", "Query", "BatchGetItem"],
     # /events: the listing, then the update id's claim.
     "TelegramWebhookFunction": ["Query", "PutItem"],
     # The member (consistent), then the first token's transaction (guard and member).
@@ -133,10 +135,21 @@ def injected(fault: str, operation: str, monkeypatch: pytest.MonkeyPatch) -> Ite
 
 
 def partial_writes() -> list[str]:
-    """Users without their referral guard, guards without their user, and events whose
+    """Users without their referral guard, guards without their user, referrers whose
+    referral_count is not the number of members referred by their code, and events whose
     attendee_count is not their number going, whose checked_in_count is not their number
     checked in, or that break another waitlist invariant."""
-    users = {user.pk: user.referral_code for user in User.scan(User.pk.startswith("USER#"))}
+    members = list(User.scan(User.pk.startswith("USER#")))
+    users = {user.pk: user.referral_code for user in members}
+    referred: dict[str, int] = {}
+    for user in members:
+        if user.referred_by:
+            referred[user.referred_by] = referred.get(user.referred_by, 0) + 1
+    miscounted_referrers = [
+        user.pk
+        for user in members
+        if int(user.referral_count or 0) != referred.get(user.referral_code, 0)
+    ]
     guards = {
         guard.pk.removeprefix("REFERRAL#"): guard.user_pk
         for guard in ReferralGuard.scan(ReferralGuard.pk.startswith("REFERRAL#"))
@@ -159,6 +172,7 @@ def partial_writes() -> list[str]:
         [pk for pk, code in users.items() if guards.get(code) != pk]
         + [code for code, pk in guards.items() if users.get(pk) != code]
         + miscounted
+        + miscounted_referrers
         + role_problems()
     )
 

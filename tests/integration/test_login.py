@@ -38,6 +38,7 @@ PRIVATE_FIELDS = {
     "created_at",
     "reminders",
     "email_verified",
+    "referral_count",
 }
 
 

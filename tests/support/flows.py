@@ -113,6 +113,10 @@ def fixture_values(name: str) -> dict[str, Any]:
         # Member 42 going to an event, so that the feed has one to read and render.
         (event_id,) = add_events([event_record(datetime.now(UTC) + timedelta(days=2))])
         assert rsvp(login(42, "Alice")["token"], event_id)["statusCode"] == 201
+    if name == "referrals_top":
+        # A member who joined through another's code, so that the leaderboard has someone.
+        referrer = login(44, "Rita")["user"]["referral_code"]
+        login(45, "Newt", start_param=referrer)
     if name == "users_me_events":
         # An RSVP, so that the page has an event to read and serialise.
         (event_id,) = add_events([event_record(datetime.now(UTC) + timedelta(days=2))])
@@ -236,6 +240,18 @@ def set_member_role(token: str, referral_code: str, role: object) -> dict[str, A
     event = load_event("member_role_update", ADMIN_TOKEN=token, REFERRAL_CODE=referral_code)
     event["body"] = json.dumps({"role": role})
     return invoke("MemberRoleUpdateFunction", event)
+
+
+def referrals_top(
+    token: str, query: str = "", headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    event = load_event("referrals_top", TOKEN=token)
+    event["rawQueryString"] = query
+    event["queryStringParameters"] = dict(parse_qsl(query, keep_blank_values=True))
+    if not query:
+        del event["queryStringParameters"]
+    event["headers"].update(headers or {})
+    return invoke("ReferralsTopFunction", event)
 
 
 def member_roles(token: str, query: str = "") -> dict[str, Any]:

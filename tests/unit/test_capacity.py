@@ -89,3 +89,19 @@ def test_a_hot_scenario_is_flagged_and_fails_the_command(capsys) -> None:  # typ
     assert ("EventsTable", None, "id=<event #1>") in hot
     assert status == 1
     assert "OVER" in capsys.readouterr().out
+
+
+def test_every_referral_writes_the_one_all_time_partition_and_a_burst_of_them_is_flagged() -> None:
+    # Given the default scenario: half the first logins through one member's code
+    report = compute(Scenario())
+    listing = ("UsersTable", "by_referrals", "referral_listing=REFERRERS")
+    referred = report.scenario.logins * report.scenario.referred_share
+
+    # Then each moves the referrer's keys-only entry in the all-time partition (a delete and
+    # a put: 2 WCU), far below a partition's 1,000 WCU/s
+    assert report.per_key[listing].wcu == pytest.approx(2 * referred)
+    assert report.per_key[listing].wcu < 1000 / 20
+
+    # And 600 referred first logins a second (all through one code) would be over it
+    hot = compute(parse_args(["--logins-per-second", "600", "--referred-share", "1"]))
+    assert listing in [(table, index, key) for table, index, key, _ in hot.over_limit]

@@ -4,8 +4,10 @@ from community.data.models import (
     AdminCount,
     Attendance,
     AuthCode,
+    CalendarGuard,
     Event,
     ReferralGuard,
+    ReferralMonth,
     RoleChange,
     User,
 )
@@ -20,11 +22,26 @@ def hash_key(properties: dict) -> str:  # type: ignore[type-arg]
     return next(k["AttributeName"] for k in properties["KeySchema"] if k["KeyType"] == "HASH")
 
 
+def index_named(properties: dict, name: str) -> dict:  # type: ignore[type-arg]
+    return next(i for i in properties["GlobalSecondaryIndexes"] if i["IndexName"] == name)
+
+
+def attribute_type(properties: dict, name: str) -> str:  # type: ignore[type-arg]
+    return next(
+        a["AttributeType"] for a in properties["AttributeDefinitions"] if a["AttributeName"] == name
+    )
+
+
 def test_users_table_keys_and_referral_index_match_the_models() -> None:
     users = table("UsersTable")
     assert hash_key(users) == User._hash_key_attribute().attr_name
     assert hash_key(users) == ReferralGuard._hash_key_attribute().attr_name
-    index, _ = users["GlobalSecondaryIndexes"]
+    assert [i["IndexName"] for i in users["GlobalSecondaryIndexes"]] == [
+        "by_referral_code",
+        "by_role_listing",
+        "by_referrals",
+    ]
+    index = index_named(users, "by_referral_code")
     assert index["IndexName"] == User.by_referral_code.Meta.index_name
     assert hash_key(index) == "referral_code"
     assert index["Projection"]["ProjectionType"] == "ALL"
@@ -32,7 +49,7 @@ def test_users_table_keys_and_referral_index_match_the_models() -> None:
 
 def test_users_table_role_listing_index_matches_both_models_that_use_it() -> None:
     users = table("UsersTable")
-    _, index = users["GlobalSecondaryIndexes"]
+    index = index_named(users, "by_role_listing")
     for model in (User, RoleChange):
         assert index["IndexName"] == model.by_role_listing.Meta.index_name
         assert hash_key(index) == model.role_listing.attr_name
@@ -48,6 +65,29 @@ def test_users_table_role_listing_index_matches_both_models_that_use_it() -> Non
         assert model._hash_key_attribute().attr_name == hash_key(users)
     assert not hasattr(AdminCount, "role_listing")
     assert not hasattr(ReferralGuard, "role_listing")
+
+
+def test_users_table_referrers_index_matches_both_models_that_use_it() -> None:
+    users = table("UsersTable")
+    index = index_named(users, "by_referrals")
+    for model in (User, ReferralMonth):
+        assert index["IndexName"] == model.by_referrals.Meta.index_name
+        assert hash_key(index) == model.referral_listing.attr_name
+        assert range_key(index) == model.referral_rank.attr_name
+        # Keys only: a referrer's login (name, photo, logged_in_at) must not write the index;
+        # the count is the rank's whole part (data/referrals.py).
+        assert model.by_referrals.Meta.projection.projection_type == "KEYS_ONLY"
+    assert index["Projection"]["ProjectionType"] == "KEYS_ONLY"
+    # The rank is a number, so the index orders it as one (10 after 9).
+    assert attribute_type(users, "referral_rank") == "N"
+    assert attribute_type(users, "referral_listing") == "S"
+    # Sparse: a member nobody joined through leaves both unset.
+    assert User.referral_listing.null is True
+    assert User.referral_rank.null is True
+    for model in (ReferralMonth, RoleChange, AdminCount, ReferralGuard, CalendarGuard):
+        assert model._hash_key_attribute().attr_name == hash_key(users)
+    for model in (RoleChange, AdminCount, ReferralGuard, CalendarGuard):
+        assert not hasattr(model, "referral_listing")
 
 
 def test_auth_codes_table_key_and_ttl_match_the_model() -> None:

@@ -125,6 +125,18 @@ def parse_args(argv: Sequence[str] | None = None) -> Scenario:
         default=defaults.calendar_feed_events,
         help="events in one member's feed",
     )
+    parser.add_argument(
+        "--referred-share",
+        type=float,
+        default=defaults.referred_share,
+        help="first logins through a member's code, all through one code (the worst case)",
+    )
+    parser.add_argument(
+        "--leaderboard-views-per-second",
+        type=float,
+        default=None,
+        help="GET /api/v1/referrals/top (private: never cached by the CDN); default: logins",
+    )
     parser.add_argument("--page-size", type=int, default=defaults.page_size)
     parser.add_argument(
         "--profile",
@@ -134,7 +146,9 @@ def parse_args(argv: Sequence[str] | None = None) -> Scenario:
         "two-byte letters, e.g. Cyrillic) or typical lengths",
     )
     args = parser.parse_args(argv)
-    if not 0 <= args.cdn_hit_ratio <= 1 or not 0 <= args.category_share <= 1:
+    if not all(
+        0 <= share <= 1 for share in (args.cdn_hit_ratio, args.category_share, args.referred_share)
+    ):
         parser.error("ratios and shares are between 0 and 1")
     if not 1 <= args.rsvp_events <= args.events or not 1 <= args.page_size <= 50:
         parser.error("need 1 <= rsvp-events <= events and 1 <= page-size <= 50")

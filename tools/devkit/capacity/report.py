@@ -70,7 +70,9 @@ def render(report: Report) -> str:
         f"at one event's door {_n(s.checkins_per_second)} check-ins/s, "
         f"{_n(s.ticket_views_per_second)} ticket views/s, "
         f"{_n(s.attendee_list_reads_per_second)} attendee-list reads/s; "
-        f"{_n(s.logins)} first logins/s; page size {s.page_size}; item profile '{s.profile}'."
+        f"{_n(s.logins)} first logins/s, {s.referred_share:.0%} of them through one "
+        f"member's code; {_n(s.leaderboard_views)} leaderboard reads/s; "
+        f"page size {s.page_size}; item profile '{s.profile}'."
     )
     out.append("")
     out.append("Item sizes (measured on the serialised items; write units = KB rounded up):")
@@ -79,6 +81,8 @@ def render(report: Report) -> str:
     samples = [
         ("user", report.items.user),
         ("guard", report.items.guard),
+        ("referrer", report.items.referrer_counted),
+        ("referral_month", report.items.referral_month_counted),
         ("auth_code", report.items.auth_code),
         ("event", report.items.events[0]),
         ("attendance", report.items.attendance),

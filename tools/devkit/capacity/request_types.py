@@ -99,7 +99,7 @@ def request_types(model: Billing) -> list[RequestType]:
             login_rate,
             [
                 (
-                    1.0,
+                    1 - s.referred_share,
                     [
                         Call("DeleteItem", m.write("auth_code", items.auth_code, None)),
                         # The returning-member refresh, refused: the member is not there yet.
@@ -107,12 +107,54 @@ def request_types(model: Billing) -> list[RequestType]:
                         Call(
                             "TransactWriteItems",
                             m.write("user", None, user, transactional=True)
-                            + m.write("guard", None, items.guard, transactional=True)
-                            + m.condition_check("guard", items.guard),
+                            + m.write("guard", None, items.guard, transactional=True),
                         ),
                     ],
-                )
+                ),
+                (
+                    # Through a member's code: the code's guard (consistent), then the member
+                    # counted on the referrer's item and month counter in the same transaction,
+                    # each moving its by_referrals entry (data/referrals.py).
+                    s.referred_share,
+                    [
+                        Call("DeleteItem", m.write("auth_code", items.auth_code, None)),
+                        Call("UpdateItem", m.refused_write("user", {"pk": user["pk"]})),
+                        m.get("guard", items.guard, consistent=True),
+                        Call(
+                            "TransactWriteItems",
+                            m.write("user", None, user, transactional=True)
+                            + m.write("guard", None, items.guard, transactional=True)
+                            + m.write(
+                                "referrer",
+                                items.referrer,
+                                items.referrer_counted,
+                                transactional=True,
+                            )
+                            + m.write(
+                                "referral_month",
+                                items.referral_month,
+                                items.referral_month_counted,
+                                transactional=True,
+                            ),
+                        ),
+                    ],
+                ),
             ],
+        ),
+        RequestType(
+            # The top ten: the member, ten keys-only entries of one by_referrals partition
+            # (all time or this month: the same size), their members' public fields.
+            "GET /api/v1/referrals/top",
+            "ReferralsTopFunction",
+            s.leaderboard_views,
+            _even(
+                [
+                    m.get("user", user),
+                    m.query("referrer", "by_referrals", [listed] * 10),
+                    m.batch_get("user", [user] * 10),
+                ]
+                for listed in (items.referrer_counted, items.referral_month_counted)
+            ),
         ),
         RequestType(
             "GET /api/users/me", "UsersMeFunction", login_rate, [(1.0, [m.get("user", user)])]

@@ -51,6 +51,12 @@ class Scenario:
     ticket_views_per_second: float = 500 / (15 * 60)
     attendee_list_reads_per_second: float = 0.2
     attendee_page: int = 50
+    # Who brought whom (issue 29): the share of first logins through a member's code, all of
+    # them through ONE code (a viral link: the worst case for the referrer's item and for the
+    # by_referrals partitions every referral writes), and leaderboard reads (private: every
+    # one reaches Lambda; default one per login).
+    referred_share: float = 0.5
+    leaderboard_views_per_second: float | None = None
     page_size: int = 10
     profile: str = "max"
 
@@ -65,6 +71,12 @@ class Scenario:
         if self.email_verifications_per_second is None:
             return self.logins / 10
         return self.email_verifications_per_second
+
+    @property
+    def leaderboard_views(self) -> float:
+        if self.leaderboard_views_per_second is None:
+            return self.logins
+        return self.leaderboard_views_per_second
 
     @property
     def calendar_polls(self) -> float:
@@ -128,11 +140,17 @@ class Items:
     # A notice record (data/outbox.py) and one member's claim of it (TOLD#).
     notice: StoredItem
     claim: StoredItem
+    # The member whose code a referred first login names, before and after that login counts
+    # them (data/referrals.py: credit), and their month's counter, before and after.
+    referrer: StoredItem
+    referrer_counted: StoredItem
+    referral_month: StoredItem
+    referral_month_counted: StoredItem
 
 
 def build_items(scenario: Scenario) -> Items:
     # Items are only built and serialised: no settings, no start-up, nothing connects.
-    from community.data import notifications, outbox
+    from community.data import notifications, outbox, referrals
     from community.data.attendances import LEFT_KEPT
     from community.data.events import to_item
     from community.data.models import (
@@ -141,6 +159,7 @@ def build_items(scenario: Scenario) -> Items:
         CalendarGuard,
         Notification,
         ReferralGuard,
+        ReferralMonth,
         User,
     )
     from community.data.sizes import stored_form
@@ -250,7 +269,25 @@ def build_items(scenario: Scenario) -> Items:
         telegram_id=telegram_id,
         expires_at=now + outbox.NOTICE_TTL,
     )
+    # The referrer: a member like the others (max-size texts), well into their referrals, as
+    # their first referral's transaction left them; then one more.
+    referrer = User(**user.attribute_values)
+    referrer.pk, referrer.telegram_id = "USER#1000000001", 1_000_000_001
+    referrer.referral_code, referrer.referred_by = "UP-ZYXWVUTS", None
+    month = ReferralMonth(referrals.month_key(referrer.pk, now))
+
+    def counted[T: (User, ReferralMonth)](item: T, count: int, listed: str) -> T:
+        after = type(item)(**item.attribute_values)
+        after.referral_count, after.referral_listing = count, listed
+        after.referral_rank = count - 1 + referrals.rank_step(now)
+        return after
+
+    all_time, this_month = referrals.listing("all", now), referrals.listing("month", now)
     return Items(
+        referrer=stored_form(counted(referrer, 12_345, all_time)),
+        referrer_counted=stored_form(counted(referrer, 12_346, all_time)),
+        referral_month=stored_form(counted(month, 1_234, this_month)),
+        referral_month_counted=stored_form(counted(month, 1_235, this_month)),
         user=stored_form(user),
         pending_user=stored_form(pending),
         verified_user=stored_form(verified),

@@ -10,6 +10,8 @@ from devkit.template.reader import load_template, resources
 TABLE_OF = {
     "user": "UsersTable",
     "guard": "UsersTable",
+    "referrer": "UsersTable",
+    "referral_month": "UsersTable",
     "calendar_guard": "UsersTable",
     "auth_code": "AuthCodesTable",
     "event": "EventsTable",
