@@ -50,4 +50,5 @@ def test_only_the_functions_that_need_the_bot_token_get_it() -> None:
         "ReminderSweepFunction",  # sendMessage
         "NoticeSenderFunction",  # sendMessage
         "EventShareFunction",  # savePreparedInlineMessage
+        "TelegramWebhookFunction",  # /linkevent: getChatMember, createChatInviteLink (i29-chats)
     }
