@@ -6,6 +6,7 @@ import type { components, paths } from './api-types';
 export { eventCategoryValues as CATEGORIES } from './api-types';
 
 type Schemas = components['schemas'];
+/** The member's private profile; `referral_count`: members who joined through their code. */
 export type User = Schemas['UserPrivate'];
 export type Event = Schemas['EventPublic'];
 export type Page = Schemas['UpcomingEvents'];
@@ -44,3 +45,13 @@ export const ROLES: readonly Role[] = ['member', 'staff', 'admin'];
 export type RoleMember = Schemas['UserPublic'];
 /** One role change of the audit list: who changed whose role, from what to what, when. */
 export type RoleChange = Schemas['RoleChangeRecord'];
+
+// Issue 29: sharing an event, its chat, who brought whom.
+/** POST /api/v1/events/{id}/share: a prepared inline message for this member's client to send
+ * (`expires_at` in Unix seconds), and `url`, the card's "Open event" link (the event's direct
+ * link carrying the member's referral). */
+export type SharePrepared = Schemas['EventShared'];
+/** One row of GET /api/v1/referrals/top: public profile fields and the count. */
+export type Referrer = Schemas['Referrer'];
+export type TopReferrers = Schemas['Leaderboard'];
+export type ReferralPeriod = TopReferrers['period'];

@@ -1,6 +1,14 @@
 // The one module that talks to the API (same origin only). It keeps the access token, logs in
 // again once on a 401, and revalidates cached GETs with their ETag (If-None-Match -> 304).
-import type { Answer, Category, Method, Paths, Role, User } from './api-contract';
+import type {
+  Answer,
+  Category,
+  Method,
+  Paths,
+  ReferralPeriod,
+  Role,
+  User,
+} from './api-contract';
 import { ApiError } from './errors';
 import type { TokenStore } from './tokens';
 
@@ -16,6 +24,10 @@ export {
   type Role,
   type RoleChange,
   type RoleMember,
+  type ReferralPeriod,
+  type Referrer,
+  type SharePrepared,
+  type TopReferrers,
   type Event,
   type MyEvent,
   type MyPage,
@@ -209,6 +221,19 @@ export class Api {
     const query = new URLSearchParams({ limit: String(limit) });
     if (cursor) query.set('cursor', cursor);
     return this.call('get', '/api/v1/events/{event_id}/attendees', { id, query });
+  }
+
+  /** A prepared inline message (the event's card, its button carrying the member's referral)
+   * for the client's share dialog (`shareMessage`, Bot API 8.0+); 502/503 when the Bot API
+   * refused or could not be reached. */
+  shareEvent(id: string) {
+    return this.call('post', '/api/v1/events/{event_id}/share', { id });
+  }
+
+  /** The top 10 members by how many joined through their code, this month or ever. */
+  topReferrers(period: ReferralPeriod) {
+    const query = new URLSearchParams({ period });
+    return this.call('get', '/api/v1/referrals/top', { query });
   }
 
   /** Admins: the members whose role is not `member`, and the audit of role changes (newest

@@ -6,13 +6,16 @@ import {
   hapticFeedback,
   init,
   isAccessDeniedError,
+  isShareMessageError,
   mainButton,
   miniApp,
   openLink,
+  openTelegramLink,
   popup,
   qrScanner,
   retrieveLaunchParams,
   retrieveRawInitData,
+  shareMessage,
   shareURL,
   themeParams,
   viewport,
@@ -132,6 +135,36 @@ export function haptic(kind: 'success' | 'error'): void {
 
 export function share(url: string, text: string): void {
   shareURL(url, text);
+}
+
+/** The client can send a prepared inline message (`web_app_send_prepared_message`, Bot API 8.0+). */
+export function canShareMessage(): boolean {
+  return shareMessage.isAvailable();
+}
+
+/** What became of a prepared message: sent to a chat, declined by the member (who closed the
+ * chat picker), or not sent for another reason (expired, unsupported): the caller falls back
+ * to a share link then. */
+export type Shared = 'sent' | 'declined' | 'failed';
+
+/** Opens the client's chat picker with the prepared message `id` (`web_app_send_prepared_message`);
+ * resolves on the client's `prepared_message_sent` / `prepared_message_failed`. */
+export async function sharePrepared(id: string): Promise<Shared> {
+  try {
+    await shareMessage(id);
+    return 'sent';
+  } catch (error) {
+    // `prepared_message_failed` {error}: Telegram's USER_DECLINED when the member closed the picker.
+    if (isShareMessageError(error) && /USER_DECLINED/.test(error.message)) return 'declined';
+    return 'failed';
+  }
+}
+
+/** Opens a t.me link inside Telegram (`web_app_open_tg_link`): a chat's invite link opens
+ * the chat, not a browser; another URL goes to openLink. */
+export function openInTelegram(url: string): void {
+  if (/^https:\/\/t\.me\/.+/.test(url)) openTelegramLink(url);
+  else openLink(url);
 }
 
 export async function copy(text: string): Promise<void> {

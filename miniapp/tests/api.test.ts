@@ -301,3 +301,21 @@ describe('the door (issue 28)', () => {
     expect(calls[0]?.body).toBe(JSON.stringify({ role: 'staff' }));
   });
 });
+
+describe('growth (issue 29)', () => {
+  it("prepares an event's card with one POST and reads the leaderboard of a period", async () => {
+    const shared = { success: true, prepared_message_id: 'P1', expires_at: 1900000000, url: 'https://t.me/b/app?startapp=e_E_r_UP-ABC123' };
+    const top = { success: true, period: 'all', members: [{ name: 'Ann', photo_url: null, referral_code: 'UP-A', role: 'member', referral_count: 3 }] };
+    const { calls, fetchFn } = server({
+      'POST /api/v1/events/e%201/share': () => json(200, shared),
+      'GET /api/v1/referrals/top': () => json(200, top),
+    });
+    const api = new Api({ initData: () => INIT_DATA, tokens: memoryTokens('t'), fetch: fetchFn });
+    expect(await api.shareEvent('e 1')).toEqual(shared);
+    expect((await api.topReferrers('all')).members[0]?.referral_count).toBe(3);
+    expect(calls.map((c) => `${c.method} ${c.url} ${c.headers.Authorization}`)).toEqual([
+      'POST /api/v1/events/e%201/share Bearer t',
+      'GET /api/v1/referrals/top?period=all Bearer t',
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { Event } from '../api';
+import type { Event, SharePrepared } from '../api';
 import { ErrorState } from '../components/ErrorState';
 import { Skeleton } from '../components/Skeleton';
 import { ApiError, message } from '../errors';
@@ -33,12 +33,19 @@ export function EventScreen({ api, user, params }: ScreenProps) {
   // Deactivated (or removed) while open: an RSVP answered 404, so none is offered any more.
   const [gone, setGone] = useState(false);
   const [calendarNote, setCalendarNote] = useState('');
+  const [shareNote, setShareNote] = useState('');
+  const [sharing, setSharing] = useState(false);
+  // The event chat's invite link: the RSVP answer has it for a going member only.
+  const [chatUrl, setChatUrl] = useState<string | null>(null);
   const load = useCallback(() => {
     setError(null);
     // Two requests side by side: the event (the same for everyone) and the member's RSVP to it.
     api.event(id).then((r) => setEvent(r.event), setError);
     api.rsvpState(id).then(
-      (r) => setPart(r.rsvp.status === 'waitlisted' ? r.rsvp : { status: r.rsvp.status }),
+      (r) => {
+        setPart(r.rsvp.status === 'waitlisted' ? r.rsvp : { status: r.rsvp.status });
+        setChatUrl(r.chat_url ?? null);
+      },
       () => setPart({ status: 'none' }),
     );
   }, [id]);
@@ -57,6 +64,7 @@ export function EventScreen({ api, user, params }: ScreenProps) {
       if (part.status === 'going') {
         setEvent((await api.cancelRsvp(id)).event);
         setPart({ status: 'none' });
+        setChatUrl(null);
         setNotice({ text: 'Your RSVP is cancelled.', error: false });
       } else if (part.status === 'waitlisted') {
         await api.leaveWaitlist(id);
@@ -95,6 +103,40 @@ export function EventScreen({ api, user, params }: ScreenProps) {
       if (saved === 'opened') setCalendarNote('Opened the calendar file.');
     } catch (e) {
       setCalendarNote(`Could not add it to your calendar: ${message(e)}`);
+    }
+  };
+
+  // One request a tap: the API prepares the event's card (its "Open event" button carrying the
+  // member's referral) and answers with its id and that link. Bot API 8.0+ clients send the card
+  // into a chat the member picks; older ones (or a client that could not send it) share the
+  // link through Telegram's share link instead.
+  const share = async (title: string) => {
+    setShareNote('');
+    setSharing(true);
+    try {
+      let prepared: SharePrepared;
+      try {
+        prepared = await api.shareEvent(id);
+      } catch (e) {
+        // The Bot API refused or was unreachable (502/503): the link alone, if the answer has it.
+        const url = e instanceof ApiError && e.status >= 502 ? linkIn(e.body) : null;
+        if (!url) throw e;
+        tg.share(url, title);
+        return;
+      }
+      if (tg.canShareMessage()) {
+        const shared = await tg.sharePrepared(prepared.prepared_message_id);
+        if (shared === 'sent') {
+          setShareNote('Shared: the event card is in the chat.');
+          tg.haptic('success');
+        }
+        if (shared !== 'failed') return;
+      }
+      tg.share(prepared.url, title);
+    } catch (e) {
+      setShareNote(`Could not share: ${message(e)}`);
+    } finally {
+      setSharing(false);
     }
   };
 
@@ -137,6 +179,21 @@ export function EventScreen({ api, user, params }: ScreenProps) {
           </p>
         )}
         {!gone && (
+          <div class="share-action">
+            <div class="actions">
+              <button type="button" class="button" disabled={sharing} onClick={() => share(event.title)}>
+                Share
+              </button>
+              {chatUrl && part?.status === 'going' && (
+                <button type="button" class="button" onClick={() => tg.openInTelegram(chatUrl)}>
+                  Join the event chat
+                </button>
+              )}
+            </div>
+            <p class="meta" aria-live="polite">{shareNote}</p>
+          </div>
+        )}
+        {!gone && (
           <div class="calendar-action">
             <button type="button" class="button" onClick={() => addToCalendar(event.title)}>
               Add to calendar
@@ -172,4 +229,10 @@ export function EventScreen({ api, user, params }: ScreenProps) {
       </article>
     </main>
   );
+}
+
+/** A direct link an error's body carries (`url`), if any. */
+function linkIn(body: unknown): string | null {
+  const url = (body as { url?: unknown } | null)?.url;
+  return typeof url === 'string' && url.startsWith('https://') ? url : null;
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { CalendarFeed } from '../components/CalendarFeed';
 import { ErrorState } from '../components/ErrorState';
 import { EventList } from '../components/EventList';
+import { Leaderboard } from '../components/Leaderboard';
 import { Skeleton } from '../components/Skeleton';
 import { usePaged } from '../hooks/usePaged';
 import { useReady } from '../hooks/useReady';
@@ -9,8 +10,8 @@ import { navigate } from '../router';
 import type { ScreenProps } from '../screen';
 import * as tg from '../telegram';
 
-/** The member: name, referral code to share or copy, the calendar feed, and the events they
- * RSVPed to. */
+/** The member: name, referral code to share or copy, how many members joined through it and
+ * who brought the most, the calendar feed, and the events they RSVPed to. */
 export function ProfileScreen({ api, user, setUser }: ScreenProps) {
   const [error, setError] = useState<unknown>(null);
   const [copied, setCopied] = useState(false);
@@ -58,6 +59,7 @@ export function ProfileScreen({ api, user, setUser }: ScreenProps) {
             {copied ? 'Copied' : 'Copy'}
           </button>
         </div>
+        <p class="brought">{brought(user.referral_count)}</p>
         {user.role === 'admin' && (
           <p>
             <button type="button" class="button" onClick={() => navigate('admin/roles')}>
@@ -70,9 +72,14 @@ export function ProfileScreen({ api, user, setUser }: ScreenProps) {
           {said}
         </p>
       </section>
+      <Leaderboard api={api} me={user.referral_code} />
       <CalendarFeed api={api} say={say} />
       <h2 class="section">My events</h2>
       <EventList list={mine} skeleton={1} empty={<p class="state">No RSVPs yet.</p>} />
     </main>
   );
+}
+
+function brought(count: number): string {
+  return `You brought ${count} ${count === 1 ? 'member' : 'members'}`;
 }
