@@ -31,7 +31,8 @@ help:
 	@echo "                    sam_local and browser tests (no Docker, no Chromium)"
 	@echo "make dev-init-data  signed Telegram initData for curl (TELEGRAM_ID=42 NAME=Alice)"
 	@echo "make app-url [TELEGRAM_ID=42] [NAME=Alice] [ADMIN=1]  a link that opens the Mini App"
-	@echo "                    in any browser as that member, signed in (needs make run)"
+	@echo "                    in any browser as that member, signed in (needs make run);"
+	@echo "                    EVENT=<id> [REF=UP-XXXXXX]: as a deep link into that event"
 	@echo "make seed-events FILE=events.json [ALLOW_PAST=1]  load events (all or nothing) into"
 	@echo "                    make run's table (ALLOW_PAST=1: events already started too)"
 	@echo "make make-admin TELEGRAM_ID=42 [ROLE=member|staff]  grant the admin role (or another)"
@@ -120,7 +121,8 @@ dev-init-data: $(VENV)/.installed
 # The Mini App in any browser, signed in, on the running make run (docs/miniapp.md).
 app-url: $(VENV)/.installed
 	@$(PY) -m devkit.local.appurl --telegram-id $(call shell_word,TELEGRAM_ID) \
-	  --name $(call shell_word,NAME) $(if $(filter-out 0,$(ADMIN)),--admin) $(PORT_ARG)
+	  --name $(call shell_word,NAME) $(if $(filter-out 0,$(ADMIN)),--admin) $(PORT_ARG) \
+	  $(if $(EVENT),--event $(call shell_word,EVENT)) $(if $(REF),--ref $(call shell_word,REF))
 
 # The first admin (ROLE=member takes it back, ROLE=staff makes staff); admins grant roles in the app
 # after that. See docs/api.md "Roles" (under "RSVPs and admins").

@@ -435,6 +435,56 @@ def test_make_app_url_opens_the_app_in_a_plain_browser_as_that_member_and_admin(
     assert_quiet(watched)
 
 
+def test_make_app_url_with_an_event_and_a_referral_opens_it_as_a_deep_link(
+    base: str, browser: Browser, request: pytest.FixtureRequest
+) -> None:
+    # Given a sharer's referral code and an upcoming event,
+    token = login_via_api(base, 700081, "Sharer")
+    code = api_get(base, "/api/users/me", token)["user"]["referral_code"]
+    event = api_get(base, "/api/v1/events/upcoming?limit=1", token)["events"][0]
+
+    # when `make app-url EVENT= REF=` prints a newcomer's link (the id in lower case, as typed),
+    made = make_app_url(
+        base, "TELEGRAM_ID=700082", "NAME=Newcomer", f"EVENT={event['id'].lower()}", f"REF={code}"
+    )
+    assert made.returncode == 0, made.stderr
+    url = made.stdout.strip()
+    assert f"tgWebAppStartParam=e_{event['id']}_r_{code}" in url, url
+    assert f"startapp=e_{event['id']}_r_{code}" in made.stderr
+
+    # and a plain browser opens it,
+    context = browser.new_context(viewport=PHONE)
+    images_offline(context)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        watched = watch(page, request.node)
+        page.goto(url)
+
+        # then the app opens on that event, its BackButton leading to the list,
+        app = page.frame_locator("#app")
+        expect(app.get_by_role("heading", name=event["title"])).to_be_visible()
+        page.locator("#back").click()
+        expect(app.get_by_role("heading", name="Upcoming events")).to_be_visible()
+        assert_quiet(watched)
+    finally:
+        context.close()
+    # and the newcomer's login recorded the sharer's referral.
+    newcomer = api_get(base, "/api/users/me", login_via_api(base, 700082, "Newcomer"))["user"]
+    assert newcomer["referred_by"] == code
+
+
+def test_make_app_url_refuses_a_deep_link_the_app_would_not_open(base: str) -> None:
+    for variables in (
+        ["EVENT=nope"],
+        ["EVENT=01JDQ7Z8W3K5M9P2R4T6V8X0YA", "REF=XX-1"],
+        ["REF=UP-ABC123"],
+    ):
+        made = make_app_url(base, *variables)
+        assert made.returncode == 2, (variables, made.stderr)
+        assert made.stdout == ""
+
+
 def test_make_app_url_without_the_server_says_to_start_it(base: str) -> None:
     free = f"http://127.0.0.1:{free_port()}"
     made = make_app_url(free)

@@ -1,6 +1,9 @@
-"""`make app-url [TELEGRAM_ID=42] [NAME=Alice] [ADMIN=1]`: a link that opens the Mini App in any
-browser as that member, signed in, on the running `make run` (its dev launch page, /dev/launch,
-plays the Telegram client; docs/miniapp.md).
+"""`make app-url [TELEGRAM_ID=42] [NAME=Alice] [ADMIN=1] [EVENT=<id> [REF=UP-XXXXXX]]`: a link
+that opens the Mini App in any browser as that member, signed in, on the running `make run` (its
+dev launch page, /dev/launch, plays the Telegram client; docs/miniapp.md). With EVENT, the link
+is a deep link's launch: the start parameter `e_<id>` (`e_<id>_r_<code>` with REF), as Telegram
+passes it to a Mini App opened from t.me/<bot>/<app>?startapp=..., so the app opens on that event
+and a newcomer's login records the referral.
 
 The member logs in once through the API here, as the app will: the member then exists (ADMIN=1
 makes them an admin, as `make make-admin` does) and a server that refuses the signed initData
@@ -16,6 +19,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import quote, urlencode
 
+from community import applinks
 from community.entities import ADMIN_ROLE
 from devkit.local.env import LOCAL_SECRETS, use_local_defaults
 from devkit.local.initdata import DEV_SIGNATURE, signed_init_data
@@ -63,9 +67,12 @@ def make_admin(port: int, telegram_id: int) -> None:
     set_role(telegram_id, ADMIN_ROLE)
 
 
-def launch_url(endpoint: str, init_data: str) -> str:
+def launch_url(endpoint: str, init_data: str, start_param: str | None = None) -> str:
     # In the fragment: never sent to a server, so never in a log.
-    return f"{endpoint}/dev/launch#{urlencode({'tgWebAppData': init_data}, quote_via=quote)}"
+    fields = {"tgWebAppData": init_data}
+    if start_param:
+        fields["tgWebAppStartParam"] = start_param
+    return f"{endpoint}/dev/launch#{urlencode(fields, quote_via=quote)}"
 
 
 def duration(seconds: int) -> str:
@@ -78,10 +85,28 @@ def main() -> int:
     parser.add_argument("--name", default="Alice")
     parser.add_argument("--admin", action="store_true", help="make the member an admin too")
     parser.add_argument("--port", type=int, default=port_from_environment())
+    parser.add_argument("--event", default="", help="open on this event (a deep link)")
+    parser.add_argument("--ref", default="", help="with --event: the sharer's referral code")
     args = parser.parse_args()
     if not args.name.strip():
         print("NAME= is empty: a Telegram user has a first name", file=sys.stderr)
         return 2
+    if args.ref and not args.event:
+        print("REF= goes with EVENT=: a deep link names the event it opens", file=sys.stderr)
+        return 2
+    start_param = None
+    if args.event:
+        asked = applinks.Target(event_id=args.event, referral_code=args.ref or None)
+        # Canonical (ULIDs upper case, UUIDs and codes as the API writes them), or refused.
+        target = applinks.target_of(applinks.start_param(asked))
+        if target.event_id is None or (args.ref and target.referral_code is None):
+            print(
+                f"EVENT={args.event!r} REF={args.ref!r}: not a deep link the app opens"
+                " (EVENT= an event id, REF= a referral code UP-XXXXXX)",
+                file=sys.stderr,
+            )
+            return 2
+        start_param = applinks.start_param(target)
     try:
         server = find(args.port)
     except NoServer as error:
@@ -96,6 +121,7 @@ def main() -> int:
         args.name,
         extra={"signature": DEV_SIGNATURE},
         allows_write_to_pm=True,
+        start_param=start_param,
     )
     try:
         log_in(server.endpoint, init_data, args.telegram_id)
@@ -106,7 +132,7 @@ def main() -> int:
     if args.admin:
         make_admin(server.port, args.telegram_id)
     max_age = int(os.environ.get("AUTH_MAX_AGE_SECONDS") or DEFAULT_MAX_AGE_SECONDS)
-    print(launch_url(server.endpoint, init_data))
+    print(launch_url(server.endpoint, init_data, start_param))
     role = "an admin" if args.admin else "a member"
     print(
         f"^ the Mini App as {args.name} (Telegram id {args.telegram_id}, {role}), in any browser"
@@ -114,6 +140,8 @@ def main() -> int:
         f" {duration(max_age)} (AUTH_MAX_AGE_SECONDS), then run make app-url again",
         file=sys.stderr,
     )
+    if start_param:
+        print(f"  opened as a deep link: startapp={start_param}", file=sys.stderr)
     return 0
 
 

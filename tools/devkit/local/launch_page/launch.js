@@ -197,6 +197,9 @@ if (initData) {
     tgWebAppPlatform: 'weba',
     tgWebAppThemeParams: JSON.stringify(theme),
   });
+  // A deep link's start parameter (make app-url EVENT=...), passed on as Telegram passes it.
+  const startParam = launch.get('tgWebAppStartParam');
+  if (startParam) params.set('tgWebAppStartParam', startParam);
   frame.src = `/app/#${params}`;
 } else {
   frame.hidden = true;
