@@ -79,6 +79,8 @@ CALLS = {
     "MemberRoleUpdateFunction": ["GetItem", "Query", "GetItem", "TransactWriteItems"],
     # The admin, then the role holders and the audit: two Queries of the sparse index.
     "MemberRolesFunction": ["GetItem", "Query", "Query"],
+    # The member, then the event (the fixture's is unknown: a 404 before the Bot API).
+    "EventShareFunction": ["GetItem", "GetItem"],
     "ProfilePageFunction": ["Query"],
     "PublicProfileFunction": ["Query"],
     # The member, the top ten on the sparse index, their public fields.

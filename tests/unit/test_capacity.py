@@ -68,11 +68,14 @@ def test_the_default_scenario_writes_no_index_on_an_rsvp_but_its_attendance() ->
     # The attendance (transactional, 2 units per KB), its by_member entry, the event.
     assert rsvp["AttendancesTable"].wcu == pytest.approx(2)
     assert rsvp["AttendancesTable.by_member"].wcu == pytest.approx(1)
+    # With a channel card (the default), the minute's card slot too: one small item.
+    assert rsvp["NotificationsTable"].wcu == pytest.approx(2)
     assert set(rsvp) == {
         "UsersTable",
         "EventsTable",
         "AttendancesTable",
         "AttendancesTable.by_member",
+        "NotificationsTable",
     }
 
 

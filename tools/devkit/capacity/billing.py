@@ -61,6 +61,11 @@ class Billing:
             return f"{attribute}=<one referral code>", members
         if isinstance(value, str) and value.startswith("CALENDAR#"):
             return f"{attribute}=<one member's calendar token>", members
+        if isinstance(value, str) and value.startswith("NOTICE#") and "#A" in value:
+            position = next(
+                i for i, event in enumerate(self.items.events) if event["id"]["S"] in value
+            )
+            return f"pk=<event #{position + 1}'s card slot>", 1
         if isinstance(value, str) and value.startswith("TOLD#"):
             return "pk=<one member's notice claim>", members
         if attribute == "code_hash":

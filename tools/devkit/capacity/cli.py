@@ -137,6 +137,18 @@ def parse_args(argv: Sequence[str] | None = None) -> Scenario:
         default=None,
         help="GET /api/v1/referrals/top (private: never cached by the CDN); default: logins",
     )
+    parser.add_argument(
+        "--shares-per-second",
+        type=float,
+        default=defaults.shares_per_second,
+        help="event cards shared (POST /api/v1/events/{id}/share)",
+    )
+    parser.add_argument(
+        "--no-channel-cards",
+        dest="channel_cards",
+        action="store_false",
+        help="no ANNOUNCE_CHAT_ID: RSVPs write no card slot, the sender edits no card",
+    )
     parser.add_argument("--page-size", type=int, default=defaults.page_size)
     parser.add_argument(
         "--profile",

@@ -4,7 +4,7 @@ in order (the same sequence as the CALLS table of tests/integration/test_fault_i
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from devkit.capacity.billing import Billing, Call
+from devkit.capacity.billing import Billing, Call, Usage
 from devkit.capacity.scenario import CATEGORIES, StoredItem
 
 
@@ -68,6 +68,14 @@ def request_types(model: Billing) -> list[RequestType]:
 
     # The event whose door the check-ins are at.
     door = events[0]
+
+    def card_slot(event: StoredItem) -> list[Usage]:
+        """The RSVP's (or cancel's) upsert of its event's card slot for the minute, in the same
+        transaction; the first of the minute makes it, the rest rewrite it (same size)."""
+        if not s.channel_cards:
+            return []
+        slot = items.card_slot | {"pk": {"S": f"NOTICE#{event['id']['S']}#A-minute"}}
+        return m.write("notification", slot, slot, transactional=True)
 
     def waiting_for(event: StoredItem) -> StoredItem:
         return attendance_for(event) | {
@@ -197,7 +205,8 @@ def request_types(model: Billing) -> list[RequestType]:
                     Call(
                         "TransactWriteItems",
                         m.write("attendance", None, attendance_for(event), transactional=True)
-                        + m.write("event", event, _counted(event, 1), transactional=True),
+                        + m.write("event", event, _counted(event, 1), transactional=True)
+                        + card_slot(event),
                     ),
                     # The event as the RSVP left it, for the answer.
                     m.get("event", _counted(event, 1), consistent=True),
@@ -232,7 +241,8 @@ def request_types(model: Billing) -> list[RequestType]:
                         m.write(
                             "attendance", attendance_for(event), left_for(event), transactional=True
                         )
-                        + m.write("event", event, _counted(event, -1), transactional=True),
+                        + m.write("event", event, _counted(event, -1), transactional=True)
+                        + card_slot(event),
                     ),
                 ]
                 for event in popular
@@ -378,6 +388,29 @@ def request_types(model: Billing) -> list[RequestType]:
                     ],
                 )
             ],
+        ),
+        RequestType(
+            # The member (the bearer's) and the event; then savePreparedInlineMessage.
+            "POST /events/{id}/share",
+            "EventShareFunction",
+            s.shares_per_second,
+            _even([m.get("user", user), m.get("event", event)] for event in popular),
+        ),
+        RequestType(
+            # Each announced event's card, edited at most once a minute from its RSVPs (its
+            # slot's INSERT on the stream): the event read, the edit claimed, the shown text's
+            # hash written on the event (a whole-item write).
+            "stream: a channel card's edit",
+            "NoticeSenderFunction",
+            (s.rsvp_events / 60) if s.channel_cards else 0.0,
+            _even(
+                [
+                    m.get("event", event, consistent=True),
+                    Call("PutItem", m.write("notification", None, items.claim)),
+                    Call("UpdateItem", m.write("event", event, event)),
+                ]
+                for event in popular
+            ),
         ),
         RequestType(
             "stream: a change told to its going members",

@@ -57,6 +57,12 @@ class Scenario:
     # one reaches Lambda; default one per login).
     referred_share: float = 0.5
     leaderboard_views_per_second: float | None = None
+    # Growth (issue 29): members sharing an event's card (POST /events/{id}/share: the member
+    # and the event read, then the Bot API), and whether the RSVP'd events have a channel card
+    # (ANNOUNCE_CHAT_ID): then every RSVP and cancel also upserts its event's card slot for the
+    # minute, and the notice sender edits each card at most once a minute.
+    shares_per_second: float = 50.0
+    channel_cards: bool = True
     page_size: int = 10
     profile: str = "max"
 
@@ -140,6 +146,8 @@ class Items:
     # A notice record (data/outbox.py) and one member's claim of it (TOLD#).
     notice: StoredItem
     claim: StoredItem
+    # A channel card's slot for one minute (data/outbox.py: slot_key), as an RSVP upserts it.
+    card_slot: StoredItem
     # The member whose code a referred first login names, before and after that login counts
     # them (data/referrals.py: credit), and their month's counter, before and after.
     referrer: StoredItem
@@ -269,6 +277,15 @@ def build_items(scenario: Scenario) -> Items:
         telegram_id=telegram_id,
         expires_at=now + outbox.NOTICE_TTL,
     )
+    # The minute's card slot, as outbox.slot_actions writes it for an RSVP.
+    card_slot = Notification(
+        outbox.slot_key(events[0]["id"]["S"], now),
+        created_at=now,
+        expires_at=now + outbox.NOTICE_TTL,
+        kind=outbox.ANNOUNCE,
+        event_id=events[0]["id"]["S"],
+        payload=json.dumps({"reason": "rsvp"}, separators=(",", ":")),
+    )
     # The referrer: a member like the others (max-size texts), well into their referrals, as
     # their first referral's transaction left them; then one more.
     referrer = User(**user.attribute_values)
@@ -303,4 +320,5 @@ def build_items(scenario: Scenario) -> Items:
         referral_code=referral_code,
         notice=stored_form(notice),
         claim=stored_form(claim),
+        card_slot=stored_form(card_slot),
     )
