@@ -36,7 +36,7 @@ export {
   type User,
 } from './api-contract';
 export { ApiError, type FieldError } from './errors';
-export { localStorageTokens, TOKEN_KEY, type TokenStore } from './tokens';
+export { localStorageTokens, ownerOf, TOKEN_KEY, type TokenStore } from './tokens';
 
 export interface ApiOptions {
   /** Raw initData for `Authorization: tma ...`; null outside Telegram. */

@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { Api, localStorageTokens } from './api';
+import { Api, localStorageTokens, ownerOf } from './api';
 import { App } from './app';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { OutsideTelegram } from './screens/OutsideTelegram';
@@ -18,7 +18,8 @@ try {
     // (a plain browser tab): a readable screen, not a blank page.
     setUpTelegram();
     openStartEvent(launch.startParam); // a direct link to an event (startapp=e_<id>)
-    const api = new Api({ initData: () => launch.initData, tokens: localStorageTokens() });
+    const tokens = localStorageTokens(ownerOf(launch.initData));
+    const api = new Api({ initData: () => launch.initData, tokens });
     render(
       <ErrorBoundary>
         <App api={api} />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Api, ApiError, type TokenStore } from '../src/api';
+import { Api, ApiError, localStorageTokens, ownerOf, type TokenStore } from '../src/api';
 
 interface Call {
   method: string;
@@ -317,5 +317,31 @@ describe('growth (issue 29)', () => {
       'POST /api/v1/events/e%201/share Bearer t',
       'GET /api/v1/referrals/top?period=all Bearer t',
     ]);
+  });
+});
+
+describe('the kept token', () => {
+  const storage = () => {
+    const items = new Map<string, string>();
+    return {
+      getItem: (key: string) => items.get(key) ?? null,
+      setItem: (key: string, value: string) => void items.set(key, value),
+      removeItem: (key: string) => void items.delete(key),
+    } as unknown as Storage;
+  };
+
+  it("is its owner's alone: another Telegram account's launch gets none", () => {
+    const kept = storage();
+    localStorageTokens('42', kept).set('token-of-42');
+    expect(localStorageTokens('42', kept).get()).toBe('token-of-42');
+    expect(localStorageTokens('43', kept).get()).toBeNull();
+    expect(localStorageTokens(null, kept).get()).toBeNull();
+  });
+
+  it('names its owner from the launch initData', () => {
+    expect(ownerOf('user=%7B%22id%22%3A42%2C%22first_name%22%3A%22A%22%7D&hash=x')).toBe('42');
+    expect(ownerOf('hash=x')).toBeNull();
+    expect(ownerOf('user=not-json')).toBeNull();
+    expect(ownerOf(null)).toBeNull();
   });
 });

@@ -215,6 +215,33 @@ def test_an_expired_token_logs_in_again_silently(base: str, page: Page) -> None:
     expect(board.get_by_role("alert")).to_have_count(0)
 
 
+def test_another_telegram_account_never_sends_the_token_stored_before_it(
+    base: str, page: Page
+) -> None:
+    # Given the app opened as one member, whose token is kept in the webview's storage,
+    open_in_telegram(page, launch_url(base, init_data(700023, "First Account"), LIGHT))
+    page.wait_for_function("() => localStorage.getItem('community.token') !== null")
+    first = page.evaluate("localStorage.getItem('community.token')")
+    sent: list[str | None] = []
+    page.on("request", lambda r: sent.append(r.headers.get("authorization")))
+
+    # When another Telegram account opens it in the same webview (a switched account: a new
+    # page load, not a change of the fragment),
+    # straight onto an event's screen (whose RSVP state is asked for as it opens),
+    _, _, body = request("GET", f"{base}/api/v1/events/upcoming?limit=1")
+    event = json.loads(body)["events"][0]
+    page.goto("about:blank")
+    second = init_data(700024, "Second Account")
+    page.goto(launch_url(base, second, LIGHT, path=f"/app/events/{event['id']}"))
+    expect(page.get_by_role("heading", name=event["title"])).to_be_visible()
+    page.get_by_role("link", name="Profile").click()
+
+    # Then every request is the second account's: the first's token is never sent
+    expect(page.get_by_role("heading", name="Second Account")).to_be_visible()
+    assert f"Bearer {first}" not in sent
+    assert any(header and header.startswith("Bearer ") for header in sent)
+
+
 def unavailable_once(url_part: str = "") -> Callable[[Any], None]:
     """A route handler that answers the first request whose URL holds `url_part` with a 503,
     as API Gateway's JSON error, and lets every other request through."""
