@@ -41,6 +41,12 @@ def event_date(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(EVENT_DATE_FORMAT)
 
 
+def display_time(start_date: datetime) -> str:
+    """An event's start as every message says it (bot, reminders, notices, cards). The members'
+    time zones are unknown to the backend, so it says UTC rather than guess."""
+    return start_date.astimezone(UTC).strftime("%a %d %b %Y, %H:%M UTC")
+
+
 def storable(text: str) -> str:
     """`text` with each lone surrogate replaced by U+FFFD, as a UTF-8 decoder would."""
     return LONE_SURROGATE.sub("\ufffd", text)

@@ -42,7 +42,7 @@ from community.data import notifications, outbox
 from community.entities import Event
 from community.gateways import telegram_bot as botapi
 from community.observability import count, logger
-from community.values import single_line
+from community.values import display_time, single_line
 
 BUTTON_TEXT = "Open event"
 MEDIUM = "announce"
@@ -78,12 +78,6 @@ class AnnounceReport:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def display_time(start_date: datetime) -> str:
-    """The start as the bot's messages say it (services/bot.py's display_time, which this
-    module cannot import: the events service imports this one, and the bot the users')."""
-    return start_date.astimezone(UTC).strftime("%a %d %b %Y, %H:%M UTC")
 
 
 def going_line(event: Event) -> str:

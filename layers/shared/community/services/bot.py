@@ -18,7 +18,7 @@ from community.errors import Unauthorized
 from community.gateways import credentials
 from community.observability import count, logger
 from community.services import chats
-from community.values import single_line
+from community.values import display_time, single_line
 
 NOTHING_TO_SAY: dict[str, Any] = {"ok": True}
 # The largest update read. Telegram documents no limit; its biggest updates (a 4,096-character
@@ -181,9 +181,3 @@ def events_reply(chat_id: int, upcoming: list[Event], *, private_chat: bool) -> 
             applinks.button(single_line(event.title)[:60], target, private_chat=private_chat)
         )
     return send_message(chat_id, "\n".join(lines), buttons)
-
-
-def display_time(start_date: datetime) -> str:
-    """An event's start for a chat message. The members' time zones are unknown to the
-    backend, so it says UTC rather than guess."""
-    return start_date.astimezone(UTC).strftime("%a %d %b %Y, %H:%M UTC")

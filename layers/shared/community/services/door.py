@@ -41,7 +41,7 @@ from community.services.events import active_event, existing_id
 from community.settings import get_settings
 from community.signed import cursors, tickets
 from community.spreadsheets import to_csv
-from community.values import single_line
+from community.values import event_date, single_line
 
 MAX_ATTEMPTS = 4
 MAX_ATTENDEES_LIMIT = 100
@@ -274,7 +274,7 @@ def attendees_csv(event_id: str) -> Sheet:
 
 
 def _stamp(moment: datetime | None) -> str:
-    return "" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return "" if moment is None else event_date(moment)
 
 
 def _pause(attempt: int) -> None:

@@ -22,9 +22,8 @@ from community.gateways import telegram_bot as botapi
 from community.observability import count, logger
 from community.schemas.share import EventShared
 from community.services import events
-from community.services.bot import display_time
 from community.settings import get_settings
-from community.values import single_line
+from community.values import display_time, single_line
 
 OPEN_EVENT = "Open event"
 # Telegram's limits: a photo's caption, a result's title and description.

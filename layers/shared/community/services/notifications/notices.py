@@ -34,7 +34,7 @@ from community.observability import count, logger
 from community.services import announcements, chats
 from community.services.notifications import email_channel, pipeline, telegram_channel
 from community.services.notifications.pipeline import Content, Counts, Medium, Recipient
-from community.values import single_line
+from community.values import display_time, single_line
 
 # Seconds of the invocation kept back when the deadline nears (as the reminder sweep's).
 DEADLINE_MARGIN = 20.0
@@ -125,8 +125,6 @@ def promoted_recipient(member_id: str | None) -> list[Recipient]:
 
 
 def _when(value: str) -> str:
-    from community.services.bot import display_time
-
     return display_time(from_date_key(value))
 
 
@@ -163,8 +161,6 @@ class OutboxNotice:
         return True  # news of the member's own seat or event, whatever their reminders say
 
     def content(self) -> Content:
-        from community.services.bot import display_time
-
         event = self.event
         title, location = single_line(event.title), single_line(event.location)
         when = display_time(event.start_date)

@@ -32,7 +32,7 @@ from community.services.notifications import (
 )
 from community.services.notifications.pipeline import Content, Counts, Medium, Recipient
 from community.settings import get_settings
-from community.values import single_line
+from community.values import display_time, single_line
 
 # Seconds of the invocation kept back when the deadline nears: nothing new is claimed then
 # (a send's worst case: its retries and backoff, well under this).
@@ -94,8 +94,6 @@ class Reminder:
         """The title, the time left from `now` (not the offset: an RSVP 30 minutes before gets
         the 1-hour reminder saying "in 30 minutes"), when (in UTC), where, and the event's
         screen in the Mini App."""
-        from community.services.bot import display_time
-
         event = self.event
         left = event.start_date - self.now
         # One line each, as the API now takes them: events stored before may hold a line break.
