@@ -12,23 +12,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from moto import mock_aws
 from support.backends import (
-    bind_models,
-    fresh_server_backend,
-    inspection_client,
-    serialize_in_process_requests,
+    race_tables,
 )
 from support.figures import record_figure
-from support.flows import add_events, body_of, cancel_rsvp, check_in, rsvp, ticket
+from support.flows import add_events, body_of, cancel_rsvp, check_in, rsvp, ticket, written_members
 from support.races import all_at_once, retrying_503
 
-from community.data import users as users_table
-from community.data.models import Attendance, Event, User
-from community.entities import LEFT, MEMBER_ROLE, STAFF_ROLE
-from community.services.auth import session_for
+from community.data.models import Attendance, Event
+from community.entities import LEFT, STAFF_ROLE
 from devkit.functions.placeholders import event_record
-from devkit.template.dynamo import configured_table_names, create_missing_tables
 
 SCANNERS = 20
 MEMBERS = 30
@@ -37,40 +30,9 @@ MEMBERS = 30
 @pytest.fixture(params=["in-process", "moto-server-serialized"])
 def race_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The backend's name, its tables fresh and bound."""
-    if request.param == "in-process":
-        monkeypatch.delenv("DYNAMODB_ENDPOINT_URL", raising=False)
-        serialize_in_process_requests(monkeypatch)
-        with mock_aws():
-            bind_models()
-            create_missing_tables(inspection_client(), configured_table_names())
-            yield request.param
-        monkeypatch.undo()
-        bind_models()
-        return
-    for backend in fresh_server_backend(request, monkeypatch, request.param):
-        assert backend.supports_transactions
-        yield backend.name
-
-
-def people(count: int, first: int, role: str = MEMBER_ROLE) -> list[str]:
-    """`count` members written directly: their access tokens, in Telegram id order."""
-    now = datetime.now(UTC)
-    with User.batch_write() as batch:
-        for telegram_id in range(first, first + count):
-            batch.save(
-                User(
-                    f"USER#{telegram_id}",
-                    id=str(uuid.uuid4()),
-                    telegram_id=telegram_id,
-                    name=f"Member {telegram_id}",
-                    role=role,
-                    referral_code=f"UP-C{telegram_id:05d}",
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-    written = users_table.get_many(list(range(first, first + count)))
-    return [session_for(written[telegram_id]).token for telegram_id in sorted(written)]
+    for name, transactions in race_tables(request, monkeypatch, request.param):
+        assert transactions
+        yield name
 
 
 def door_event(members: list[str]) -> tuple[str, list[str]]:
@@ -98,9 +60,9 @@ def checked_in(event_id: str) -> tuple[int, list[Attendance]]:
 
 def test_scanners_sending_one_ticket_at_once_check_it_in_exactly_once(race_backend: str) -> None:
     # Given one member's ticket and 20 staff scanners
-    (member,) = people(1, first=30_000)
+    (member,) = written_members(1, first=30_000)
     event_id, (text,) = door_event([member])
-    scanners = people(SCANNERS, first=31_000, role=STAFF_ROLE)
+    scanners = written_members(SCANNERS, first=31_000, role=STAFF_ROLE)
 
     # When all 20 submit it at the same moment
     retried: list[int] = []
@@ -134,9 +96,9 @@ def test_two_scanners_per_ticket_at_a_busy_door_check_each_member_in_once(
     race_backend: str,
 ) -> None:
     # Given 30 members' tickets, each about to be scanned by two scanners at once
-    members = people(MEMBERS, first=32_000)
+    members = written_members(MEMBERS, first=32_000)
     event_id, texts = door_event(members)
-    scanners = people(2, first=33_000, role=STAFF_ROLE)
+    scanners = written_members(2, first=33_000, role=STAFF_ROLE)
     scans = [(staff, text) for text in texts for staff in scanners]
 
     # When all 60 scans go at the same moment
@@ -165,9 +127,9 @@ def test_two_scanners_per_ticket_at_a_busy_door_check_each_member_in_once(
 
 def test_a_cancel_racing_its_check_in_leaves_one_of_the_two(race_backend: str) -> None:
     # Given 10 members' tickets, each member about to cancel as their ticket is scanned
-    members = people(10, first=34_000)
+    members = written_members(10, first=34_000)
     event_id, texts = door_event(members)
-    (staff,) = people(1, first=35_000, role=STAFF_ROLE)
+    (staff,) = written_members(1, first=35_000, role=STAFF_ROLE)
     retried: list[int] = []
 
     def act(step: tuple[str, int]) -> dict[str, Any]:

@@ -8,12 +8,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from moto import mock_aws
 from support.backends import (
-    bind_models,
-    fresh_server_backend,
-    inspection_client,
-    serialize_in_process_requests,
+    race_tables,
 )
 from support.figures import record_figure
 from support.flows import body_of, callback, generate_code, login, referrals_top
@@ -21,7 +17,6 @@ from support.races import all_at_once, retrying_503
 
 from community.data import referrals as referrals_table
 from community.data.models import ReferralMonth, User
-from devkit.template.dynamo import configured_table_names, create_missing_tables
 
 NEWCOMERS = 40
 # A second code's newcomers, racing the first's: the counts must not leak between referrers.
@@ -31,18 +26,8 @@ OTHERS = 15
 @pytest.fixture(params=["in-process", "moto-server-serialized"])
 def race_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The backend's name, its tables fresh and bound."""
-    if request.param == "in-process":
-        monkeypatch.delenv("DYNAMODB_ENDPOINT_URL", raising=False)
-        serialize_in_process_requests(monkeypatch)
-        with mock_aws():
-            bind_models()
-            create_missing_tables(inspection_client(), configured_table_names())
-            yield request.param
-        monkeypatch.undo()
-        bind_models()
-        return
-    for backend in fresh_server_backend(request, monkeypatch, request.param):
-        yield backend.name
+    for name, _ in race_tables(request, monkeypatch, request.param):
+        yield name
 
 
 def stored_count(telegram_id: int) -> int:

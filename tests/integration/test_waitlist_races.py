@@ -5,18 +5,13 @@ raises the capacity meanwhile, and after every round the invariants are checked 
 items and every member's position through the API."""
 
 import random
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from moto import mock_aws
 from support.backends import (
-    bind_models,
-    fresh_server_backend,
-    inspection_client,
-    serialize_in_process_requests,
+    race_tables,
 )
 from support.figures import record_figure
 from support.flows import (
@@ -28,16 +23,14 @@ from support.flows import (
     rsvp,
     rsvp_state,
     update_event,
+    written_members,
 )
 from support.races import all_at_once, retrying_503
 from support.waitlists import violations
 
-from community.data import users as users_table
-from community.data.models import Notification, User
-from community.entities import ADMIN_ROLE, MEMBER_ROLE
-from community.services.auth import session_for
+from community.data.models import Notification
+from community.entities import ADMIN_ROLE
 from devkit.functions.placeholders import event_record
-from devkit.template.dynamo import configured_table_names, create_missing_tables
 
 NO_TRANSACTIONS = (
     "dynalite 4.0.0 has no TransactWriteItems (UnknownOperationException): every waitlist "
@@ -55,39 +48,7 @@ def race_backend(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[str, bool]]:
     """(the backend's name, whether it has transactions), its tables fresh and bound."""
-    if request.param == "in-process":
-        monkeypatch.delenv("DYNAMODB_ENDPOINT_URL", raising=False)
-        serialize_in_process_requests(monkeypatch)
-        with mock_aws():
-            bind_models()
-            create_missing_tables(inspection_client(), configured_table_names())
-            yield request.param, True
-        monkeypatch.undo()
-        bind_models()
-        return
-    for backend in fresh_server_backend(request, monkeypatch, request.param):
-        yield backend.name, backend.supports_transactions
-
-
-def people(count: int, first: int, role: str = MEMBER_ROLE) -> list[str]:
-    """`count` members written directly: their access tokens."""
-    now = datetime.now(UTC)
-    with User.batch_write() as batch:
-        for telegram_id in range(first, first + count):
-            batch.save(
-                User(
-                    f"USER#{telegram_id}",
-                    id=str(uuid.uuid4()),
-                    telegram_id=telegram_id,
-                    name=f"Member {telegram_id}",
-                    role=role,
-                    referral_code=f"UP-W{telegram_id:05d}",
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-    written = users_table.get_many(list(range(first, first + count)))
-    return [session_for(member).token for member in written.values()]
+    yield from race_tables(request, monkeypatch, request.param)
 
 
 def positions_shown(tokens: list[str], event_id: str) -> list[int]:
@@ -110,11 +71,11 @@ def test_joining_leaving_rsvping_and_cancelling_at_once_keep_every_invariant(
     (event_id,) = add_events(
         [event_record(datetime.now(UTC) + timedelta(days=3), capacity=CAPACITY)]
     )
-    going = people(GOING, first=20_000)
+    going = written_members(GOING, first=20_000)
     for token in going:
         assert rsvp(token, event_id)["statusCode"] == 201
-    others = people(MEMBERS, first=21_000)
-    (admin,) = people(1, first=22_000, role=ADMIN_ROLE)
+    others = written_members(MEMBERS, first=21_000)
+    (admin,) = written_members(1, first=22_000, role=ADMIN_ROLE)
     everyone = going + others
     rng = random.Random(26)
     retried: list[int] = []

@@ -148,6 +148,26 @@ def fresh_server_backend(
     bind_models()
 
 
+def race_tables(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, name: str
+) -> Iterator[tuple[str, bool]]:
+    """For the race tests: fresh tables, bound, on `name` ("in-process": moto in-process, one
+    request at a time; else a server of SERVER_FIXTURES). Yields (the backend's name, whether
+    it has transactions)."""
+    if name != "in-process":
+        for backend in fresh_server_backend(request, monkeypatch, name):
+            yield backend.name, backend.supports_transactions
+        return
+    monkeypatch.delenv("DYNAMODB_ENDPOINT_URL", raising=False)
+    serialize_in_process_requests(monkeypatch)
+    with mock_aws():
+        bind_models()
+        create_missing_tables(inspection_client(), configured_table_names())
+        yield name, True
+    monkeypatch.undo()
+    bind_models()
+
+
 @pytest.fixture(params=["moto-server", "dynalite"])
 def server_backend(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch

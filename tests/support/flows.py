@@ -1,6 +1,7 @@
 """Test helpers that drive the real handlers through their events_fixtures files."""
 
 import json
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -8,7 +9,11 @@ from urllib.parse import parse_qsl
 
 import pytest
 
+from community.data import users as users_table
+from community.data.models import User
+from community.entities import MEMBER_ROLE
 from community.services import seeding
+from community.services.auth import session_for
 from community.services.users import set_role
 from devkit.functions.fixtures import load_event
 from devkit.functions.handlers import invoke
@@ -260,3 +265,25 @@ def member_roles(token: str, query: str = "") -> dict[str, Any]:
     if query:
         event["queryStringParameters"] = dict(parse_qsl(query, keep_blank_values=True))
     return invoke("MemberRolesFunction", event)
+
+
+def written_members(count: int, first: int, role: str = MEMBER_ROLE) -> list[str]:
+    """`count` members written straight to the table (Telegram ids `first`...), for races that
+    need many at once: their access tokens, in Telegram id order."""
+    now = datetime.now(UTC)
+    with User.batch_write() as batch:
+        for telegram_id in range(first, first + count):
+            batch.save(
+                User(
+                    f"USER#{telegram_id}",
+                    id=str(uuid.uuid4()),
+                    telegram_id=telegram_id,
+                    name=f"Member {telegram_id}",
+                    role=role,
+                    referral_code=f"UP-M{telegram_id:05d}",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    written = users_table.get_many(list(range(first, first + count)))
+    return [session_for(written[telegram_id]).token for telegram_id in sorted(written)]
