@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from pynamodb.transactions import TransactWrite
 from support.flows import admin_login, create_event, delete_event, update_event
+from support.notice_pipeline import fake_bot_for, notice_stream, send_new
 from support.reminder_items import member_item
 
 from community.data import announcements as records
@@ -20,7 +21,6 @@ from community.data import outbox
 from community.data import users as users_table
 from community.data.models import Event, connection
 from community.entities import Member
-from community.gateways.telegram_bot import BotApi, Pacer
 from community.services import announcements, attendance
 from community.services.notifications import telegram_channel
 from community.settings import get_settings
@@ -29,43 +29,22 @@ from devkit.functions.placeholders import event_record
 from devkit.local.fakebot import FakeBotApi
 from devkit.local.notices import StreamFollower, deliver
 
-BOT_TOKEN = "7000000001:TEST-bot-token-for-unit-tests"
 CHANNEL = -1001234567890
 MESSAGE_METHODS = {"sendMessage", "sendPhoto", "editMessageText", "editMessageCaption"}
 
 
 @pytest.fixture
 def fake_bot(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBotApi]:
-    fake = FakeBotApi().start()
-    monkeypatch.setattr(
-        telegram_channel,
-        "default_api",
-        lambda: BotApi(fake.url, BOT_TOKEN, pacer=Pacer(1000), sleep=lambda _: None),
-    )
-    yield fake
-    fake.stop()
+    yield from fake_bot_for(monkeypatch, telegram_channel)
 
 
 @pytest.fixture
 def stream(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[StreamFollower]:
-    import os
-
     monkeypatch.setenv("ANNOUNCE_CHAT_ID", str(CHANNEL))
     get_settings.cache_clear()
-    yield StreamFollower(
-        get_settings().notifications_table,
-        endpoint_url=os.environ.get("DYNAMODB_ENDPOINT_URL") or None,
-        region=get_settings().aws_region,
-    )
+    yield notice_stream()
     monkeypatch.delenv("ANNOUNCE_CHAT_ID")
     get_settings.cache_clear()
-
-
-def send_new(stream: StreamFollower) -> list[dict[str, Any]]:
-    """What the event source mapping does: the new notice records to the sender's handler."""
-    found = stream.new_records()
-    assert deliver(found, lambda event: invoke("NoticeSenderFunction", event), log=print) == 0
-    return found
 
 
 def card_calls(fake: FakeBotApi) -> list[dict[str, Any]]:

@@ -30,20 +30,18 @@ from support.mail_outbox import (
     ses_hooked,
     verify_identity,
 )
+from support.notice_pipeline import no_wait_api
 from support.reminder_items import attend, member_item, new_event
 
 from community.data import users as users_table
 from community.data.models import Event, User
 from community.gateways import mail as mail_sending
-from community.gateways.telegram_bot import BotApi, Pacer
 from community.services.notifications import reminders
 from community.settings import get_settings
 from community.signed import email_tokens
 from devkit.functions.fixtures import load_event
 from devkit.functions.handlers import invoke
 from devkit.local.fakebot import FakeBotApi
-
-BOT_TOKEN = "7000000001:TEST-bot-token-for-unit-tests"
 
 
 def configure(monkeypatch: pytest.MonkeyPatch, **variables: str) -> None:
@@ -416,10 +414,6 @@ def test_a_mail_ses_refuses_is_a_502_and_the_member_may_ask_again_at_once(
 # ---- reminders by email -------------------------------------------------------------------
 
 
-def api_for(fake: FakeBotApi) -> BotApi:
-    return BotApi(fake.url, BOT_TOKEN, pacer=Pacer(1000), sleep=lambda _: None)
-
-
 def member(telegram_id: int, *, email: str | None, verified: bool, **fields: Any) -> User:
     user = member_item(
         telegram_id,
@@ -449,8 +443,8 @@ def test_the_sweep_emails_verified_members_with_reminders_on_once(
     fake_bot.script(2, [403])
 
     # When the sweep runs, then again five minutes later
-    first = reminders.sweep(now, api=api_for(fake_bot))
-    second = reminders.sweep(now + timedelta(minutes=5), api=api_for(fake_bot))
+    first = reminders.sweep(now, api=no_wait_api(fake_bot))
+    second = reminders.sweep(now + timedelta(minutes=5), api=no_wait_api(fake_bot))
 
     # Then the two verified members with reminders on got one email each, the blocked one too
     assert sorted(address for mail in sent_mails() for address in mail["to"]) == [
@@ -469,7 +463,7 @@ def test_both_channels_say_the_time_really_left(ses: None, fake_bot: FakeBotApi)
     event = new_event(now + timedelta(minutes=30), title="Board games", location="Cafe")
     attend(event, [member(1, email="one@example.com", verified=True)])
 
-    reminders.sweep(now, api=api_for(fake_bot))
+    reminders.sweep(now, api=no_wait_api(fake_bot))
 
     (message,) = fake_bot.messages()
     (mail,) = sent_mails()
@@ -499,7 +493,7 @@ def test_the_subject_is_one_line_for_an_event_stored_with_a_line_break_in_its_ti
     attend(event, [member(1, email="one@example.com", verified=True)])
 
     # When its reminder goes
-    reminders.sweep(now, api=api_for(fake_bot))
+    reminders.sweep(now, api=no_wait_api(fake_bot))
 
     # Then the email went, to the member alone, under a one-line Subject without the override
     (mail,) = sent_mails()
@@ -528,9 +522,9 @@ def test_email_failures_certain_and_uncertain(
 
     # When SES throttles every attempt, the claims are given back and the next sweep sends
     with ses_failing("TooManyRequestsException", 429):
-        throttled = reminders.sweep(now, api=api_for(fake_bot))
+        throttled = reminders.sweep(now, api=no_wait_api(fake_bot))
     assert (throttled.email.failed, throttled.email.sent, sent_mails()) == (3, 0, [])
-    retried = reminders.sweep(now + timedelta(minutes=5), api=api_for(fake_bot))
+    retried = reminders.sweep(now + timedelta(minutes=5), api=no_wait_api(fake_bot))
     assert retried.email.sent == 3
     assert len(sent_mails()) == 3
 
@@ -543,8 +537,8 @@ def test_a_mail_ses_accepted_whose_answer_was_lost_is_never_sent_again(
     attend(event, [member(1, email="one@example.com", verified=True)])
 
     with ses_answer_lost():
-        first = reminders.sweep(now, api=api_for(fake_bot))
-    again = reminders.sweep(now + timedelta(minutes=5), api=api_for(fake_bot))
+        first = reminders.sweep(now, api=no_wait_api(fake_bot))
+    again = reminders.sweep(now + timedelta(minutes=5), api=no_wait_api(fake_bot))
 
     assert (first.email.uncertain, again.email.sent, again.email.already_claimed) == (1, 0, 1)
     assert len(sent_mails()) == 1  # SES had it: the one mail
@@ -558,8 +552,8 @@ def test_a_mail_ses_rejects_is_kept_and_counted_not_retried(
     attend(event, [member(1, email="one@example.com", verified=True)])
 
     with ses_failing("MessageRejected", 400) as rejected:
-        first = reminders.sweep(now, api=api_for(fake_bot))
-    again = reminders.sweep(now + timedelta(minutes=5), api=api_for(fake_bot))
+        first = reminders.sweep(now, api=no_wait_api(fake_bot))
+    again = reminders.sweep(now + timedelta(minutes=5), api=no_wait_api(fake_bot))
 
     assert len(rejected) == 1
     assert (first.email.rejected, again.email.sent, again.email.already_claimed) == (1, 0, 1)
@@ -574,7 +568,7 @@ def test_one_read_of_rsvps_and_members_feeds_both_channels(ses: None, fake_bot: 
 
     # When the sweep sends both channels
     with counting_calls() as calls:
-        report = reminders.sweep(now, api=api_for(fake_bot))
+        report = reminders.sweep(now, api=no_wait_api(fake_bot))
 
     # Then the RSVPs were queried once and the members read once, for both: beside them, the
     # events (a Query of the index and a BatchGetItem), each channel's claims (a
@@ -598,7 +592,7 @@ def test_the_email_pace_keeps_under_ses_max_send_rate(
         stamps.append(time.monotonic())
 
     with ses_hooked("before-call.sesv2.SendEmail", record):
-        report = reminders.sweep(now, api=api_for(fake_bot))
+        report = reminders.sweep(now, api=no_wait_api(fake_bot))
 
     # Then no second held more than five: any six sends in a row span a second. (Not a gap
     # between two: the pacer spaces the moments senders pass it, and on a loaded machine one
@@ -633,7 +627,7 @@ def test_two_sweeps_at_once_email_each_member_once(
 
         def run() -> None:
             barrier.wait()
-            reports.append(reminders.sweep(now, api=api_for(fake_bot)))
+            reports.append(reminders.sweep(now, api=no_wait_api(fake_bot)))
 
         # When two sweeps run at the same moment
         threads = [threading.Thread(target=run) for _ in range(2)]

@@ -30,6 +30,7 @@ from support.flows import (
     rsvp_state,
     staff_login,
 )
+from support.notice_pipeline import fake_bot_for, notice_stream, send_new
 from support.telegram_updates import chat_join_request, message
 
 from community.data import chats as chats_table
@@ -38,7 +39,6 @@ from community.data.models import Event, Notification
 from community.gateways.telegram_bot import BotApi, Outcome, Pacer
 from community.services import chats
 from community.services.notifications import telegram_channel
-from community.settings import get_settings
 from devkit.functions.fixtures import load_event
 from devkit.functions.handlers import invoke
 from devkit.functions.placeholders import event_record
@@ -56,24 +56,12 @@ LONG_TITLE = "Board games night at the old library, second floor"
 @pytest.fixture
 def fake_bot(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBotApi]:
     """The fake Bot API as every client of the bot reaches it (no backoff waits)."""
-    fake = FakeBotApi().start()
-
-    def api() -> BotApi:
-        return BotApi(fake.url, BOT_TOKEN, pacer=Pacer(1000), sleep=lambda _: None)
-
-    monkeypatch.setattr(chats, "default_api", api)
-    monkeypatch.setattr(telegram_channel, "default_api", api)
-    yield fake
-    fake.stop()
+    yield from fake_bot_for(monkeypatch, chats, telegram_channel)
 
 
 @pytest.fixture
 def stream(dynamodb: Any) -> StreamFollower:
-    return StreamFollower(
-        get_settings().notifications_table,
-        endpoint_url=os.environ.get("DYNAMODB_ENDPOINT_URL") or None,
-        region=get_settings().aws_region,
-    )
+    return notice_stream()
 
 
 def webhook(update_body: dict[str, Any], fake: FakeBotApi) -> dict[str, Any]:
@@ -250,8 +238,7 @@ def test_join_requests_going_approved_waitlisted_held_then_approved_others_decli
 
     # When the going member cancels, and the waiting one gets the seat (its notice sent)
     assert cancel_rsvp(going_token, event_id)["statusCode"] == 204
-    records = stream.new_records()
-    assert deliver(records, lambda event: invoke("NoticeSenderFunction", event), log=print) == 0
+    records = send_new(stream)
 
     # Then the held request is approved, once, and no longer held
     recorded = calls(fake_bot, "approveChatJoinRequest", "declineChatJoinRequest")

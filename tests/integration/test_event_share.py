@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from support.environment import BOT_TOKEN
 from support.flows import add_events, body_of, login, rsvp
+from support.notice_pipeline import fake_bot_for
 
 from community import applinks
-from community.gateways.telegram_bot import BotApi, Pacer
+from community.gateways.telegram_bot import BotApi
 from community.services import event_share
 from devkit.functions.fixtures import load_event
 from devkit.functions.handlers import invoke
@@ -29,14 +30,7 @@ IMAGE = "https://images.example.com/meetup.jpg"
 @pytest.fixture
 def fake_bot(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBotApi]:
     """The fake Bot API, which the share function reaches (no backoff waits)."""
-    fake = FakeBotApi().start()
-    monkeypatch.setattr(
-        event_share,
-        "default_api",
-        lambda: BotApi(fake.url, BOT_TOKEN, pacer=Pacer(1000), sleep=lambda _: None),
-    )
-    yield fake
-    fake.stop()
+    yield from fake_bot_for(monkeypatch, event_share)
 
 
 def share(token: str, event_id: str) -> dict[str, Any]:

@@ -23,35 +23,26 @@ from support.flows import (
     update_event,
 )
 from support.mail_outbox import SENDER, sent_mails, verify_identity
+from support.notice_pipeline import fake_bot_for, notice_stream, send_new
 from support.reminder_items import attend, member_item, new_event
 
 from community.data import events as events_table
 from community.data import users as users_table
 from community.data.models import Event, User
-from community.gateways.telegram_bot import BotApi, Pacer
 from community.services import calendar
 from community.services.notifications import reminders, telegram_channel
 from community.settings import get_settings
-from devkit.functions.handlers import invoke
 from devkit.local.fakebot import FakeBotApi
-from devkit.local.notices import StreamFollower, deliver
+from devkit.local.notices import StreamFollower
 from devkit.ops import mails
 
-BOT_TOKEN = "7000000001:TEST-bot-token-for-unit-tests"
 # The headers of every mail, in order: nothing an event's text holds can add one.
 HEADERS = ["From", "To", "Subject", "Content-Type", "MIME-Version"]
 
 
 @pytest.fixture
 def fake_bot(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBotApi]:
-    fake = FakeBotApi().start()
-    monkeypatch.setattr(
-        telegram_channel,
-        "default_api",
-        lambda: BotApi(fake.url, BOT_TOKEN, pacer=Pacer(1000), sleep=lambda _: None),
-    )
-    yield fake
-    fake.stop()
+    yield from fake_bot_for(monkeypatch, telegram_channel)
 
 
 @pytest.fixture
@@ -71,19 +62,7 @@ def ses(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture
 def stream(dynamodb: Any) -> StreamFollower:
-    import os
-
-    return StreamFollower(
-        get_settings().notifications_table,
-        endpoint_url=os.environ.get("DYNAMODB_ENDPOINT_URL") or None,
-        region=get_settings().aws_region,
-    )
-
-
-def send_new(stream: StreamFollower) -> None:
-    """What the event source mapping does: the new notice records to the sender's handler."""
-    records = stream.new_records()
-    assert deliver(records, lambda event: invoke("NoticeSenderFunction", event), log=print) == 0
+    return notice_stream()
 
 
 def verified_member(telegram_id: int, address: str) -> User:

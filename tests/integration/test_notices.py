@@ -24,20 +24,19 @@ from support.flows import (
     update_event,
 )
 from support.mail_outbox import sent_mails, verify_identity
+from support.notice_pipeline import fake_bot_for, notice_stream, send_new
 from support.reminder_items import attend, member_item, new_event
 
 from community.data import outbox
 from community.data.models import Event, Notification, User, connection
-from community.gateways.telegram_bot import BotApi, Pacer
 from community.services.notifications import notices, telegram_channel
 from community.settings import get_settings
 from devkit.capacity.model import calls_of, compute
 from devkit.capacity.scenario import Scenario
 from devkit.functions.handlers import invoke
 from devkit.local.fakebot import FakeBotApi
-from devkit.local.notices import StreamFollower, deliver
+from devkit.local.notices import StreamFollower
 
-BOT_TOKEN = "7000000001:TEST-bot-token-for-unit-tests"
 SENDER = "community@example.com"
 
 
@@ -45,14 +44,7 @@ SENDER = "community@example.com"
 def fake_bot(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBotApi]:
     """The fake Bot API, which the sender's handler reaches (no backoff waits: a test's 5xx
     would sleep through the client's retries)."""
-    fake = FakeBotApi().start()
-    monkeypatch.setattr(
-        telegram_channel,
-        "default_api",
-        lambda: BotApi(fake.url, BOT_TOKEN, pacer=Pacer(1000), sleep=lambda _: None),
-    )
-    yield fake
-    fake.stop()
+    yield from fake_bot_for(monkeypatch, telegram_channel)
 
 
 @pytest.fixture
@@ -71,20 +63,7 @@ def ses(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture
 def stream(dynamodb: Any) -> StreamFollower:
-    import os
-
-    return StreamFollower(
-        get_settings().notifications_table,
-        endpoint_url=os.environ.get("DYNAMODB_ENDPOINT_URL") or None,
-        region=get_settings().aws_region,
-    )
-
-
-def send_new(stream: StreamFollower) -> list[dict[str, Any]]:
-    """What the event source mapping does: the new notice records to the sender's handler."""
-    records = stream.new_records()
-    assert deliver(records, lambda event: invoke("NoticeSenderFunction", event), log=print) == 0
-    return records
+    return notice_stream()
 
 
 def members(*ids: int, **fields: Any) -> list[User]:

@@ -30,6 +30,7 @@ from support.flows import (
     rsvp,
     update_event,
 )
+from support.notice_pipeline import no_wait_api
 from support.processes import daemon, free_port
 from support.reminder_items import attend, member_item, new_event
 
@@ -57,10 +58,6 @@ def fake_bot() -> Iterator[FakeBotApi]:
 @pytest.fixture
 def tables(dynamodb: Any) -> Any:
     return dynamodb
-
-
-def api_for(fake: FakeBotApi, **options: Any) -> BotApi:
-    return BotApi(fake.url, BOT_TOKEN, pacer=Pacer(1000), sleep=lambda _: None, **options)
 
 
 def members(count: int, *, first_id: int = 1_000_000, **fields: Any) -> list[User]:
@@ -95,8 +92,8 @@ def test_an_rsvp_30_minutes_before_gets_the_1h_reminder_only_and_only_once(
     attend(event, [member])
 
     # When the sweep runs twice
-    first = reminders.sweep(now, api=api_for(fake_bot))
-    second = reminders.sweep(now + timedelta(minutes=5), api=api_for(fake_bot))
+    first = reminders.sweep(now, api=no_wait_api(fake_bot))
+    second = reminders.sweep(now + timedelta(minutes=5), api=no_wait_api(fake_bot))
 
     # Then one message went, the 1-hour one, saying the time really left (not the offset's),
     # with the title, the time and a button to the event
@@ -118,7 +115,7 @@ def test_24h_then_1h_each_once(tables: Any, fake_bot: FakeBotApi) -> None:
 
     # When sweeps run every five minutes from now until it starts (and after)
     for step in range(0, 23 * 12 + 3, 6):  # every 30 minutes, to keep the test short
-        reminders.sweep(now + timedelta(minutes=5 * step), api=api_for(fake_bot))
+        reminders.sweep(now + timedelta(minutes=5 * step), api=no_wait_api(fake_bot))
 
     # Then exactly two messages: the 24-hour one (sent 23 hours before, and saying so), then
     # the 1-hour one
@@ -145,7 +142,7 @@ def test_two_sweeps_at_once_send_each_reminder_once(
 
         def run() -> None:
             barrier.wait()
-            reports.append(reminders.sweep(now, api=api_for(fake_bot)))
+            reports.append(reminders.sweep(now, api=no_wait_api(fake_bot)))
 
         # When two sweeps run at the same moment
         threads = [threading.Thread(target=run) for _ in range(2)]
@@ -194,9 +191,9 @@ def test_a_403_marks_the_member_unreachable_until_their_next_login(
     fake_bot.script(int(member.telegram_id), [403])
 
     # When the sweep meets the 403, and a later sweep has the second event due
-    blocked = reminders.sweep(now, api=api_for(fake_bot))
+    blocked = reminders.sweep(now, api=no_wait_api(fake_bot))
     attend(second, [member])
-    skipped = reminders.sweep(now + timedelta(minutes=1), api=api_for(fake_bot))
+    skipped = reminders.sweep(now + timedelta(minutes=1), api=no_wait_api(fake_bot))
 
     # Then nothing was retried or sent to them
     calls = [
@@ -208,7 +205,7 @@ def test_a_403_marks_the_member_unreachable_until_their_next_login(
     # And once they log in again, they are reminded
     time.sleep(0.01)  # the login's time must be after the block's
     service_login(TelegramUser(int(member.telegram_id), "Member", None, None, True))
-    after_login = reminders.sweep(now + timedelta(minutes=2), api=api_for(fake_bot))
+    after_login = reminders.sweep(now + timedelta(minutes=2), api=no_wait_api(fake_bot))
     assert after_login.sent == 1
     assert chats(fake_bot) == [member.telegram_id]
 
@@ -224,9 +221,9 @@ def test_a_timeout_after_telegram_accepted_is_never_sent_again(
     fake_bot.script(int(member.telegram_id), ["late"], delay=1.0)
 
     # When the sweep's read times out, and later sweeps run
-    first = reminders.sweep(now, api=api_for(fake_bot, read_timeout=0.3))
+    first = reminders.sweep(now, api=no_wait_api(fake_bot, read_timeout=0.3))
     time.sleep(1.0)
-    again = reminders.sweep(now + timedelta(minutes=5), api=api_for(fake_bot))
+    again = reminders.sweep(now + timedelta(minutes=5), api=no_wait_api(fake_bot))
 
     # Then the one accepted message is all the member got: the claim was kept
     assert chats(fake_bot) == [member.telegram_id]
@@ -245,8 +242,8 @@ def test_5xx_is_retried_a_bounded_number_of_times_then_released_for_the_next_swe
     fake_bot.script(int(down.telegram_id), [500, 500, 500])
 
     # When a sweep runs, then the next one
-    first = reminders.sweep(now, api=api_for(fake_bot))
-    second = reminders.sweep(now + timedelta(minutes=5), api=api_for(fake_bot))
+    first = reminders.sweep(now, api=no_wait_api(fake_bot))
+    second = reminders.sweep(now + timedelta(minutes=5), api=no_wait_api(fake_bot))
 
     # Then the flaky chat got it on the third attempt; the down one failed after three
     # attempts, its claim was given back, and the next sweep delivered it: one each
@@ -273,7 +270,7 @@ def test_reschedule_reminds_at_the_new_time_cancel_and_deactivate_get_none(
 
     # When the first is reminded, then moved two days later; the second RSVP is cancelled
     # and the third event deactivated
-    assert reminders.sweep(now, api=api_for(fake_bot)).sent == 3
+    assert reminders.sweep(now, api=no_wait_api(fake_bot)).sent == 3
     fake_bot.reset()
     new_start = (now + timedelta(days=2)).replace(microsecond=0)
     new_times = {
@@ -290,7 +287,7 @@ def test_reschedule_reminds_at_the_new_time_cancel_and_deactivate_get_none(
     assert delete_event(admin["token"], again.id)["statusCode"] == 204
 
     # Then at the new time the moved event is reminded again, and nothing else
-    reminders.sweep(new_start - timedelta(minutes=30), api=api_for(fake_bot))
+    reminders.sweep(new_start - timedelta(minutes=30), api=no_wait_api(fake_bot))
     texts = [message["text"] for message in fake_bot.messages()]
     assert len(texts) == 1
     assert texts[0].startswith("Reminder: Moved starts in 30 minutes,")
@@ -307,7 +304,7 @@ def test_started_events_opt_outs_and_members_without_pm_get_nothing(
     attend(started, everyone)
     attend(soon, everyone[1:] + no_pm)
 
-    report = reminders.sweep(now, api=api_for(fake_bot))
+    report = reminders.sweep(now, api=no_wait_api(fake_bot))
 
     assert fake_bot.messages() == []
     assert (report.events, report.opted_out, report.no_pm, report.sent) == (1, 1, 1, 0)
@@ -325,10 +322,10 @@ def test_a_dynamodb_failure_fails_the_sweep_and_the_next_sends_no_duplicate(
         failing("PutItem", "InternalServerError", status=500, times=1_000),
         pytest.raises(ServiceUnavailable),
     ):
-        reminders.sweep(now, api=api_for(fake_bot), senders=1)
+        reminders.sweep(now, api=no_wait_api(fake_bot), senders=1)
     assert fake_bot.messages() == []
 
-    reminders.sweep(now + timedelta(minutes=5), api=api_for(fake_bot))
+    reminders.sweep(now + timedelta(minutes=5), api=no_wait_api(fake_bot))
     assert sorted(chats(fake_bot)) == sorted(int(user.telegram_id) for user in people)
 
 
@@ -430,7 +427,7 @@ def test_the_login_stores_allows_write_to_pm_and_patch_me_turns_reminders_off(
     # When the second turns reminders off through PATCH /api/users/me
     patch = load_event("users_me_update", TOKEN=sessions[1]["token"])
     response = invoke("UsersMeUpdateFunction", patch)
-    report = reminders.sweep(now, api=api_for(fake_bot))
+    report = reminders.sweep(now, api=no_wait_api(fake_bot))
 
     # Then only the first is reminded
     assert response["statusCode"] == 200
@@ -458,9 +455,9 @@ def test_a_sweep_near_its_deadline_claims_nothing_more_and_the_next_one_goes_on(
 
     # When that sweep runs with one sender, then the next with time to spare
     first = reminders.sweep(
-        now, api=api_for(fake_bot), remaining_seconds=lambda: next(left), senders=1
+        now, api=no_wait_api(fake_bot), remaining_seconds=lambda: next(left), senders=1
     )
-    second = reminders.sweep(now + timedelta(minutes=5), api=api_for(fake_bot))
+    second = reminders.sweep(now + timedelta(minutes=5), api=no_wait_api(fake_bot))
 
     # Then the first stopped early, the second sent the rest: each member once
     assert (first.sent, first.stopped_early, second.sent) == (3, True, 7)
